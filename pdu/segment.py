@@ -15,6 +15,7 @@ import enum
 from dataclasses import dataclass
 from typing import Protocol
 
+from pdu import text as text_codec
 from pdu.udh import concat_udh
 
 __all__ = [
@@ -25,10 +26,13 @@ __all__ = [
     "ReferenceAllocator",
     "SegmentError",
     "SegmentMethod",
+    "SegmentedText",
     "alphabet_for",
     "count_parts",
+    "count_text_parts",
     "part_capacity",
     "segment",
+    "segment_text",
 ]
 
 MAX_PARTS = 255  # the concatenation IE and sar_total_segments are one octet
@@ -246,3 +250,48 @@ def segment(
         parts.append(Part(head + bytes((seqnum,)) + payload[start:end], True))
         start = end
     return parts
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentedText:
+    """Parts of an encoded text and the data_coding they were encoded in."""
+
+    data_coding: int
+    parts: tuple[Part, ...]
+
+
+def segment_text(
+    text: str,
+    data_coding: int | None = None,
+    method: SegmentMethod = SegmentMethod.UDH_8BIT_REF,
+    *,
+    allocator: ReferenceAllocator,
+    sar_reference_bits: int = 16,
+    errors: str = "strict",
+) -> SegmentedText:
+    """Encode ``text`` (data_coding chosen by ``pdu.text`` when None) and split it.
+
+    ``errors`` is the codecs error handler for characters the coding cannot carry.
+    """
+    if data_coding is None:
+        data_coding = text_codec.choose_data_coding(text)
+    payload = text_codec.encode(text, data_coding, errors)
+    parts = segment(
+        payload, data_coding, method, allocator=allocator, sar_reference_bits=sar_reference_bits
+    )
+    return SegmentedText(data_coding, tuple(parts))
+
+
+def count_text_parts(
+    text: str,
+    data_coding: int | None = None,
+    method: SegmentMethod = SegmentMethod.UDH_8BIT_REF,
+    *,
+    sar_reference_bits: int = 16,
+    errors: str = "strict",
+) -> int:
+    """``count_parts`` for a text, encoded as ``segment_text`` would."""
+    if data_coding is None:
+        data_coding = text_codec.choose_data_coding(text)
+    payload = text_codec.encode(text, data_coding, errors)
+    return count_parts(payload, data_coding, method, sar_reference_bits=sar_reference_bits)
