@@ -721,8 +721,11 @@ class SmppPdu3(_Base):
         return bytes(self._enc.encode(obj))
 
     def decode_native(self, data: bytes) -> Any:
-        with _quiet():
-            return self._dec.decode(io.BytesIO(data))
+        return self._dec.decode(io.BytesIO(data))
+
+    def decode(self, data: bytes) -> Fields:
+        with _quiet():  # its time parser print()s
+            return self.to_fields(self.decode_native(data))
 
     def to_fields(self, obj: Any) -> Fields:
         c = self._c
@@ -1221,16 +1224,21 @@ class Ours(_Base):
 
     def build(self, fields: Mapping[str, Any]) -> Any:
         cmd = fields["command"]
+        pdu = self._pdu
         kw = {k: v for k, v in fields.items() if k != "command"}
         if "network_error_code" in kw:
-            nec = kw["network_error_code"]
-            kw["network_error_code"] = self._network_error_code(nec)
+            raw = kw["network_error_code"]
+            kw["network_error_code"] = pdu.NetworkErrorCode(raw[0], int.from_bytes(raw[1:3], "big"))
+        if "dest_address" in kw:
+            kw["dest_address"] = [
+                pdu.SmeAddress(d["dest_addr_ton"], d["dest_addr_npi"], d["destination_addr"])
+                if d["dest_flag"] == 1
+                else pdu.DistributionList(d["dl_name"])
+                for d in kw["dest_address"]
+            ]
+        if "unsuccess_sme" in kw:
+            kw["unsuccess_sme"] = [pdu.UnsuccessSme(**u) for u in kw["unsuccess_sme"]]
         return self._classes[cmd](**kw)
-
-    def _network_error_code(self, raw: bytes) -> Any:
-        from pdu.tlv import NetworkErrorCode
-
-        return NetworkErrorCode(raw[0], int.from_bytes(raw[1:3], "big"))
 
     def encode_native(self, obj: Any) -> bytes:
         return bytes(self._pdu.encode(obj))
@@ -1257,6 +1265,13 @@ class Ours(_Base):
                 out[f.name] = "" if v is None else str(v)
             elif f.kind == "sm":
                 out[f.name] = bytes(v)
+            elif f.kind == "dests":
+                out[f.name] = [
+                    {"dest_flag": 2, "dl_name": d.dl_name}
+                    if isinstance(d, self._pdu.DistributionList)
+                    else {"dest_flag": 1, **_plain(d)}
+                    for d in v
+                ]
             else:
                 out[f.name] = _plain(v)
         for n, d in TLVS.items():
