@@ -25,6 +25,7 @@ truncates text to 20 characters and dates to the chosen digits, and pads numeric
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Final
@@ -86,7 +87,7 @@ def is_final(state: int) -> bool:
 
 def stat_to_state(stat: str) -> int | None:
     """The message_state for a stat word in any case or spelling; None if unknown."""
-    word = stat.upper()
+    word = stat.upper() if stat.isascii() else stat
     return STAT_TO_STATE.get(_STAT_ALIASES.get(word, word))
 
 
@@ -158,17 +159,23 @@ def format(receipt: Receipt, date_digits: int = 10) -> str:
     )
 
 
+# ASCII-only case folding: str.lower() may change a string's length ("İ" -> "i̇"), which
+# would shift indexes, and maps look-alikes such as the Kelvin sign onto ASCII letters.
+_TEXT_LABEL = re.compile(r"(?:^| )text:", re.IGNORECASE | re.ASCII)
+
+
 def _find_text(s: str) -> int:
-    """Index of the ``text:`` label (any case) that starts a field, or -1.
+    """Index just past the ``text:`` label (any case) that starts a field, or -1.
 
     Values before text hold no spaces, so the first ``text:`` at the start or after a space
     is the label, whatever the text itself contains.
     """
-    lower = s.lower()
-    if lower.startswith("text:"):
-        return 0
-    i = lower.find(" text:")
-    return -1 if i < 0 else i + 1
+    m = _TEXT_LABEL.search(s)
+    return -1 if m is None else m.end()
+
+
+def _ascii_lower(s: str) -> str:
+    return s.lower() if s.isascii() else s
 
 
 def _parse_date(label: str, value: str) -> datetime:
@@ -203,10 +210,7 @@ def _parse_count(label: str, value: str) -> int:
 def parse(s: str) -> Receipt:
     """Read receipt text; see the module docstring for the variants accepted."""
     t = _find_text(s)
-    if t < 0:
-        head, text = s, ""
-    else:
-        head, text = s[:t], s[t + 5 :]
+    head, text = (s, "") if t < 0 else (s[: t - 5], s[t:])
     fields: dict[str, str] = {}
     tokens = [tok for tok in head.split(" ") if tok]
     i = 0
@@ -214,11 +218,11 @@ def parse(s: str) -> Receipt:
         tok = tokens[i]
         i += 1
         label, colon, value = tok.partition(":")
-        key = label.lower()
+        key = _ascii_lower(label)
         # "submit date:" and "done date:" are labels with a space in them.
         if not colon and key in ("submit", "done") and i < len(tokens):
             label2, colon, value = tokens[i].partition(":")
-            if colon and label2.lower() == "date":
+            if colon and _ascii_lower(label2) == "date":
                 i += 1
                 label, key = f"{label} {label2}", key + "date"
         if not colon:
@@ -242,7 +246,7 @@ def parse(s: str) -> Receipt:
     if not err:
         raise ReceiptError("missing or empty 'err'")
 
-    stat = raw_stat.upper()
+    stat = raw_stat.upper() if raw_stat.isascii() else raw_stat
     stat = _STAT_ALIASES.get(stat, stat)
     if stat not in STAT_TO_STATE:
         raise ReceiptError(f"unknown stat word {raw_stat!r}")
