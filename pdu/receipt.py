@@ -221,13 +221,14 @@ def parse(s: str) -> Receipt:
         key = _ascii_lower(label)
         # "submit date:" and "done date:" are labels with a space in them.
         if not colon and key in ("submit", "done") and i < len(tokens):
-            label2, colon, value = tokens[i].partition(":")
-            if colon and _ascii_lower(label2) == "date":
+            label2, colon2, value2 = tokens[i].partition(":")
+            if colon2 and _ascii_lower(label2) == "date":
                 i += 1
-                label, key = f"{label} {label2}", key + "date"
+                label, colon, value = f"{label} {label2}", colon2, value2
+                key += "date"
         if not colon:
             raise ReceiptError(f"expected 'label:value', got {tok!r}")
-        key = key.replace("_", "").replace(" ", "")
+        key = key.replace("_", "")
         if key in fields:
             raise ReceiptError(f"field {label!r} appears twice")
         fields[key] = value

@@ -410,6 +410,7 @@ ERRORS = [
     (FACTS_EXAMPLE.replace("sub:001", "sub:001 stray"), "expected 'label:value', got 'stray'"),
     (FACTS_EXAMPLE.replace("done date", "done"), "missing 'done date'"),
     (FACTS_EXAMPLE.replace("done date:", "done "), "expected 'label:value', got 'done'"),
+    (FACTS_EXAMPLE.replace("done date:", "done x:"), "expected 'label:value', got 'done'"),
 ]
 
 
