@@ -69,6 +69,9 @@ BINARY = "binary"
 
 _UTF16 = "utf-16-be"
 
+Octets = bytes | bytearray | memoryview
+"""What :func:`decode` and :func:`binary_payload` read; they copy it to ``bytes`` first."""
+
 
 class TextError(ValueError):
     """Text cannot be converted under this data_coding (bad value, wrong kind, bad content)."""
@@ -162,7 +165,7 @@ def encode(text: str, data_coding: int, errors: str = "strict") -> bytes:
         raise TextEncodeError(exc.encoding, exc.object, exc.start, exc.end, exc.reason) from None
 
 
-def decode(data: bytes, data_coding: int, errors: str = "strict") -> str:
+def decode(data: Octets, data_coding: int, errors: str = "strict") -> str:
     """Decode short_message octets *data* under *data_coding*.
 
     UCS-2 of odd length is an error under strict; replace gives U+FFFD for the stray octet.
@@ -179,7 +182,7 @@ def decode(data: bytes, data_coding: int, errors: str = "strict") -> str:
         raise TextDecodeError(exc.encoding, exc.object, exc.start, exc.end, exc.reason) from None
 
 
-def binary_payload(data: bytes, data_coding: int) -> bytes:
+def binary_payload(data: Octets, data_coding: int) -> bytes:
     """The bytes path for 8-bit binary codings: checks the pairing, returns immutable bytes."""
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"data must be bytes, got {type(data).__name__}")
