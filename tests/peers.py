@@ -816,7 +816,9 @@ class Smpplib(_Base):
       the adapter sets ``pdu.sequence`` after construction. bind_* constructors force
       interface_version to 0x34 whatever is passed: the adapter sets it afterwards.
     * Any keyword the PDU does not list is set as an attribute and silently not encoded; the
-      adapter refuses such TLVs (``missing_tlvs``) rather than losing them quietly.
+      adapter refuses such TLVs (``missing_tlvs``) rather than losing them quietly. Not
+      listed although the spec allows them: submit_sm callback_num_atag, data_sm set_dpf
+      (a received one fails decode with KeyError).
     * submit_sm ``source_addr_subunit`` is declared 2 octets (spec: I1): encodes a 2-octet
       TLV and, decoding a correct 1-octet one, reads past it.
     * data_sm source_addr/destination_addr and alert_notification source_addr/esme_addr are
@@ -861,8 +863,7 @@ class Smpplib(_Base):
     )
     missing_tlvs: ClassVar[Mapping[str, frozenset[str]]] = {
         "submit_sm": frozenset({"callback_num_atag"}),
-        "deliver_sm": frozenset(),
-        "data_sm": frozenset(),
+        "data_sm": frozenset({"set_dpf"}),
     }
 
     def __init__(self) -> None:
@@ -1291,12 +1292,12 @@ class Ours(_Base):
 
 def _plain(v: Any) -> Any:
     """Lists of small records (submit_multi) as lists of plain dicts."""
+    if hasattr(v, "_asdict"):  # NamedTuple records, before the tuple test below
+        return {k: _plain(x) for k, x in v._asdict().items()}
     if isinstance(v, list | tuple):
         return [_plain(x) for x in v]
     if isinstance(v, Mapping):
         return {k: _plain(x) for k, x in v.items()}
-    if hasattr(v, "_asdict"):
-        return {k: _plain(x) for k, x in v._asdict().items()}
     if hasattr(v, "__dataclass_fields__"):
         return {k: _plain(getattr(v, k)) for k in v.__dataclass_fields__}
     return int(v) if isinstance(v, int) and not isinstance(v, bool) else v
