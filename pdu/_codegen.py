@@ -71,7 +71,7 @@ class _Gen:
         names = tuple(f.name for f in d.fields)
         # Mandatory fields in slots (fast attribute access); TLVs in __dict__, which stays
         # empty when a PDU has none, so "any TLVs?" is one truth test.
-        slots = (*names, "sequence_number", "command_status", "__dict__")
+        slots = (*names, "__dict__")
         self.emit(f"    __slots__ = {slots!r}")
         self.emit()
         self.emit(f"    command_id: ClassVar[int] = 0x{d.command_id:08X}")

@@ -80,7 +80,7 @@ _S_BBBB = struct.Struct(">BBBB")
 class GenericNack(Pdu):
     """generic_nack (command_id 0x80000000)."""
 
-    __slots__ = ('sequence_number', 'command_status', '__dict__')
+    __slots__ = ('__dict__',)
 
     command_id: ClassVar[int] = 0x80000000
     mandatory_fields: ClassVar[tuple[str, ...]] = ()
@@ -103,7 +103,7 @@ class GenericNack(Pdu):
 class BindReceiver(Pdu):
     """bind_receiver (command_id 0x00000001)."""
 
-    __slots__ = ('system_id', 'password', 'system_type', 'interface_version', 'addr_ton', 'addr_npi', 'address_range', 'sequence_number', 'command_status', '__dict__')
+    __slots__ = ('system_id', 'password', 'system_type', 'interface_version', 'addr_ton', 'addr_npi', 'address_range', '__dict__')
 
     command_id: ClassVar[int] = 0x00000001
     mandatory_fields: ClassVar[tuple[str, ...]] = ('system_id', 'password', 'system_type', 'interface_version', 'addr_ton', 'addr_npi', 'address_range')
@@ -153,7 +153,7 @@ class BindReceiverRespTlvs(TypedDict, total=False):
 class BindReceiverResp(Pdu):
     """bind_receiver_resp (command_id 0x80000001)."""
 
-    __slots__ = ('system_id', 'sequence_number', 'command_status', '__dict__')
+    __slots__ = ('system_id', '__dict__')
 
     command_id: ClassVar[int] = 0x80000001
     mandatory_fields: ClassVar[tuple[str, ...]] = ('system_id',)
@@ -184,7 +184,7 @@ class BindReceiverResp(Pdu):
 class BindTransmitter(Pdu):
     """bind_transmitter (command_id 0x00000002)."""
 
-    __slots__ = ('system_id', 'password', 'system_type', 'interface_version', 'addr_ton', 'addr_npi', 'address_range', 'sequence_number', 'command_status', '__dict__')
+    __slots__ = ('system_id', 'password', 'system_type', 'interface_version', 'addr_ton', 'addr_npi', 'address_range', '__dict__')
 
     command_id: ClassVar[int] = 0x00000002
     mandatory_fields: ClassVar[tuple[str, ...]] = ('system_id', 'password', 'system_type', 'interface_version', 'addr_ton', 'addr_npi', 'address_range')
@@ -234,7 +234,7 @@ class BindTransmitterRespTlvs(TypedDict, total=False):
 class BindTransmitterResp(Pdu):
     """bind_transmitter_resp (command_id 0x80000002)."""
 
-    __slots__ = ('system_id', 'sequence_number', 'command_status', '__dict__')
+    __slots__ = ('system_id', '__dict__')
 
     command_id: ClassVar[int] = 0x80000002
     mandatory_fields: ClassVar[tuple[str, ...]] = ('system_id',)
@@ -265,7 +265,7 @@ class BindTransmitterResp(Pdu):
 class BindTransceiver(Pdu):
     """bind_transceiver (command_id 0x00000009)."""
 
-    __slots__ = ('system_id', 'password', 'system_type', 'interface_version', 'addr_ton', 'addr_npi', 'address_range', 'sequence_number', 'command_status', '__dict__')
+    __slots__ = ('system_id', 'password', 'system_type', 'interface_version', 'addr_ton', 'addr_npi', 'address_range', '__dict__')
 
     command_id: ClassVar[int] = 0x00000009
     mandatory_fields: ClassVar[tuple[str, ...]] = ('system_id', 'password', 'system_type', 'interface_version', 'addr_ton', 'addr_npi', 'address_range')
@@ -315,7 +315,7 @@ class BindTransceiverRespTlvs(TypedDict, total=False):
 class BindTransceiverResp(Pdu):
     """bind_transceiver_resp (command_id 0x80000009)."""
 
-    __slots__ = ('system_id', 'sequence_number', 'command_status', '__dict__')
+    __slots__ = ('system_id', '__dict__')
 
     command_id: ClassVar[int] = 0x80000009
     mandatory_fields: ClassVar[tuple[str, ...]] = ('system_id',)
@@ -346,7 +346,7 @@ class BindTransceiverResp(Pdu):
 class Outbind(Pdu):
     """outbind (command_id 0x0000000B)."""
 
-    __slots__ = ('system_id', 'password', 'sequence_number', 'command_status', '__dict__')
+    __slots__ = ('system_id', 'password', '__dict__')
 
     command_id: ClassVar[int] = 0x0000000B
     mandatory_fields: ClassVar[tuple[str, ...]] = ('system_id', 'password')
@@ -375,7 +375,7 @@ class Outbind(Pdu):
 class Unbind(Pdu):
     """unbind (command_id 0x00000006)."""
 
-    __slots__ = ('sequence_number', 'command_status', '__dict__')
+    __slots__ = ('__dict__',)
 
     command_id: ClassVar[int] = 0x00000006
     mandatory_fields: ClassVar[tuple[str, ...]] = ()
@@ -398,7 +398,7 @@ class Unbind(Pdu):
 class UnbindResp(Pdu):
     """unbind_resp (command_id 0x80000006)."""
 
-    __slots__ = ('sequence_number', 'command_status', '__dict__')
+    __slots__ = ('__dict__',)
 
     command_id: ClassVar[int] = 0x80000006
     mandatory_fields: ClassVar[tuple[str, ...]] = ()
@@ -421,7 +421,7 @@ class UnbindResp(Pdu):
 class EnquireLink(Pdu):
     """enquire_link (command_id 0x00000015)."""
 
-    __slots__ = ('sequence_number', 'command_status', '__dict__')
+    __slots__ = ('__dict__',)
 
     command_id: ClassVar[int] = 0x00000015
     mandatory_fields: ClassVar[tuple[str, ...]] = ()
@@ -444,7 +444,7 @@ class EnquireLink(Pdu):
 class EnquireLinkResp(Pdu):
     """enquire_link_resp (command_id 0x80000015)."""
 
-    __slots__ = ('sequence_number', 'command_status', '__dict__')
+    __slots__ = ('__dict__',)
 
     command_id: ClassVar[int] = 0x80000015
     mandatory_fields: ClassVar[tuple[str, ...]] = ()
@@ -500,7 +500,7 @@ class SubmitSmTlvs(TypedDict, total=False):
 class SubmitSm(Pdu):
     """submit_sm (command_id 0x00000004)."""
 
-    __slots__ = ('service_type', 'source_addr_ton', 'source_addr_npi', 'source_addr', 'dest_addr_ton', 'dest_addr_npi', 'destination_addr', 'esm_class', 'protocol_id', 'priority_flag', 'schedule_delivery_time', 'validity_period', 'registered_delivery', 'replace_if_present_flag', 'data_coding', 'sm_default_msg_id', 'short_message', 'sequence_number', 'command_status', '__dict__')
+    __slots__ = ('service_type', 'source_addr_ton', 'source_addr_npi', 'source_addr', 'dest_addr_ton', 'dest_addr_npi', 'destination_addr', 'esm_class', 'protocol_id', 'priority_flag', 'schedule_delivery_time', 'validity_period', 'registered_delivery', 'replace_if_present_flag', 'data_coding', 'sm_default_msg_id', 'short_message', '__dict__')
 
     command_id: ClassVar[int] = 0x00000004
     mandatory_fields: ClassVar[tuple[str, ...]] = ('service_type', 'source_addr_ton', 'source_addr_npi', 'source_addr', 'dest_addr_ton', 'dest_addr_npi', 'destination_addr', 'esm_class', 'protocol_id', 'priority_flag', 'schedule_delivery_time', 'validity_period', 'registered_delivery', 'replace_if_present_flag', 'data_coding', 'sm_default_msg_id', 'short_message')
@@ -605,7 +605,7 @@ class SubmitSm(Pdu):
 class SubmitSmResp(Pdu):
     """submit_sm_resp (command_id 0x80000004)."""
 
-    __slots__ = ('message_id', 'sequence_number', 'command_status', '__dict__')
+    __slots__ = ('message_id', '__dict__')
 
     command_id: ClassVar[int] = 0x80000004
     mandatory_fields: ClassVar[tuple[str, ...]] = ('message_id',)
@@ -659,7 +659,7 @@ class SubmitMultiTlvs(TypedDict, total=False):
 class SubmitMulti(Pdu):
     """submit_multi (command_id 0x00000021)."""
 
-    __slots__ = ('service_type', 'source_addr_ton', 'source_addr_npi', 'source_addr', 'dest_address', 'esm_class', 'protocol_id', 'priority_flag', 'schedule_delivery_time', 'validity_period', 'registered_delivery', 'replace_if_present_flag', 'data_coding', 'sm_default_msg_id', 'short_message', 'sequence_number', 'command_status', '__dict__')
+    __slots__ = ('service_type', 'source_addr_ton', 'source_addr_npi', 'source_addr', 'dest_address', 'esm_class', 'protocol_id', 'priority_flag', 'schedule_delivery_time', 'validity_period', 'registered_delivery', 'replace_if_present_flag', 'data_coding', 'sm_default_msg_id', 'short_message', '__dict__')
 
     command_id: ClassVar[int] = 0x00000021
     mandatory_fields: ClassVar[tuple[str, ...]] = ('service_type', 'source_addr_ton', 'source_addr_npi', 'source_addr', 'dest_address', 'esm_class', 'protocol_id', 'priority_flag', 'schedule_delivery_time', 'validity_period', 'registered_delivery', 'replace_if_present_flag', 'data_coding', 'sm_default_msg_id', 'short_message')
@@ -752,7 +752,7 @@ class SubmitMulti(Pdu):
 class SubmitMultiResp(Pdu):
     """submit_multi_resp (command_id 0x80000021)."""
 
-    __slots__ = ('message_id', 'unsuccess_sme', 'sequence_number', 'command_status', '__dict__')
+    __slots__ = ('message_id', 'unsuccess_sme', '__dict__')
 
     command_id: ClassVar[int] = 0x80000021
     mandatory_fields: ClassVar[tuple[str, ...]] = ('message_id', 'unsuccess_sme')
@@ -804,7 +804,7 @@ class DeliverSmTlvs(TypedDict, total=False):
 class DeliverSm(Pdu):
     """deliver_sm (command_id 0x00000005)."""
 
-    __slots__ = ('service_type', 'source_addr_ton', 'source_addr_npi', 'source_addr', 'dest_addr_ton', 'dest_addr_npi', 'destination_addr', 'esm_class', 'protocol_id', 'priority_flag', 'schedule_delivery_time', 'validity_period', 'registered_delivery', 'replace_if_present_flag', 'data_coding', 'sm_default_msg_id', 'short_message', 'sequence_number', 'command_status', '__dict__')
+    __slots__ = ('service_type', 'source_addr_ton', 'source_addr_npi', 'source_addr', 'dest_addr_ton', 'dest_addr_npi', 'destination_addr', 'esm_class', 'protocol_id', 'priority_flag', 'schedule_delivery_time', 'validity_period', 'registered_delivery', 'replace_if_present_flag', 'data_coding', 'sm_default_msg_id', 'short_message', '__dict__')
 
     command_id: ClassVar[int] = 0x00000005
     mandatory_fields: ClassVar[tuple[str, ...]] = ('service_type', 'source_addr_ton', 'source_addr_npi', 'source_addr', 'dest_addr_ton', 'dest_addr_npi', 'destination_addr', 'esm_class', 'protocol_id', 'priority_flag', 'schedule_delivery_time', 'validity_period', 'registered_delivery', 'replace_if_present_flag', 'data_coding', 'sm_default_msg_id', 'short_message')
@@ -899,7 +899,7 @@ class DeliverSm(Pdu):
 class DeliverSmResp(Pdu):
     """deliver_sm_resp (command_id 0x80000005)."""
 
-    __slots__ = ('message_id', 'sequence_number', 'command_status', '__dict__')
+    __slots__ = ('message_id', '__dict__')
 
     command_id: ClassVar[int] = 0x80000005
     mandatory_fields: ClassVar[tuple[str, ...]] = ('message_id',)
@@ -968,7 +968,7 @@ class DataSmTlvs(TypedDict, total=False):
 class DataSm(Pdu):
     """data_sm (command_id 0x00000103)."""
 
-    __slots__ = ('service_type', 'source_addr_ton', 'source_addr_npi', 'source_addr', 'dest_addr_ton', 'dest_addr_npi', 'destination_addr', 'esm_class', 'registered_delivery', 'data_coding', 'sequence_number', 'command_status', '__dict__')
+    __slots__ = ('service_type', 'source_addr_ton', 'source_addr_npi', 'source_addr', 'dest_addr_ton', 'dest_addr_npi', 'destination_addr', 'esm_class', 'registered_delivery', 'data_coding', '__dict__')
 
     command_id: ClassVar[int] = 0x00000103
     mandatory_fields: ClassVar[tuple[str, ...]] = ('service_type', 'source_addr_ton', 'source_addr_npi', 'source_addr', 'dest_addr_ton', 'dest_addr_npi', 'destination_addr', 'esm_class', 'registered_delivery', 'data_coding')
@@ -1071,7 +1071,7 @@ class DataSmRespTlvs(TypedDict, total=False):
 class DataSmResp(Pdu):
     """data_sm_resp (command_id 0x80000103)."""
 
-    __slots__ = ('message_id', 'sequence_number', 'command_status', '__dict__')
+    __slots__ = ('message_id', '__dict__')
 
     command_id: ClassVar[int] = 0x80000103
     mandatory_fields: ClassVar[tuple[str, ...]] = ('message_id',)
@@ -1104,7 +1104,7 @@ class DataSmResp(Pdu):
 class QuerySm(Pdu):
     """query_sm (command_id 0x00000003)."""
 
-    __slots__ = ('message_id', 'source_addr_ton', 'source_addr_npi', 'source_addr', 'sequence_number', 'command_status', '__dict__')
+    __slots__ = ('message_id', 'source_addr_ton', 'source_addr_npi', 'source_addr', '__dict__')
 
     command_id: ClassVar[int] = 0x00000003
     mandatory_fields: ClassVar[tuple[str, ...]] = ('message_id', 'source_addr_ton', 'source_addr_npi', 'source_addr')
@@ -1139,7 +1139,7 @@ class QuerySm(Pdu):
 class QuerySmResp(Pdu):
     """query_sm_resp (command_id 0x80000003)."""
 
-    __slots__ = ('message_id', 'final_date', 'message_state', 'error_code', 'sequence_number', 'command_status', '__dict__')
+    __slots__ = ('message_id', 'final_date', 'message_state', 'error_code', '__dict__')
 
     command_id: ClassVar[int] = 0x80000003
     mandatory_fields: ClassVar[tuple[str, ...]] = ('message_id', 'final_date', 'message_state', 'error_code')
@@ -1174,7 +1174,7 @@ class QuerySmResp(Pdu):
 class CancelSm(Pdu):
     """cancel_sm (command_id 0x00000008)."""
 
-    __slots__ = ('service_type', 'message_id', 'source_addr_ton', 'source_addr_npi', 'source_addr', 'dest_addr_ton', 'dest_addr_npi', 'destination_addr', 'sequence_number', 'command_status', '__dict__')
+    __slots__ = ('service_type', 'message_id', 'source_addr_ton', 'source_addr_npi', 'source_addr', 'dest_addr_ton', 'dest_addr_npi', 'destination_addr', '__dict__')
 
     command_id: ClassVar[int] = 0x00000008
     mandatory_fields: ClassVar[tuple[str, ...]] = ('service_type', 'message_id', 'source_addr_ton', 'source_addr_npi', 'source_addr', 'dest_addr_ton', 'dest_addr_npi', 'destination_addr')
@@ -1221,7 +1221,7 @@ class CancelSm(Pdu):
 class CancelSmResp(Pdu):
     """cancel_sm_resp (command_id 0x80000008)."""
 
-    __slots__ = ('sequence_number', 'command_status', '__dict__')
+    __slots__ = ('__dict__',)
 
     command_id: ClassVar[int] = 0x80000008
     mandatory_fields: ClassVar[tuple[str, ...]] = ()
@@ -1244,7 +1244,7 @@ class CancelSmResp(Pdu):
 class ReplaceSm(Pdu):
     """replace_sm (command_id 0x00000007)."""
 
-    __slots__ = ('message_id', 'source_addr_ton', 'source_addr_npi', 'source_addr', 'schedule_delivery_time', 'validity_period', 'registered_delivery', 'sm_default_msg_id', 'short_message', 'sequence_number', 'command_status', '__dict__')
+    __slots__ = ('message_id', 'source_addr_ton', 'source_addr_npi', 'source_addr', 'schedule_delivery_time', 'validity_period', 'registered_delivery', 'sm_default_msg_id', 'short_message', '__dict__')
 
     command_id: ClassVar[int] = 0x00000007
     mandatory_fields: ClassVar[tuple[str, ...]] = ('message_id', 'source_addr_ton', 'source_addr_npi', 'source_addr', 'schedule_delivery_time', 'validity_period', 'registered_delivery', 'sm_default_msg_id', 'short_message')
@@ -1294,7 +1294,7 @@ class ReplaceSm(Pdu):
 class ReplaceSmResp(Pdu):
     """replace_sm_resp (command_id 0x80000007)."""
 
-    __slots__ = ('sequence_number', 'command_status', '__dict__')
+    __slots__ = ('__dict__',)
 
     command_id: ClassVar[int] = 0x80000007
     mandatory_fields: ClassVar[tuple[str, ...]] = ()
@@ -1323,7 +1323,7 @@ class AlertNotificationTlvs(TypedDict, total=False):
 class AlertNotification(Pdu):
     """alert_notification (command_id 0x00000102)."""
 
-    __slots__ = ('source_addr_ton', 'source_addr_npi', 'source_addr', 'esme_addr_ton', 'esme_addr_npi', 'esme_addr', 'sequence_number', 'command_status', '__dict__')
+    __slots__ = ('source_addr_ton', 'source_addr_npi', 'source_addr', 'esme_addr_ton', 'esme_addr_npi', 'esme_addr', '__dict__')
 
     command_id: ClassVar[int] = 0x00000102
     mandatory_fields: ClassVar[tuple[str, ...]] = ('source_addr_ton', 'source_addr_npi', 'source_addr', 'esme_addr_ton', 'esme_addr_npi', 'esme_addr')

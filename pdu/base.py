@@ -40,7 +40,7 @@ class Pdu:
     attributes: the encoder computes them.
     """
 
-    __slots__ = ()
+    __slots__ = ("command_status", "sequence_number")
 
     command_id: ClassVar[int]
     # Names of the mandatory fields in wire order, and the TLVs this PDU may carry.

@@ -1,0 +1,410 @@
+"""The SMPP session as a sans-I/O state machine (the h11 / aioquic way).
+
+One ``Session`` per TCP connection. It eats bytes and ``now`` and produces events, bytes to
+send and its next deadline; it never touches a socket, a reactor or the clock, so the Twisted
+server, the Locust client and the tests drive the same object::
+
+    events = session.receive_data(data, now)     # requests, correlated responses, ...
+    session.send(resp, now)                      # answer a request / send a request
+    transport.write(session.data_to_send())
+    deadline = session.next_deadline()           # re-arm one timer; then handle_timer(now)
+
+What the session does by itself, because it is protocol and not policy: answers
+enquire_link, answers PDUs that are malformed, unknown or out of state with the right
+status (generic_nack and close when framing is lost), numbers its own requests (wrapping at
+0x7FFFFFFF), keeps the window of outstanding requests with their deadlines, tracks the bind
+state from the bind responses, finishes in-flight work before answering unbind, strips TLVs
+towards a peer that bound as SMPP 3.3, and runs the session timers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pdu
+from pdu import CommandId as C
+from pdu import CommandStatus as S
+from pdu import Pdu, PduError
+
+from .states import BIND_REQUESTS, RECEIVABLE, SENDABLE, STATE_AFTER_BIND, BindState, Role
+from .window import Pending, Window, WindowFull
+
+MAX_SEQUENCE_NUMBER = 0x7FFFFFFF
+RESPONSE_BIT = 0x80000000
+
+
+@dataclass(frozen=True, slots=True)
+class SessionConfig:
+    role: Role = Role.SMSC
+    window_size: int = 10  # our own outstanding requests
+    response_timeout: float = 30.0
+    session_init_timeout: float = 30.0  # SMSC: a bind must arrive this soon after connect
+    enquire_link_interval: float = 30.0  # send enquire_link after this long without traffic
+    inactivity_timeout: float = 300.0  # close after this long without any PDU from the peer
+    unbind_timeout: float = 10.0  # give up waiting for unbind_resp / in-flight work
+    max_inbound_pending: int = 1000  # requests received and not yet answered
+    inbound_full_status: int = S.ESME_RMSGQFUL
+    max_command_length: int = pdu.DEFAULT_MAX_COMMAND_LENGTH
+
+
+# -- events --------------------------------------------------------------------------------
+# A request from the peer that needs an answer is delivered as the Pdu object itself.
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseReceived:
+    """The peer answered one of our requests (a generic_nack counts as an answer)."""
+
+    response: Pdu
+    request: Pdu
+    context: object
+    sent: float
+
+
+@dataclass(frozen=True, slots=True)
+class RequestTimedOut:
+    request: Pdu
+    context: object
+
+
+@dataclass(frozen=True, slots=True)
+class Bound:
+    """The session is bound (we sent or received a successful bind response)."""
+
+    state: BindState
+    bind: Pdu  # the bind request
+
+
+@dataclass(frozen=True, slots=True)
+class UnbindRequested:
+    """The peer sent unbind; unbind_resp follows once in-flight requests are answered."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProtocolError:
+    """The peer broke a rule; the session already answered it (or will close)."""
+
+    error: PduError
+
+
+@dataclass(frozen=True, slots=True)
+class UnexpectedResponse:
+    """A response whose sequence number matches nothing outstanding (late or bogus)."""
+
+    response: Pdu
+
+
+@dataclass(frozen=True, slots=True)
+class Closed:
+    """The session is over. ``lost`` holds our requests that never got an answer."""
+
+    reason: str
+    lost: tuple[Pending, ...] = field(default=())
+
+
+Event = (
+    Pdu
+    | ResponseReceived
+    | RequestTimedOut
+    | Bound
+    | UnbindRequested
+    | ProtocolError
+    | UnexpectedResponse
+    | Closed
+)
+
+
+class LocalProtocolError(Exception):
+    """Our own side tried something SMPP does not allow (a bug in the caller)."""
+
+
+class Session:
+    def __init__(self, config: SessionConfig, now: float) -> None:
+        self.config = config
+        self.role = config.role
+        self.state = BindState.OPEN
+        self.window = Window(config.window_size, config.response_timeout)
+        self.framer = pdu.Framer(config.max_command_length)
+        self.bind_request: Pdu | None = None  # the bind that bound this session
+        self.peer_interface_version = 0x34
+        self._out: list[bytes] = []
+        self._next_seq = 1
+        # Requests received and not answered yet: sequence_number -> command_id.
+        self._inbound: dict[int, int] = {}
+        self._receivable = RECEIVABLE[(self.role, self.state)]
+        self._created = now
+        self._last_rx = now
+        self._last_enquire = now
+        self._unbind_deadline: float | None = None
+        self._unbind_pending_seq: int | None = None  # peer's unbind we still owe a resp
+        self.close_reason: str | None = None
+
+    # -- properties ----------------------------------------------------------------------
+
+    @property
+    def closed(self) -> bool:
+        return self.state is BindState.CLOSED
+
+    @property
+    def can_send_request(self) -> bool:
+        return self.state.is_bound and not self.window.full
+
+    @property
+    def outstanding(self) -> int:
+        return len(self.window)
+
+    @property
+    def inbound_pending(self) -> int:
+        return len(self._inbound)
+
+    # -- output --------------------------------------------------------------------------
+
+    def data_to_send(self) -> bytes:
+        if not self._out:
+            return b""
+        data = b"".join(self._out) if len(self._out) > 1 else self._out[0]
+        self._out.clear()
+        return data
+
+    def _set_state(self, state: BindState) -> None:
+        self.state = state
+        if state is not BindState.CLOSED:
+            self._receivable = RECEIVABLE[(self.role, state)]
+
+    def _next_sequence_number(self) -> int:
+        seq = self._next_seq
+        # Skip numbers still outstanding after a wrap (window << 2**31, so this terminates).
+        while seq in self.window:
+            seq = seq + 1 if seq < MAX_SEQUENCE_NUMBER else 1
+        self._next_seq = seq + 1 if seq < MAX_SEQUENCE_NUMBER else 1
+        return seq
+
+    def send(self, p: Pdu, now: float, context: object = None) -> int:
+        """Queue a PDU. Requests get a sequence number (returned) and a place in the window;
+        a response must answer a request received and not yet answered."""
+        if self.state is BindState.CLOSED:
+            raise LocalProtocolError("the session is closed")
+        cid = p.command_id
+        if cid & RESPONSE_BIT:
+            self._send_response(p, now)
+            return p.sequence_number
+        if cid not in SENDABLE[(self.role, self.state)]:
+            raise LocalProtocolError(
+                f"{p.command_name} may not be sent in state {self.state.name} "
+                f"by the {self.role.value}"
+            )
+        if self.window.full:
+            raise WindowFull(f"{len(self.window)} requests outstanding")
+        p.sequence_number = seq = self._next_sequence_number()
+        if cid not in (C.alert_notification, C.outbind):  # neither has a response
+            self.window.add(p, context, now)
+        self._write(p)
+        if cid == C.unbind:
+            self._set_state(BindState.UNBINDING)
+            self._unbind_deadline = now + self.config.unbind_timeout
+        return seq
+
+    def _send_response(self, p: Pdu, now: float) -> None:
+        seq = p.sequence_number
+        req_cid = self._inbound.pop(seq, None)
+        if req_cid is None or (req_cid | RESPONSE_BIT) != p.command_id:
+            if req_cid is not None:
+                self._inbound[seq] = req_cid
+            raise LocalProtocolError(
+                f"{p.command_name} seq {seq} answers no request received and not yet answered"
+            )
+        self._write(p)
+        if p.command_status == 0 and req_cid in BIND_REQUESTS:
+            self._set_state(STATE_AFTER_BIND[req_cid])
+        if self._unbind_pending_seq is not None and not self._inbound:
+            self._finish_peer_unbind()
+
+    def _write(self, p: Pdu) -> None:
+        if self.peer_interface_version < 0x34 and p.__dict__:
+            # SMPP 3.3 peers get no TLVs [practice]; TLVs live in __dict__ (see pdu.base).
+            p.__dict__.clear()
+        self._out.append(pdu.encode(p))
+
+    def _answer(self, resp: Pdu | None) -> None:
+        if resp is not None:
+            self._out.append(pdu.encode(resp))
+
+    # -- input ---------------------------------------------------------------------------
+
+    def receive_data(self, data: bytes, now: float) -> list[Event]:
+        if self.state is BindState.CLOSED:
+            return []
+        self._last_rx = now
+        events: list[Event] = []
+        receivable = self._receivable
+        for item in self.framer.feed_pdus(data):
+            if isinstance(item, PduError):
+                self._protocol_error(item, events)
+                if self.closed:
+                    break
+                continue
+            cid = item.command_id
+            if cid & RESPONSE_BIT:
+                self._response(item, cid, now, events)
+            elif cid not in receivable:
+                self._out_of_state(item, cid, events)
+            elif cid == C.enquire_link:
+                self._out.append(
+                    pdu.encode(pdu.EnquireLinkResp(sequence_number=item.sequence_number))
+                )
+            elif cid == C.unbind:
+                self._peer_unbind(item, now, events)
+            else:
+                if len(self._inbound) >= self.config.max_inbound_pending:
+                    self._answer(_error_resp(item, self.config.inbound_full_status))
+                    continue
+                if cid in BIND_REQUESTS:
+                    self.bind_request = item
+                    self.peer_interface_version = item.interface_version  # type: ignore[attr-defined]
+                self._inbound[item.sequence_number] = cid
+                events.append(item)
+            # A bind response may have changed the state mid-chunk.
+            receivable = self._receivable
+        return events
+
+    def _protocol_error(self, err: PduError, events: list[Event]) -> None:
+        events.append(ProtocolError(err))
+        self._answer(pdu.error_response(err))
+        if not err.recoverable:
+            self._close("framing lost: " + err.message, events)
+
+    def _out_of_state(self, p: Pdu, cid: int, events: list[Event]) -> None:
+        if cid in BIND_REQUESTS and self.state.is_bound:
+            status = S.ESME_RALYBND
+        else:
+            status = S.ESME_RINVBNDSTS
+        events.append(
+            ProtocolError(
+                PduError(
+                    f"{p.command_name} is not allowed in state {self.state.name}",
+                    status,
+                    sequence_number=p.sequence_number,
+                    command_id=cid,
+                )
+            )
+        )
+        self._answer(_error_resp(p, status))
+
+    def _response(self, resp: Pdu, cid: int, now: float, events: list[Event]) -> None:
+        pending = self.window.pop(resp.sequence_number)
+        if pending is None:
+            events.append(UnexpectedResponse(resp))
+            return
+        req = pending.request
+        if cid != C.generic_nack and cid != (req.command_id | RESPONSE_BIT):
+            # Answered with the wrong response type: treat it as a failed answer.
+            events.append(UnexpectedResponse(resp))
+        if resp.command_status == 0 and req.command_id in BIND_REQUESTS and cid != C.generic_nack:
+            self.bind_request = req
+            self._set_state(STATE_AFTER_BIND[req.command_id])
+            events.append(Bound(self.state, req))
+        elif req.command_id == C.unbind:
+            self._close("unbound", events)
+            return
+        if req.command_id != C.enquire_link:
+            events.append(ResponseReceived(resp, req, pending.context, pending.sent))
+
+    def _peer_unbind(self, p: Pdu, now: float, events: list[Event]) -> None:
+        events.append(UnbindRequested())
+        self._set_state(BindState.UNBINDING)
+        self._unbind_pending_seq = p.sequence_number
+        self._unbind_deadline = now + self.config.unbind_timeout
+        if not self._inbound:
+            self._finish_peer_unbind()
+
+    def _finish_peer_unbind(self) -> None:
+        seq = self._unbind_pending_seq
+        assert seq is not None
+        self._unbind_pending_seq = None
+        self._out.append(pdu.encode(pdu.UnbindResp(sequence_number=seq)))
+        # The side that sent unbind closes the connection; we wait for it (or the timer).
+
+    # -- bound transitions from our own responses ---------------------------------------
+
+    def after_bind_response(self) -> Event | None:
+        """The Bound event for the bind we just accepted (SMSC side), if any."""
+        if self.state.is_bound and self.bind_request is not None:
+            return Bound(self.state, self.bind_request)
+        return None
+
+    # -- timers --------------------------------------------------------------------------
+
+    def next_deadline(self) -> float | None:
+        if self.state is BindState.CLOSED:
+            return None
+        cfg = self.config
+        deadlines = [self._last_rx + cfg.inactivity_timeout]
+        if self.state is BindState.OPEN and self.role is Role.SMSC:
+            deadlines.append(self._created + cfg.session_init_timeout)
+        if self.state.is_bound:
+            deadlines.append(max(self._last_rx, self._last_enquire) + cfg.enquire_link_interval)
+        w = self.window.next_deadline()
+        if w is not None:
+            deadlines.append(w)
+        if self._unbind_deadline is not None:
+            deadlines.append(self._unbind_deadline)
+        return min(deadlines)
+
+    def handle_timer(self, now: float) -> list[Event]:
+        events: list[Event] = []
+        if self.state is BindState.CLOSED:
+            return events
+        cfg = self.config
+        for pending in self.window.expired(now):
+            if pending.request.command_id == C.unbind:
+                self._close("no unbind_resp", events)
+                return events
+            if pending.request.command_id != C.enquire_link:
+                events.append(RequestTimedOut(pending.request, pending.context))
+        if self._unbind_deadline is not None and now >= self._unbind_deadline:
+            self._close("unbind did not complete in time", events)
+        elif now >= self._last_rx + cfg.inactivity_timeout:
+            self._close("inactivity timeout", events)
+        elif (
+            self.state is BindState.OPEN
+            and self.role is Role.SMSC
+            and now >= self._created + cfg.session_init_timeout
+        ):
+            self._close("no bind within the session-init timeout", events)
+        elif (
+            self.state.is_bound
+            and now >= max(self._last_rx, self._last_enquire) + cfg.enquire_link_interval
+            and not self.window.full
+        ):
+            self._last_enquire = now
+            self.send(pdu.EnquireLink(), now)
+        return events
+
+    # -- closing -------------------------------------------------------------------------
+
+    def _close(self, reason: str, events: list[Event]) -> None:
+        if self.state is BindState.CLOSED:
+            return
+        self.close_reason = reason
+        self.state = BindState.CLOSED
+        lost = tuple(p for p in self.window.drain() if p.request.command_id not in _NO_RETRY)
+        events.append(Closed(reason, lost))
+
+    def connection_lost(self, reason: str = "connection lost") -> list[Event]:
+        """The transport is gone: everything outstanding is lost."""
+        events: list[Event] = []
+        self._close(reason, events)
+        return events
+
+    def close(self, reason: str = "closed locally") -> list[Event]:
+        """Close without unbinding (e.g. shutting down after a protocol violation)."""
+        return self.connection_lost(reason)
+
+
+_NO_RETRY = frozenset((C.enquire_link, C.unbind))
+
+
+def _error_resp(p: Pdu, status: int) -> Pdu | None:
+    return pdu.error_response(
+        PduError("", status, sequence_number=p.sequence_number, command_id=p.command_id)
+    )

@@ -1,0 +1,96 @@
+"""Which PDU may arrive in which bind state: the table the session, tests and docs share.
+
+From the facts doc, section 1.2, with the [practice] choices: enquire_link is answered while
+OPEN, replace_sm is accepted on TRX, data_sm from an ESME only on TX/TRX and towards an ESME
+only on RX/TRX.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from pdu import CommandId as C
+
+
+class Role(Enum):
+    SMSC = "smsc"
+    ESME = "esme"
+
+
+class BindState(Enum):
+    OPEN = "open"  # TCP up, not bound
+    BOUND_TX = "bound_tx"
+    BOUND_RX = "bound_rx"
+    BOUND_TRX = "bound_trx"
+    UNBINDING = "unbinding"  # unbind sent or received; finishing in-flight work
+    CLOSED = "closed"
+
+    @property
+    def is_bound(self) -> bool:
+        return self in (BindState.BOUND_TX, BindState.BOUND_RX, BindState.BOUND_TRX)
+
+
+BIND_REQUESTS = frozenset((C.bind_transmitter, C.bind_receiver, C.bind_transceiver))
+
+#: The state a successful bind_*_resp puts the session in.
+STATE_AFTER_BIND: dict[int, BindState] = {
+    C.bind_transmitter: BindState.BOUND_TX,
+    C.bind_receiver: BindState.BOUND_RX,
+    C.bind_transceiver: BindState.BOUND_TRX,
+    C.bind_transmitter_resp: BindState.BOUND_TX,
+    C.bind_receiver_resp: BindState.BOUND_RX,
+    C.bind_transceiver_resp: BindState.BOUND_TRX,
+}
+
+_ANY_STATE = (C.enquire_link, C.enquire_link_resp, C.generic_nack)
+_BOUND_COMMON = (*_ANY_STATE, C.unbind, C.unbind_resp)
+
+# What an SMSC accepts from an ESME. Responses are listed because they answer our requests
+# (deliver_sm, data_sm, enquire_link, unbind).
+_SMSC_TX = (C.submit_sm, C.submit_multi, C.data_sm, C.query_sm, C.cancel_sm, C.replace_sm)
+_SMSC_RX = (C.deliver_sm_resp, C.data_sm_resp)
+
+# What an ESME accepts from an SMSC.
+_ESME_TX_RESP = (
+    C.submit_sm_resp,
+    C.submit_multi_resp,
+    C.data_sm_resp,
+    C.query_sm_resp,
+    C.cancel_sm_resp,
+    C.replace_sm_resp,
+)
+_ESME_RX = (C.deliver_sm, C.data_sm, C.alert_notification)
+
+RECEIVABLE: dict[tuple[Role, BindState], frozenset[int]] = {
+    (Role.SMSC, BindState.OPEN): frozenset((*BIND_REQUESTS, *_ANY_STATE)),
+    (Role.SMSC, BindState.BOUND_TX): frozenset((*_BOUND_COMMON, *_SMSC_TX)),
+    (Role.SMSC, BindState.BOUND_RX): frozenset((*_BOUND_COMMON, *_SMSC_RX)),
+    (Role.SMSC, BindState.BOUND_TRX): frozenset((*_BOUND_COMMON, *_SMSC_TX, *_SMSC_RX)),
+    # While unbinding, answers to our own requests still count; new work does not.
+    (Role.SMSC, BindState.UNBINDING): frozenset((*_BOUND_COMMON, *_SMSC_RX)),
+    (Role.ESME, BindState.OPEN): frozenset(
+        (
+            C.outbind,
+            C.bind_transmitter_resp,
+            C.bind_receiver_resp,
+            C.bind_transceiver_resp,
+            *_ANY_STATE,
+        )
+    ),
+    (Role.ESME, BindState.BOUND_TX): frozenset((*_BOUND_COMMON, *_ESME_TX_RESP)),
+    (Role.ESME, BindState.BOUND_RX): frozenset((*_BOUND_COMMON, *_ESME_RX, C.data_sm_resp)),
+    (Role.ESME, BindState.BOUND_TRX): frozenset((*_BOUND_COMMON, *_ESME_TX_RESP, *_ESME_RX)),
+    (Role.ESME, BindState.UNBINDING): frozenset((*_BOUND_COMMON, *_ESME_TX_RESP)),
+}
+
+#: What each side may send, per state: the mirror image of what the other side may receive.
+SENDABLE: dict[tuple[Role, BindState], frozenset[int]] = {
+    (Role.SMSC, state): RECEIVABLE[(Role.ESME, state)]
+    | {C.bind_transmitter_resp, C.bind_receiver_resp, C.bind_transceiver_resp}
+    for state in BindState
+    if (Role.ESME, state) in RECEIVABLE
+} | {
+    (Role.ESME, state): RECEIVABLE[(Role.SMSC, state)]
+    for state in BindState
+    if (Role.SMSC, state) in RECEIVABLE
+}
