@@ -170,7 +170,7 @@ class Timers:
     unbind_timeout: float = 10.0  # give up waiting for unbind_resp
     retry_base: float = 5.0  # first delivery retry delay; doubles per attempt ...
     retry_max: float = 300.0  # ... up to this
-    receipt_delay: float = 1.0  # default outcome: DELIVRD this long after submit
+    receipt_delay: float = 1.0  # default outcome: DELIVRD this long after submit (0 = at once)
     default_validity: float = 172_800.0  # validity_period NULL: expire after 48 h
 
     def retry_delay(self, attempt: int) -> float:
@@ -289,6 +289,16 @@ class _Parsers:
             raise self.fail(key, "must be a positive number", value)
         if maximum is not None and value > maximum:
             raise self.fail(key, f"must be at most {maximum:g}", value)
+        return float(value)
+
+    def non_negative_number(self, key: str, value: object) -> float:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or value < 0
+        ):
+            raise self.fail(key, "must be a number of seconds, 0 or more", value)
         return float(value)
 
     def smpp_id(self, key: str, value: object) -> str:
@@ -427,7 +437,7 @@ def _read_timers(p: _Parsers, raw: Mapping[str, Any], path: str) -> Timers:
         unbind_timeout=t.get("unbind_timeout", d.unbind_timeout, num),
         retry_base=t.get("retry_base", d.retry_base, num),
         retry_max=t.get("retry_max", d.retry_max, num),
-        receipt_delay=t.get("receipt_delay", d.receipt_delay, num),
+        receipt_delay=t.get("receipt_delay", d.receipt_delay, p.non_negative_number),
         default_validity=t.get("default_validity", d.default_validity, num),
     )
     t.finish()

@@ -72,7 +72,8 @@ class RateLimiter:
         """Accept ``count`` messages at ``now`` (all or none); False means ESME_RTHROTTLED.
 
         A refused attempt uses no capacity, so a client retrying in a tight loop is not
-        locked out for longer than its own excess.
+        locked out for longer than its own excess. A ``count`` above ``limit`` is always
+        refused.
         """
         if count < 1:
             raise ValueError(f"count must be at least 1, got {count}")

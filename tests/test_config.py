@@ -75,6 +75,10 @@ def test_empty_file_gives_defaults_with_data_dir_beside_the_file(tmp_path: Path)
     assert c == ServerConfig(data_dir=tmp_path / "smsc-data")
 
 
+def test_receipt_delay_may_be_zero(tmp_path: Path) -> None:
+    assert load_config(write(tmp_path, "[timers]\nreceipt_delay = 0")).timers.receipt_delay == 0.0
+
+
 def test_relative_data_dir_is_relative_to_the_file_absolute_is_kept(tmp_path: Path) -> None:
     assert load_config(write(tmp_path, 'data_dir = "d"')).data_dir == tmp_path / "d"
     absolute = tmp_path / "elsewhere"
@@ -184,6 +188,7 @@ ERRORS = [
     ("timers = 5", "timers", "must be a table"),
     ("[timers]\nresponse_timeout = 0", "timers.response_timeout", "positive number, got 0"),
     ('[timers]\nreceipt_delay = "1s"', "timers.receipt_delay", 'got "1s"'),
+    ("[timers]\nreceipt_delay = -0.5", "timers.receipt_delay", "0 or more, got -0.5"),
     ("[timers]\nretry_base = nan", "timers.retry_base", "positive number, got nan"),
     ("[timers]\nresponse_timout = 1", "timers.response_timout", "unknown key"),
     (
