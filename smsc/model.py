@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from pdu import Pdu
 from pdu.enums import MessageState
 
 
@@ -88,3 +89,6 @@ class Delivery:
     next_attempt: float
     attempts: int = 0
     message_id: str | None = None  # the MT a receipt is about, or the MO message
+    # The decoded request, kept in memory so that each attempt does not decode ``pdu`` again;
+    # not stored (the store keeps ``pdu``).
+    request: Pdu | None = field(default=None, compare=False, repr=False)

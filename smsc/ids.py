@@ -1,0 +1,31 @@
+"""Message ids: unique, one canonical string per message, decimal or hex per account.
+
+The counter starts above both the highest id already stored and a clock-derived floor, so
+ids stay unique across restarts without a round trip to the store per message.
+"""
+
+from __future__ import annotations
+
+
+class MessageIdAllocator:
+    __slots__ = ("_next",)
+
+    # 1,000 ids per millisecond of wall time before the counter could overtake the floor a
+    # later restart computes: far above what one process submits.
+    IDS_PER_MS = 1000
+
+    def __init__(self, now: float, floor: int = 0) -> None:
+        self._next = max(int(now * 1000) * self.IDS_PER_MS, floor + 1)
+
+    def next(self) -> int:
+        n = self._next
+        self._next = n + 1
+        return n
+
+    @property
+    def peek(self) -> int:
+        return self._next
+
+
+def format_id(n: int, hex_ids: bool) -> str:
+    return f"{n:x}" if hex_ids else str(n)

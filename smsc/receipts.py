@@ -1,0 +1,100 @@
+"""Delivery receipts as PDUs: deliver_sm (or data_sm) with esm_class 0x04 / 0x20.
+
+The Appendix B text, the receipted_message_id, message_state and network_error_code TLVs
+all carry the message's one canonical id string. Addresses are swapped: the receipt comes
+from the original destination and goes to the original source (facts 6.1).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pdu
+from pdu import EsmClass, MessageState, NetworkErrorCode
+from pdu import receipt as receipt_text
+
+from .model import Message
+
+GSM_NETWORK = 3  # network_error_code network type: GSM
+
+
+def receipt_wanted(registered_delivery: int, state: MessageState) -> bool:
+    """Does registered_delivery ask for a final receipt in this state? (facts 5.4, 6.1)"""
+    mode = registered_delivery & 0x03
+    if mode == 1:
+        return True
+    if mode == 2:
+        return state is not MessageState.DELIVERED and state is not MessageState.ACCEPTED
+    return False
+
+
+def intermediate_wanted(registered_delivery: int) -> bool:
+    return bool(registered_delivery & 0x10)
+
+
+def receipt_text_for(
+    message: Message, state: MessageState, done_time: float, date_digits: int
+) -> str:
+    stat = receipt_text.STATE_TO_STAT.get(int(state), "UNKNOWN")
+    r = receipt_text.Receipt(
+        id=message.message_id.split("/", 1)[0],
+        sub=1,
+        dlvrd=1 if state is MessageState.DELIVERED else 0,
+        submit_date=datetime.fromtimestamp(message.submit_time, UTC),
+        done_date=datetime.fromtimestamp(done_time, UTC),
+        stat=stat,
+        err=f"{message.error_code:03d}",
+        text=_sanitize(message.text or "")[:20],
+    )
+    return receipt_text.format(r, date_digits)
+
+
+def _sanitize(text: str) -> str:
+    # The receipt text is plain ASCII in short_message; keep it one printable line.
+    return "".join(ch if " " <= ch <= "~" else " " for ch in text)
+
+
+def build_receipt(
+    message: Message,
+    state: MessageState,
+    done_time: float,
+    *,
+    date_digits: int = 10,
+    as_data_sm: bool = False,
+    intermediate: bool = False,
+) -> pdu.DeliverSm | pdu.DataSm:
+    text = receipt_text_for(message, state, done_time, date_digits).encode("ascii")
+    esm_class = (
+        EsmClass.INTERMEDIATE_NOTIFICATION if intermediate else EsmClass.SMSC_DELIVERY_RECEIPT
+    )
+    receipted_id = message.message_id.split("/", 1)[0]
+    nec = NetworkErrorCode(GSM_NETWORK, message.error_code)
+    if as_data_sm:
+        return pdu.DataSm(
+            source_addr_ton=message.dest_addr_ton,
+            source_addr_npi=message.dest_addr_npi,
+            source_addr=message.destination_addr,
+            dest_addr_ton=message.source_addr_ton,
+            dest_addr_npi=message.source_addr_npi,
+            destination_addr=message.source_addr,
+            esm_class=int(esm_class),
+            registered_delivery=0,
+            data_coding=0,
+            message_payload=text,
+            receipted_message_id=receipted_id,
+            message_state=int(state),
+            network_error_code=nec,
+        )
+    return pdu.DeliverSm(
+        source_addr_ton=message.dest_addr_ton,
+        source_addr_npi=message.dest_addr_npi,
+        source_addr=message.destination_addr,
+        dest_addr_ton=message.source_addr_ton,
+        dest_addr_npi=message.source_addr_npi,
+        destination_addr=message.source_addr,
+        esm_class=int(esm_class),
+        short_message=text,
+        receipted_message_id=receipted_id,
+        message_state=int(state),
+        network_error_code=nec,
+    )

@@ -1,0 +1,249 @@
+"""The Twisted adapter: sockets, timers and the store's worker thread around ``smsc.core``.
+
+It is deliberately thin: ``dataReceived`` hands bytes and the time to the core, then writes
+whatever the core's sessions produced. One timer per connection (re-armed only when its
+deadline moves earlier) and one for the core's scheduler. Batches of store writes run in a
+worker thread, one at a time, so changes that arrive meanwhile form the next batch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from pathlib import Path
+from typing import Any
+
+from twisted.internet import defer, threads
+from twisted.internet.base import DelayedCall
+from twisted.internet.interfaces import IAddress
+from twisted.internet.protocol import Factory, Protocol
+from twisted.python.failure import Failure
+
+from .config import ServerConfig, StoreKind
+from .core import Connection, Held, Smsc
+from .outcome import OutcomeModel
+from .store import MemoryStore, SqliteStore, Store
+
+log = logging.getLogger("smsc.server")
+
+DB_NAME = "smsc.sqlite3"
+
+
+def open_store(config: ServerConfig) -> tuple[Store, bool]:
+    """The configured store and whether it is durable (responses wait for commits)."""
+    if config.store is StoreKind.MEMORY:
+        return MemoryStore(), False
+    data_dir = Path(config.data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return SqliteStore(data_dir / DB_NAME), True
+
+
+class SmppProtocol(Protocol):
+    def __init__(self, server: SmscServer) -> None:
+        self.server = server
+        self.conn: Connection | None = None
+        self.timer: DelayedCall | None = None
+
+    def connectionMade(self) -> None:  # noqa: N802 - Twisted's name
+        transport: Any = self.transport
+        host = getattr(transport.getPeer(), "host", "?")
+        with contextlib.suppress(AttributeError):  # not a TCP transport (tests)
+            transport.setTcpNoDelay(True)
+        self.conn = self.server.core.connect(host, self.server.now())
+        self.server.protocols[self.conn.id] = self
+        self.server.arm(self)
+
+    def dataReceived(self, data: bytes) -> None:  # noqa: N802
+        assert self.conn is not None
+        self.server.core.receive(self.conn, data, self.server.now())
+        self.server.flush()
+
+    def connectionLost(self, reason: Failure = None) -> None:  # type: ignore[assignment]  # noqa: N802
+        if self.timer is not None and self.timer.active():
+            self.timer.cancel()
+        self.timer = None
+        if self.conn is not None:
+            self.server.protocols.pop(self.conn.id, None)
+            self.server.core.disconnected(self.conn, self.server.now())
+            self.server.flush()
+
+    def timer_fired(self) -> None:
+        self.timer = None
+        if self.conn is not None and not self.conn.closed:
+            self.server.core.session_timer(self.conn, self.server.now())
+            self.server.flush()
+
+
+class SmppFactory(Factory):
+    def __init__(self, server: SmscServer) -> None:
+        self.server = server
+
+    def buildProtocol(self, addr: IAddress | None) -> SmppProtocol:  # noqa: N802
+        return SmppProtocol(self.server)
+
+
+class SmscServer:
+    def __init__(
+        self,
+        config: ServerConfig,
+        reactor: Any,
+        *,
+        store: Store | None = None,
+        durable: bool | None = None,
+        outcome: OutcomeModel | None = None,
+    ) -> None:
+        self.config = config
+        self.reactor = reactor
+        if store is None:
+            store, is_durable = open_store(config)
+            durable = is_durable if durable is None else durable
+        self.store = store
+        self.durable = bool(durable)
+        self.core = Smsc(config, store=store, durable=self.durable, now=self.now(), outcome=outcome)
+        self.protocols: dict[int, SmppProtocol] = {}
+        self.factory = SmppFactory(self)
+        self.port: Any = None
+        self._tick_timer: DelayedCall | None = None
+        self._writing = False
+        self._write_done: defer.Deferred[None] | None = None
+
+    def now(self) -> float:
+        t: float = self.reactor.seconds()
+        return t
+
+    def listen(self) -> Any:
+        self.port = self.reactor.listenTCP(
+            self.config.smpp_port, self.factory, interface=self.config.smpp_host
+        )
+        self.arm_tick()
+        return self.port
+
+    # -- output and timers ----------------------------------------------------------------
+
+    def flush(self) -> None:
+        for c in self.core.take_output():
+            proto = self.protocols.get(c.id)
+            if proto is None or proto.transport is None:
+                continue
+            transport: Any = proto.transport
+            data = c.session.data_to_send()
+            if data:
+                transport.write(data)
+            if c.session.closed:
+                transport.loseConnection()
+            else:
+                self.arm(proto)
+        self.arm_tick()
+        self.write_batch()
+
+    def arm(self, proto: SmppProtocol) -> None:
+        assert proto.conn is not None
+        deadline = proto.conn.session.next_deadline()
+        timer = proto.timer
+        if deadline is None:
+            if timer is not None and timer.active():
+                timer.cancel()
+            proto.timer = None
+            return
+        # Deadlines mostly move later (each PDU received pushes the idle timers); a timer
+        # that fires early just re-arms, which is cheaper than resetting it on every PDU.
+        if timer is not None and timer.active() and timer.getTime() <= deadline:
+            return
+        if timer is not None and timer.active():
+            timer.cancel()
+        proto.timer = self.reactor.callLater(max(0.0, deadline - self.now()), proto.timer_fired)
+
+    def arm_tick(self) -> None:
+        deadline = self.core.next_deadline()
+        timer = self._tick_timer
+        if deadline is None:
+            return
+        if timer is not None and timer.active():
+            if timer.getTime() <= deadline:
+                return
+            timer.cancel()
+        self._tick_timer = self.reactor.callLater(max(0.0, deadline - self.now()), self._tick)
+
+    def _tick(self) -> None:
+        self._tick_timer = None
+        self.core.tick(self.now())
+        self.flush()
+
+    # -- store ----------------------------------------------------------------------------
+
+    def write_batch(self) -> None:
+        if self._writing:
+            return
+        held = self.core.take_batch()
+        if held is None:
+            return
+        if not self.durable:
+            # The in-memory store is fast and thread-safe; no worker thread needed.
+            self._apply_now(held)
+            return
+        self._writing = True
+        d = threads.deferToThreadPool(
+            self.reactor, self.reactor.getThreadPool(), self.store.apply, held.batch
+        )
+        d.addCallbacks(self._written, self._write_failed, callbackArgs=(held,), errbackArgs=(held,))
+
+    def _apply_now(self, held: Held) -> None:
+        try:
+            self.store.apply(held.batch)
+        except Exception as e:
+            self.core.batch_done(held, self.now(), e)
+        else:
+            self.core.batch_done(held, self.now())
+
+    def _written(self, _: object, held: Held) -> None:
+        self._writing = False
+        self.core.batch_done(held, self.now())
+        self._after_write()
+
+    def _write_failed(self, failure: Failure, held: Held) -> None:
+        self._writing = False
+        err = failure.value
+        self.core.batch_done(held, self.now(), err if isinstance(err, Exception) else None)
+        self._after_write()
+
+    def _after_write(self) -> None:
+        self.flush()  # sends released responses and starts the next batch
+        if not self._writing and self._write_done is not None:
+            d, self._write_done = self._write_done, None
+            d.callback(None)
+
+    # -- shutdown -------------------------------------------------------------------------
+
+    @defer.inlineCallbacks
+    def shutdown(self, grace: float = 2.0) -> Any:
+        """Unbind every session, give them ``grace`` seconds, flush the store, close it."""
+        log.info("shutting down: unbinding %d session(s)", len(self.protocols))
+        if self.port is not None:
+            yield self.port.stopListening()
+        self.core.unbind_all(self.now())
+        self.flush()
+        waited = 0.0
+        while self.protocols and waited < grace:
+            yield _sleep(self.reactor, 0.05)
+            waited += 0.05
+        for proto in list(self.protocols.values()):
+            transport: Any = proto.transport
+            if transport is not None:
+                transport.loseConnection()
+        for timer in (self._tick_timer,):
+            if timer is not None and timer.active():
+                timer.cancel()
+        # Drain the store: wait for the write in flight, then write what is left.
+        while self._writing or self.core.has_pending_batch():
+            if not self._writing:
+                self.write_batch()
+            if self._writing:
+                self._write_done = defer.Deferred()
+                yield self._write_done
+        self.store.close()
+
+
+def _sleep(reactor: Any, seconds: float) -> defer.Deferred[None]:
+    d: defer.Deferred[None] = defer.Deferred()
+    reactor.callLater(seconds, d.callback, None)
+    return d
