@@ -245,6 +245,11 @@ class Smsc:
         self.accounts.bind_opened(account)
         c.account = account
         c.system_id = account.system_id
+        c.session.apply_limits(
+            window_size=account.window_size,
+            max_inbound_pending=account.max_outstanding,
+            inbound_full_status=account.outstanding_status,
+        )
         resp = resp_cls(
             system_id=self.config.system_id,
             sequence_number=p.sequence_number,

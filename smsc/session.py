@@ -19,7 +19,7 @@ towards a peer that bound as SMPP 3.3, and runs the session timers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pdu
 from pdu import CommandId as C
@@ -138,6 +138,18 @@ class Session:
         self._unbind_deadline: float | None = None
         self._unbind_pending_seq: int | None = None  # peer's unbind we still owe a resp
         self.close_reason: str | None = None
+
+    def apply_limits(
+        self, *, window_size: int, max_inbound_pending: int, inbound_full_status: int
+    ) -> None:
+        """Per-account limits, known once the bind is accepted."""
+        self.window.size = window_size
+        self.config = replace(
+            self.config,
+            window_size=window_size,
+            max_inbound_pending=max_inbound_pending,
+            inbound_full_status=inbound_full_status,
+        )
 
     # -- properties ----------------------------------------------------------------------
 
