@@ -886,8 +886,7 @@ class Smsc:
     def _delivery_failed(self, d: object, now: float, why: str) -> None:
         if not isinstance(d, Delivery):
             return
-        t = self.config.timers
-        delay = min(t.retry_base * (2 ** max(d.attempts - 1, 0)), t.retry_max)
+        delay = self.config.timers.retry_delay(max(d.attempts, 1))
         d.next_attempt = now + delay
         self._batch.rescheduled.append(Reschedule(d.delivery_id, d.attempts, d.next_attempt))
         log.info("delivery %d: %s; retry in %.1fs", d.delivery_id, why, delay)
