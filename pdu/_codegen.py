@@ -203,15 +203,18 @@ class _Gen:
             self.emit(
                 f"        return _HEADER.pack(16, {cid}, o.command_status, o.sequence_number)"
             )
-        parts: list[str] = []
-        for run in _int_runs(d.fields):
-            f = run[0]
-            if f.kind in _INT_FMT:
-                fmt = "".join(_INT_FMT[x.kind] for x in run)
-                s = self.struct(fmt)
-                parts.append(f"{s}.pack({', '.join('o.' + x.name for x in run)})")
+        # The body is one bytes %-format: a single C call instead of a join of many
+        # small pieces (%c writes a one-octet integer and rejects values above 255).
+        fmt: list[str] = []
+        args: list[str] = []
+        for f in d.fields:
+            if f.kind is Kind.INT1:
+                fmt.append("%c")
+                args.append(f"o.{f.name}")
+            elif f.kind in _INT_FMT:
+                fmt.append("%s")
+                args.append(f"{self.struct(_INT_FMT[f.kind])}.pack(o.{f.name})")
             elif f.kind in (Kind.CSTRING, Kind.TIME):
-                # Inlined: a helper call per C-string costs more than the rest of the field.
                 v, b = f"s_{f.name}", f"b_{f.name}"
                 self.emit(f"    {v} = o.{f.name}")
                 self.emit(f"    if {v}:")
@@ -223,8 +226,8 @@ class _Gen:
                 self.emit(f'        {b} = {v}.encode("latin-1")')
                 self.emit("    else:")
                 self.emit(f'        {b} = b""')
-                parts.append(b)
-                parts.append("_NUL")
+                fmt.append("%s\\x00")
+                args.append(b)
             elif f.kind is Kind.SHORT_MESSAGE:
                 self.emit(f"    sm = o.{f.name}")
                 self.emit("    if len(sm) > 254:")
@@ -232,15 +235,16 @@ class _Gen:
                     "        raise EncodeError('short_message is at most 254 octets;"
                     " use message_payload or segment', 'short_message')"
                 )
-                parts.append("_S_B.pack(len(sm))")
-                parts.append("sm")
-                self.struct("B")
+                fmt.append("%c%s")
+                args += ["len(sm)", "sm"]
             elif f.kind is Kind.DEST_ADDRESSES:
-                parts.append(f"_encode_dest_addresses(o.{f.name})")
+                fmt.append("%s")
+                args.append(f"_encode_dest_addresses(o.{f.name})")
             elif f.kind is Kind.UNSUCCESS_SMES:
-                parts.append(f"_encode_unsuccess_smes(o.{f.name})")
-        if parts:
-            self.emit(f"    body = b''.join(({', '.join(parts)},))")
+                fmt.append("%s")
+                args.append(f"_encode_unsuccess_smes(o.{f.name})")
+        if args:
+            self.emit(f"    body = b\"{''.join(fmt)}\" % ({', '.join(args)},)")
         else:
             self.emit("    body = b''")
         self.emit("    if o.__dict__:")

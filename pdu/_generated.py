@@ -2233,7 +2233,7 @@ def _encode_bind_receiver(o: BindReceiver) -> bytes:
         b_address_range = s_address_range.encode("latin-1")
     else:
         b_address_range = b""
-    body = b''.join((b_system_id, _NUL, b_password, _NUL, b_system_type, _NUL, _S_BBB.pack(o.interface_version, o.addr_ton, o.addr_npi), b_address_range, _NUL,))
+    body = b"%s\x00%s\x00%s\x00%c%c%c%s\x00" % (b_system_id, b_password, b_system_type, o.interface_version, o.addr_ton, o.addr_npi, b_address_range,)
     if o.__dict__:
         body += _encode_tlvs(o)
     return _HEADER.pack(16 + len(body), 0x00000001, o.command_status, o.sequence_number) + body
@@ -2249,7 +2249,7 @@ def _encode_bind_receiver_resp(o: BindReceiverResp) -> bytes:
         b_system_id = s_system_id.encode("latin-1")
     else:
         b_system_id = b""
-    body = b''.join((b_system_id, _NUL,))
+    body = b"%s\x00" % (b_system_id,)
     if o.__dict__:
         body += _encode_tlvs(o)
     return _HEADER.pack(16 + len(body), 0x80000001, o.command_status, o.sequence_number) + body
@@ -2284,7 +2284,7 @@ def _encode_bind_transmitter(o: BindTransmitter) -> bytes:
         b_address_range = s_address_range.encode("latin-1")
     else:
         b_address_range = b""
-    body = b''.join((b_system_id, _NUL, b_password, _NUL, b_system_type, _NUL, _S_BBB.pack(o.interface_version, o.addr_ton, o.addr_npi), b_address_range, _NUL,))
+    body = b"%s\x00%s\x00%s\x00%c%c%c%s\x00" % (b_system_id, b_password, b_system_type, o.interface_version, o.addr_ton, o.addr_npi, b_address_range,)
     if o.__dict__:
         body += _encode_tlvs(o)
     return _HEADER.pack(16 + len(body), 0x00000002, o.command_status, o.sequence_number) + body
@@ -2300,7 +2300,7 @@ def _encode_bind_transmitter_resp(o: BindTransmitterResp) -> bytes:
         b_system_id = s_system_id.encode("latin-1")
     else:
         b_system_id = b""
-    body = b''.join((b_system_id, _NUL,))
+    body = b"%s\x00" % (b_system_id,)
     if o.__dict__:
         body += _encode_tlvs(o)
     return _HEADER.pack(16 + len(body), 0x80000002, o.command_status, o.sequence_number) + body
@@ -2335,7 +2335,7 @@ def _encode_bind_transceiver(o: BindTransceiver) -> bytes:
         b_address_range = s_address_range.encode("latin-1")
     else:
         b_address_range = b""
-    body = b''.join((b_system_id, _NUL, b_password, _NUL, b_system_type, _NUL, _S_BBB.pack(o.interface_version, o.addr_ton, o.addr_npi), b_address_range, _NUL,))
+    body = b"%s\x00%s\x00%s\x00%c%c%c%s\x00" % (b_system_id, b_password, b_system_type, o.interface_version, o.addr_ton, o.addr_npi, b_address_range,)
     if o.__dict__:
         body += _encode_tlvs(o)
     return _HEADER.pack(16 + len(body), 0x00000009, o.command_status, o.sequence_number) + body
@@ -2351,7 +2351,7 @@ def _encode_bind_transceiver_resp(o: BindTransceiverResp) -> bytes:
         b_system_id = s_system_id.encode("latin-1")
     else:
         b_system_id = b""
-    body = b''.join((b_system_id, _NUL,))
+    body = b"%s\x00" % (b_system_id,)
     if o.__dict__:
         body += _encode_tlvs(o)
     return _HEADER.pack(16 + len(body), 0x80000009, o.command_status, o.sequence_number) + body
@@ -2372,7 +2372,7 @@ def _encode_outbind(o: Outbind) -> bytes:
         b_password = s_password.encode("latin-1")
     else:
         b_password = b""
-    body = b''.join((b_system_id, _NUL, b_password, _NUL,))
+    body = b"%s\x00%s\x00" % (b_system_id, b_password,)
     if o.__dict__:
         body += _encode_tlvs(o)
     return _HEADER.pack(16 + len(body), 0x0000000B, o.command_status, o.sequence_number) + body
@@ -2445,7 +2445,7 @@ def _encode_submit_sm(o: SubmitSm) -> bytes:
     sm = o.short_message
     if len(sm) > 254:
         raise EncodeError('short_message is at most 254 octets; use message_payload or segment', 'short_message')
-    body = b''.join((b_service_type, _NUL, _S_BB.pack(o.source_addr_ton, o.source_addr_npi), b_source_addr, _NUL, _S_BB.pack(o.dest_addr_ton, o.dest_addr_npi), b_destination_addr, _NUL, _S_BBB.pack(o.esm_class, o.protocol_id, o.priority_flag), b_schedule_delivery_time, _NUL, b_validity_period, _NUL, _S_BBBB.pack(o.registered_delivery, o.replace_if_present_flag, o.data_coding, o.sm_default_msg_id), _S_B.pack(len(sm)), sm,))
+    body = b"%s\x00%c%c%s\x00%c%c%s\x00%c%c%c%s\x00%s\x00%c%c%c%c%c%s" % (b_service_type, o.source_addr_ton, o.source_addr_npi, b_source_addr, o.dest_addr_ton, o.dest_addr_npi, b_destination_addr, o.esm_class, o.protocol_id, o.priority_flag, b_schedule_delivery_time, b_validity_period, o.registered_delivery, o.replace_if_present_flag, o.data_coding, o.sm_default_msg_id, len(sm), sm,)
     if o.__dict__:
         body += _encode_tlvs(o)
     return _HEADER.pack(16 + len(body), 0x00000004, o.command_status, o.sequence_number) + body
@@ -2461,7 +2461,7 @@ def _encode_submit_sm_resp(o: SubmitSmResp) -> bytes:
         b_message_id = s_message_id.encode("latin-1")
     else:
         b_message_id = b""
-    body = b''.join((b_message_id, _NUL,))
+    body = b"%s\x00" % (b_message_id,)
     if o.__dict__:
         body += _encode_tlvs(o)
     return _HEADER.pack(16 + len(body), 0x80000004, o.command_status, o.sequence_number) + body
@@ -2499,7 +2499,7 @@ def _encode_submit_multi(o: SubmitMulti) -> bytes:
     sm = o.short_message
     if len(sm) > 254:
         raise EncodeError('short_message is at most 254 octets; use message_payload or segment', 'short_message')
-    body = b''.join((b_service_type, _NUL, _S_BB.pack(o.source_addr_ton, o.source_addr_npi), b_source_addr, _NUL, _encode_dest_addresses(o.dest_address), _S_BBB.pack(o.esm_class, o.protocol_id, o.priority_flag), b_schedule_delivery_time, _NUL, b_validity_period, _NUL, _S_BBBB.pack(o.registered_delivery, o.replace_if_present_flag, o.data_coding, o.sm_default_msg_id), _S_B.pack(len(sm)), sm,))
+    body = b"%s\x00%c%c%s\x00%s%c%c%c%s\x00%s\x00%c%c%c%c%c%s" % (b_service_type, o.source_addr_ton, o.source_addr_npi, b_source_addr, _encode_dest_addresses(o.dest_address), o.esm_class, o.protocol_id, o.priority_flag, b_schedule_delivery_time, b_validity_period, o.registered_delivery, o.replace_if_present_flag, o.data_coding, o.sm_default_msg_id, len(sm), sm,)
     if o.__dict__:
         body += _encode_tlvs(o)
     return _HEADER.pack(16 + len(body), 0x00000021, o.command_status, o.sequence_number) + body
@@ -2513,7 +2513,7 @@ def _encode_submit_multi_resp(o: SubmitMultiResp) -> bytes:
         b_message_id = s_message_id.encode("latin-1")
     else:
         b_message_id = b""
-    body = b''.join((b_message_id, _NUL, _encode_unsuccess_smes(o.unsuccess_sme),))
+    body = b"%s\x00%s" % (b_message_id, _encode_unsuccess_smes(o.unsuccess_sme),)
     if o.__dict__:
         body += _encode_tlvs(o)
     return _HEADER.pack(16 + len(body), 0x80000021, o.command_status, o.sequence_number) + body
@@ -2558,7 +2558,7 @@ def _encode_deliver_sm(o: DeliverSm) -> bytes:
     sm = o.short_message
     if len(sm) > 254:
         raise EncodeError('short_message is at most 254 octets; use message_payload or segment', 'short_message')
-    body = b''.join((b_service_type, _NUL, _S_BB.pack(o.source_addr_ton, o.source_addr_npi), b_source_addr, _NUL, _S_BB.pack(o.dest_addr_ton, o.dest_addr_npi), b_destination_addr, _NUL, _S_BBB.pack(o.esm_class, o.protocol_id, o.priority_flag), b_schedule_delivery_time, _NUL, b_validity_period, _NUL, _S_BBBB.pack(o.registered_delivery, o.replace_if_present_flag, o.data_coding, o.sm_default_msg_id), _S_B.pack(len(sm)), sm,))
+    body = b"%s\x00%c%c%s\x00%c%c%s\x00%c%c%c%s\x00%s\x00%c%c%c%c%c%s" % (b_service_type, o.source_addr_ton, o.source_addr_npi, b_source_addr, o.dest_addr_ton, o.dest_addr_npi, b_destination_addr, o.esm_class, o.protocol_id, o.priority_flag, b_schedule_delivery_time, b_validity_period, o.registered_delivery, o.replace_if_present_flag, o.data_coding, o.sm_default_msg_id, len(sm), sm,)
     if o.__dict__:
         body += _encode_tlvs(o)
     return _HEADER.pack(16 + len(body), 0x00000005, o.command_status, o.sequence_number) + body
@@ -2572,7 +2572,7 @@ def _encode_deliver_sm_resp(o: DeliverSmResp) -> bytes:
         b_message_id = s_message_id.encode("latin-1")
     else:
         b_message_id = b""
-    body = b''.join((b_message_id, _NUL,))
+    body = b"%s\x00" % (b_message_id,)
     if o.__dict__:
         body += _encode_tlvs(o)
     return _HEADER.pack(16 + len(body), 0x80000005, o.command_status, o.sequence_number) + body
@@ -2600,7 +2600,7 @@ def _encode_data_sm(o: DataSm) -> bytes:
         b_destination_addr = s_destination_addr.encode("latin-1")
     else:
         b_destination_addr = b""
-    body = b''.join((b_service_type, _NUL, _S_BB.pack(o.source_addr_ton, o.source_addr_npi), b_source_addr, _NUL, _S_BB.pack(o.dest_addr_ton, o.dest_addr_npi), b_destination_addr, _NUL, _S_BBB.pack(o.esm_class, o.registered_delivery, o.data_coding),))
+    body = b"%s\x00%c%c%s\x00%c%c%s\x00%c%c%c" % (b_service_type, o.source_addr_ton, o.source_addr_npi, b_source_addr, o.dest_addr_ton, o.dest_addr_npi, b_destination_addr, o.esm_class, o.registered_delivery, o.data_coding,)
     if o.__dict__:
         body += _encode_tlvs(o)
     return _HEADER.pack(16 + len(body), 0x00000103, o.command_status, o.sequence_number) + body
@@ -2614,7 +2614,7 @@ def _encode_data_sm_resp(o: DataSmResp) -> bytes:
         b_message_id = s_message_id.encode("latin-1")
     else:
         b_message_id = b""
-    body = b''.join((b_message_id, _NUL,))
+    body = b"%s\x00" % (b_message_id,)
     if o.__dict__:
         body += _encode_tlvs(o)
     return _HEADER.pack(16 + len(body), 0x80000103, o.command_status, o.sequence_number) + body
@@ -2635,7 +2635,7 @@ def _encode_query_sm(o: QuerySm) -> bytes:
         b_source_addr = s_source_addr.encode("latin-1")
     else:
         b_source_addr = b""
-    body = b''.join((b_message_id, _NUL, _S_BB.pack(o.source_addr_ton, o.source_addr_npi), b_source_addr, _NUL,))
+    body = b"%s\x00%c%c%s\x00" % (b_message_id, o.source_addr_ton, o.source_addr_npi, b_source_addr,)
     if o.__dict__:
         body += _encode_tlvs(o)
     return _HEADER.pack(16 + len(body), 0x00000003, o.command_status, o.sequence_number) + body
@@ -2656,7 +2656,7 @@ def _encode_query_sm_resp(o: QuerySmResp) -> bytes:
         b_final_date = s_final_date.encode("latin-1")
     else:
         b_final_date = b""
-    body = b''.join((b_message_id, _NUL, b_final_date, _NUL, _S_BB.pack(o.message_state, o.error_code),))
+    body = b"%s\x00%s\x00%c%c" % (b_message_id, b_final_date, o.message_state, o.error_code,)
     if o.__dict__:
         body += _encode_tlvs(o)
     return _HEADER.pack(16 + len(body), 0x80000003, o.command_status, o.sequence_number) + body
@@ -2691,7 +2691,7 @@ def _encode_cancel_sm(o: CancelSm) -> bytes:
         b_destination_addr = s_destination_addr.encode("latin-1")
     else:
         b_destination_addr = b""
-    body = b''.join((b_service_type, _NUL, b_message_id, _NUL, _S_BB.pack(o.source_addr_ton, o.source_addr_npi), b_source_addr, _NUL, _S_BB.pack(o.dest_addr_ton, o.dest_addr_npi), b_destination_addr, _NUL,))
+    body = b"%s\x00%s\x00%c%c%s\x00%c%c%s\x00" % (b_service_type, b_message_id, o.source_addr_ton, o.source_addr_npi, b_source_addr, o.dest_addr_ton, o.dest_addr_npi, b_destination_addr,)
     if o.__dict__:
         body += _encode_tlvs(o)
     return _HEADER.pack(16 + len(body), 0x00000008, o.command_status, o.sequence_number) + body
@@ -2736,7 +2736,7 @@ def _encode_replace_sm(o: ReplaceSm) -> bytes:
     sm = o.short_message
     if len(sm) > 254:
         raise EncodeError('short_message is at most 254 octets; use message_payload or segment', 'short_message')
-    body = b''.join((b_message_id, _NUL, _S_BB.pack(o.source_addr_ton, o.source_addr_npi), b_source_addr, _NUL, b_schedule_delivery_time, _NUL, b_validity_period, _NUL, _S_BB.pack(o.registered_delivery, o.sm_default_msg_id), _S_B.pack(len(sm)), sm,))
+    body = b"%s\x00%c%c%s\x00%s\x00%s\x00%c%c%c%s" % (b_message_id, o.source_addr_ton, o.source_addr_npi, b_source_addr, b_schedule_delivery_time, b_validity_period, o.registered_delivery, o.sm_default_msg_id, len(sm), sm,)
     if o.__dict__:
         body += _encode_tlvs(o)
     return _HEADER.pack(16 + len(body), 0x00000007, o.command_status, o.sequence_number) + body
@@ -2764,7 +2764,7 @@ def _encode_alert_notification(o: AlertNotification) -> bytes:
         b_esme_addr = s_esme_addr.encode("latin-1")
     else:
         b_esme_addr = b""
-    body = b''.join((_S_BB.pack(o.source_addr_ton, o.source_addr_npi), b_source_addr, _NUL, _S_BB.pack(o.esme_addr_ton, o.esme_addr_npi), b_esme_addr, _NUL,))
+    body = b"%c%c%s\x00%c%c%s\x00" % (o.source_addr_ton, o.source_addr_npi, b_source_addr, o.esme_addr_ton, o.esme_addr_npi, b_esme_addr,)
     if o.__dict__:
         body += _encode_tlvs(o)
     return _HEADER.pack(16 + len(body), 0x00000102, o.command_status, o.sequence_number) + body
