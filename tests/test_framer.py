@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 import pdu
 
 SETTINGS = settings(
-    max_examples=int(__import__("os").environ.get("STRESS", "150")),
+    max_examples=150,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
