@@ -21,9 +21,10 @@ Servers (each started afresh per cell on a free 127.0.0.1 port):
   package is installed outside the repository (``npm install smpp``, on first use).
 
 The load (benchmarks/loadclient.py) runs in separate processes on our codec and plain
-sockets; with 2 or more CPUs the server is pinned to CPU 0 and the clients to the others, so
-each side has its own core. Client and server CPU are measured over the measured window: a
-client near 100 % of its core means the figure is the client's limit, not the server's.
+sockets, so the server has a core of its own to use; ``--pin`` also pins the server to CPU 0
+and the clients to the others (slower on a shared or virtualised box: see README). Client and
+server CPU are measured over the measured window: a client near 100 % of its core means the
+figure is the client's limit, not the server's; a server near 100 % is saturated.
 """
 
 from __future__ import annotations
@@ -222,7 +223,7 @@ def run_cell(
     args: argparse.Namespace, spec: ServerSpec, binds: int, window: int, logdir: Path
 ) -> dict[str, Any]:
     cpus = sorted(os.sched_getaffinity(0))
-    pin = not args.no_pin and len(cpus) >= 2
+    pin = args.pin and len(cpus) >= 2
     server_cpus = {cpus[0]} if pin else None
     client_cpus = cpus[1:] if pin else []
     nprocs = max(1, min(binds, args.client_procs))
@@ -349,12 +350,14 @@ def _f(x: float | None, fmt: str) -> str:
 
 def markdown(rows: list[dict[str, Any]], meta: dict[str, Any]) -> str:
     pinning = (
-        "server pinned to one core, clients to the other(s)" if meta["pinned"] else "no pinning"
+        "server pinned to one core, clients to the other(s)" if meta["pinned"] else "not pinned"
     )
     lines = [
         f"SMPP server throughput, {meta['duration']} s per cell after {meta['warmup']} s "
         f"warm-up; receipt delay {meta['receipt_delay']} s; {meta['cpus']} CPUs, "
-        f"{pinning}; client I/O: {meta['io']}; Python {meta['python']}, node {meta['node']}.",
+        f"{pinning}; client I/O: {meta['io']}; Python {meta['python']}, node {meta['node']}; "
+        f"1-min load average {meta['loadavg_before']:.1f} before, "
+        f"{meta['loadavg_after']:.1f} after (other work on the box skews the figures).",
         "",
         "| server | binds | window | submit_sm/s | receipts/s | submit->resp p50/p99 ms "
         "| submit->receipt p50/p99 ms | client CPU % | server CPU % | notes |",
@@ -402,7 +405,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--receipt-delay", type=float, default=0.05, help="seconds, ours and twisted")
     ap.add_argument("--client-procs", type=int, default=1, help="client processes per cell")
     ap.add_argument("--io", choices=("selectors", "asyncio"), default="selectors")
-    ap.add_argument("--no-pin", action="store_true", help="do not pin server/client to CPUs")
+    ap.add_argument(
+        "--pin",
+        action="store_true",
+        help="pin the server to one CPU and the clients to the others (see README)",
+    )
     ap.add_argument("--start-timeout", type=float, default=20.0)
     ap.add_argument("--quick", action="store_true", help="one short cell per server")
     ap.add_argument("--json", action="store_true", help="JSON on stdout instead of Markdown")
@@ -432,7 +439,8 @@ def main(argv: list[str] | None = None) -> int:
         "warmup": args.warmup,
         "receipt_delay": args.receipt_delay,
         "cpus": cpus,
-        "pinned": not args.no_pin and cpus >= 2,
+        "pinned": args.pin and cpus >= 2,
+        "loadavg_before": os.getloadavg()[0],
         "io": args.io,
         "python": platform.python_version(),
         "node": _version(["node", "--version"]),
@@ -456,6 +464,7 @@ def main(argv: list[str] | None = None) -> int:
                     if "error" in row:
                         print(f"  {row['error']}", file=sys.stderr)
                     rows.append(row)
+    meta["loadavg_after"] = os.getloadavg()[0]
     if args.json:
         json.dump({"meta": meta, "rows": rows}, sys.stdout, indent=2)
         sys.stdout.write("\n")
