@@ -44,13 +44,15 @@ def receipt_text_for(
         done_date=datetime.fromtimestamp(done_time, UTC),
         stat=stat,
         err=f"{message.error_code:03d}",
-        text=_sanitize(message.text or "")[:20],
+        text=_sanitize((message.text or "")[:20]),
     )
     return receipt_text.format(r, date_digits)
 
 
 def _sanitize(text: str) -> str:
     # The receipt text is plain ASCII in short_message; keep it one printable line.
+    if text.isascii() and text.isprintable():
+        return text
     return "".join(ch if " " <= ch <= "~" else " " for ch in text)
 
 

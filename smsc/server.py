@@ -32,7 +32,7 @@ DB_NAME = "smsc.sqlite3"
 def open_store(config: ServerConfig) -> tuple[Store, bool]:
     """The configured store and whether it is durable (responses wait for commits)."""
     if config.store is StoreKind.MEMORY:
-        return MemoryStore(), False
+        return MemoryStore(share_records=True), False
     data_dir = Path(config.data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     return SqliteStore(data_dir / DB_NAME), True

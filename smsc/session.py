@@ -132,6 +132,8 @@ class Session:
         # Requests received and not answered yet: sequence_number -> command_id.
         self._inbound: dict[int, int] = {}
         self._receivable = RECEIVABLE[(self.role, self.state)]
+        self._sendable = SENDABLE[(self.role, self.state)]
+        self._bound = False
         self._created = now
         self._last_rx = now
         self._last_enquire = now
@@ -159,7 +161,7 @@ class Session:
 
     @property
     def can_send_request(self) -> bool:
-        return self.state.is_bound and not self.window.full
+        return self._bound and len(self.window) < self.window.size
 
     @property
     def outstanding(self) -> int:
@@ -180,8 +182,10 @@ class Session:
 
     def _set_state(self, state: BindState) -> None:
         self.state = state
+        self._bound = state.is_bound
         if state is not BindState.CLOSED:
             self._receivable = RECEIVABLE[(self.role, state)]
+            self._sendable = SENDABLE[(self.role, state)]
 
     def _next_sequence_number(self) -> int:
         seq = self._next_seq
@@ -194,13 +198,13 @@ class Session:
     def send(self, p: Pdu, now: float, context: object = None) -> int:
         """Queue a PDU. Requests get a sequence number (returned) and a place in the window;
         a response must answer a request received and not yet answered."""
+        cid = p.command_id
         if self.state is BindState.CLOSED:
             raise LocalProtocolError("the session is closed")
-        cid = p.command_id
         if cid & RESPONSE_BIT:
             self._send_response(p, now)
             return p.sequence_number
-        if cid not in SENDABLE[(self.role, self.state)]:
+        if cid not in self._sendable:
             raise LocalProtocolError(
                 f"{p.command_name} may not be sent in state {self.state.name} "
                 f"by the {self.role.value}"
@@ -398,7 +402,7 @@ class Session:
         if self.state is BindState.CLOSED:
             return
         self.close_reason = reason
-        self.state = BindState.CLOSED
+        self._set_state(BindState.CLOSED)
         lost = tuple(p for p in self.window.drain() if p.request.command_id not in _NO_RETRY)
         events.append(Closed(reason, lost))
 

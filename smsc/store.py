@@ -34,11 +34,11 @@ import json
 import sqlite3
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypeVar
 
 from pdu.enums import MessageState
 from smsc.model import Delivery, DeliveryKind, Direction, Message, StateChange
@@ -205,6 +205,13 @@ def _copy_message(m: Message) -> Message:
     return replace(m, tlvs=dict(m.tlvs))
 
 
+_R = TypeVar("_R")
+
+
+def _same(record: _R) -> _R:
+    return record
+
+
 # --- MemoryStore -----------------------------------------------------------------------
 
 
@@ -217,10 +224,18 @@ class MemoryStore:
     they leave when acked. ``delete_all`` empties the store.
     """
 
-    def __init__(self, max_messages: int | None = 1_000_000) -> None:
+    def __init__(
+        self, max_messages: int | None = 1_000_000, *, share_records: bool = False
+    ) -> None:
         if max_messages is not None and max_messages < 1:
             raise ValueError(f"max_messages must be >= 1 or None, got {max_messages}")
         self._max_messages = max_messages
+        # share_records: keep the core's own objects instead of copies. The server's memory
+        # mode uses it (copying costs more than the rest of the per-message work there); the
+        # store then shows the core's latest view of each record, which is what it would
+        # converge to anyway once the pending batches are applied.
+        self._copy: Callable[[Message], Message] = _same if share_records else _copy_message
+        self._copy_delivery: Callable[[Delivery], Delivery] = _same if share_records else replace
         self._lock = threading.Lock()
         self._closed = False
         self._messages: dict[str, Message] = {}
@@ -241,7 +256,7 @@ class MemoryStore:
             self._validate(batch)
             # Nothing below can fail, so the batch is all-or-nothing.
             for m in batch.messages:
-                self._messages[m.message_id] = _copy_message(m)
+                self._messages[m.message_id] = self._copy(m)
                 self._order.append(m.message_id)
                 self._history[m.message_id] = [
                     StateChange(m.message_id, m.state, m.submit_time, m.error_code)
@@ -255,7 +270,7 @@ class MemoryStore:
                 stored.done_time = _done_time(change)
                 self._history[change.message_id].append(change)
             for d in batch.deliveries:
-                self._deliveries[d.delivery_id] = replace(d)
+                self._deliveries[d.delivery_id] = self._copy_delivery(d)
                 self._max_delivery_id = max(self._max_delivery_id, d.delivery_id)
             for r in batch.rescheduled:
                 pending = self._deliveries.get(r.delivery_id)
