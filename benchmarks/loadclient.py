@@ -64,7 +64,15 @@ def _receipt_id(p: pdu.DeliverSm) -> str | None:
 class Conn:
     """One bind: window, correlation and counters. I/O-free: bytes in, ``self.out`` out."""
 
-    def __init__(self, window: int, count: int, submit: bytes, expect_receipts: bool) -> None:
+    def __init__(
+        self,
+        window: int,
+        count: int,
+        submit: bytes,
+        expect_receipts: bool,
+        owed: dict[str, float],
+        early: dict[str, float],
+    ) -> None:
         self.window = window
         self.count = count  # responses to measure per bind, 0 = no limit
         self.expect_receipts = expect_receipts
@@ -76,8 +84,10 @@ class Conn:
         self.resp_tmpl = _template(pdu.DeliverSmResp())
         self.link_resp_tmpl = _template(pdu.EnquireLinkResp())
         self.sent_at: dict[int, float] = {}  # sequence_number -> perf_counter at submit
-        self.mid_at: dict[str, float] = {}  # message_id -> submit time, awaiting its receipt
-        self.early: dict[str, float] = {}  # receipts that overtook their submit_sm_resp
+        # Shared by all binds of the process: a receipt may come on any receiver bind of
+        # the system_id, not the one that submitted (SMPP 3.4 2.3.2; smpp.twisted3 rotates).
+        self.owed = owed  # message_id -> submit time, awaiting its receipt
+        self.early = early  # message_id -> arrival, receipts that overtook their resp
         self.outstanding = 0
         self.submitting = False
         self.t0 = 0.0  # measured submits are those sent in [t0, t1)
@@ -147,7 +157,7 @@ class Conn:
                     if self.expect_receipts:
                         got = self.early.pop(p.message_id, None)
                         if got is None:
-                            self.mid_at[p.message_id] = sent
+                            self.owed[p.message_id] = sent
                         else:
                             self.receipt_lat.append(got - sent)
                 if self.count and self.resp_ok >= self.count and not self.count_done_at:
@@ -168,7 +178,7 @@ class Conn:
                 if mid is None:
                     self.receipts_unknown += 1
                     continue
-                sent = self.mid_at.pop(mid, None)
+                sent = self.owed.pop(mid, None)
                 if sent is not None:
                     self.receipt_lat.append(now - sent)
                 elif len(self.early) < 1_000_000:  # bounded: a server inventing ids
@@ -195,7 +205,7 @@ class Conn:
 
     def settled(self) -> bool:
         """No response outstanding and no receipt still owed for a measured submit."""
-        return self.outstanding == 0 and (not self.expect_receipts or not self.mid_at)
+        return self.outstanding == 0 and (not self.expect_receipts or not self.owed)
 
 
 def _submit_template() -> bytes:
@@ -236,8 +246,12 @@ class Run:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         submit = _submit_template()
+        self.owed: dict[str, float] = {}
+        self.early: dict[str, float] = {}
+        receipts = not args.no_receipts
         self.conns = [
-            Conn(args.window, args.count, submit, not args.no_receipts) for _ in range(args.binds)
+            Conn(args.window, args.count, submit, receipts, self.owed, self.early)
+            for _ in range(args.binds)
         ]
         self.phase = "bind"
         self.cpu0 = self.cpu1 = 0.0
@@ -310,7 +324,10 @@ class Run:
             "receipts_in_window": sum(c.receipts_in_window for c in self.conns),
             "resp_ok": sum(c.resp_ok for c in self.conns),
             "receipts_total": sum(c.receipts_total for c in self.conns),
-            "receipts_missing": sum(len(c.mid_at) for c in self.conns),
+            # Left for the caller to match across processes (perf_counter is CLOCK_MONOTONIC,
+            # one clock for the whole machine).
+            "owed_us": [[m, round(t * 1e6)] for m, t in self.owed.items()],
+            "early_us": [[m, round(t * 1e6)] for m, t in self.early.items()],
             "receipts_unknown": sum(c.receipts_unknown for c in self.conns),
             "clean_unbind": all(c.unbound for c in self.conns),
             "errors": errors,
