@@ -1,0 +1,1 @@
+"""End-to-end tests: real SMPP clients against ``python -m smsc serve`` over loopback."""
