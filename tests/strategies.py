@@ -44,8 +44,24 @@ PRINTABLE = st.characters(min_codepoint=0x20, max_codepoint=0x7E)
 
 
 def cstring(max_length: int, min_size: int = 0) -> st.SearchStrategy[str]:
-    """A C-Octet String whose maximum ``max_length`` includes the NUL."""
-    return st.text(st.one_of(PRINTABLE, CHAR), min_size=min_size, max_size=max_length - 1)
+    """A C-Octet String whose maximum ``max_length`` includes the NUL.
+
+    The longest value is drawn on purpose as often as any other size: an off-by-one in a
+    maximum only shows there, and plain ``st.text`` seldom reaches it.
+    """
+    chars = st.one_of(PRINTABLE, CHAR)
+    return st.one_of(
+        st.text(chars, min_size=min_size, max_size=max_length - 1),
+        st.text(chars, min_size=max_length - 1, max_size=max_length - 1),
+    )
+
+
+def octets(min_size: int, max_size: int) -> st.SearchStrategy[bytes]:
+    """Octets of min_size..max_size, with both bounds drawn on purpose."""
+    return st.one_of(
+        st.binary(min_size=min_size, max_size=max_size),
+        st.sampled_from([min_size, max_size]).flatmap(lambda n: st.binary(min_size=n, max_size=n)),
+    )
 
 
 @st.composite
@@ -75,16 +91,31 @@ def _relative_time(draw: st.DrawFn) -> str:
 TIME = st.one_of(
     st.just(""), _absolute_time(), _relative_time(), st.text(CHAR, min_size=16, max_size=16)
 )
-SHORT_MESSAGE = st.binary(max_size=MAX_SHORT_MESSAGE)
+SHORT_MESSAGE = octets(0, MAX_SHORT_MESSAGE)
 
 sme_addresses = st.builds(pdu.SmeAddress, BYTE, BYTE, cstring(21))
 distribution_lists = st.builds(pdu.DistributionList, cstring(21))
-dest_addresses = st.lists(
-    st.one_of(sme_addresses, distribution_lists), min_size=1, max_size=MAX_DESTS
+_dest = st.one_of(sme_addresses, distribution_lists)
+#: 1..254 destinations of both kinds; the full 254 drawn on purpose (short values, for speed).
+dest_addresses = st.one_of(
+    st.lists(_dest, min_size=1, max_size=MAX_DESTS),
+    st.lists(
+        st.one_of(
+            st.builds(pdu.SmeAddress, BYTE, BYTE, st.sampled_from(["", "1", "x" * 20])),
+            st.builds(pdu.DistributionList, st.sampled_from(["", "d", "y" * 20])),
+        ),
+        min_size=MAX_DESTS,
+        max_size=MAX_DESTS,
+    ),
 )
-unsuccess_smes = st.lists(
-    st.builds(pdu.UnsuccessSme, BYTE, BYTE, cstring(21), st.integers(0, 0xFFFFFFFF)),
-    max_size=MAX_DESTS,
+_unsuccess = st.builds(pdu.UnsuccessSme, BYTE, BYTE, cstring(21), st.integers(0, 0xFFFFFFFF))
+unsuccess_smes = st.one_of(
+    st.lists(_unsuccess, max_size=MAX_DESTS),
+    st.lists(
+        st.builds(pdu.UnsuccessSme, BYTE, BYTE, st.sampled_from(["", "1"]), st.just(0x45)),
+        min_size=MAX_DESTS,
+        max_size=MAX_DESTS,
+    ),
 )
 
 
@@ -116,7 +147,7 @@ def tlv_values(spec: TlvSpec) -> st.SearchStrategy[Any]:
     if spec.type is TlvType.CSTRING:
         return cstring(spec.max_length)
     if spec.type is TlvType.OCTETS:
-        return st.binary(min_size=spec.min_length, max_size=min(spec.max_length, MAX_PAYLOAD_DRAWN))
+        return octets(spec.min_length, min(spec.max_length, MAX_PAYLOAD_DRAWN))
     if spec.type is TlvType.FLAG:
         return st.just(True)
     if spec.type is TlvType.NETWORK_ERROR_CODE:
