@@ -177,16 +177,23 @@ class _Gen:
                 self.emit(f"        raise _field_error(buf, start, end, {f.name!r})")
                 self.emit(f"    {f.name} = buf[p + 1 : p + 1 + n]")
                 self.emit("    p += 1 + n")
-            elif f.kind is Kind.DEST_ADDRESSES:
-                self.emit(f"    {f.name}, p = _decode_dest_addresses(buf, p, end, seq, {cid})")
-            elif f.kind is Kind.UNSUCCESS_SMES:
-                self.emit(f"    {f.name}, p = _decode_unsuccess_smes(buf, p, end, seq, {cid})")
+            elif f.kind in (Kind.DEST_ADDRESSES, Kind.UNSUCCESS_SMES):
+                # The helpers raise precise errors themselves, which is only right if the
+                # fields before them lie inside the PDU: check before handing over.
+                helper = (
+                    "_decode_dest_addresses"
+                    if f.kind is Kind.DEST_ADDRESSES
+                    else "_decode_unsuccess_smes"
+                )
+                self.emit("    if p > end:")
+                self.emit("        raise _field_error(buf, start, end, None)")
+                self.emit(f"    {f.name}, p = {helper}(buf, p, end, seq, {cid})")
         self.emit("    if p > end:")
         self.emit("        raise _field_error(buf, start, end, None)")
         self.emit(f"    o = {d.class_name}({', '.join(args)})")
         self.emit("    if p < end:")
         self.emit(f"        _TLVS[{cid}].decode(o, buf, p, end, seq)")
-        if any(f.kind is Kind.SHORT_MESSAGE for f in d.fields) and allowed_specs(d.command_id):
+        if any(s.name == "sar_msg_ref_num" for s in allowed_specs(d.command_id)):
             self.emit("        _check_message_tlvs(o, seq)")
         self.emit("    return o")
         self.emit()
@@ -270,7 +277,6 @@ from typing import Any, ClassVar, TypedDict, Unpack
 
 from ._runtime import (
     _HEADER,
-    _NUL,
     _check_message_tlvs,
     _cstring_error,
     _decode_dest_addresses,

@@ -11,7 +11,6 @@ from typing import Any, ClassVar, TypedDict, Unpack
 
 from ._runtime import (
     _HEADER,
-    _NUL,
     _check_message_tlvs,
     _cstring_error,
     _decode_dest_addresses,
@@ -1759,6 +1758,8 @@ def _decode_submit_multi(buf: bytes, start: int, end: int, seq: int, status: int
             raise _field_error(buf, start, end, 'source_addr')
         source_addr = buf[p:i].decode("latin-1")
         p = i + 1
+    if p > end:
+        raise _field_error(buf, start, end, None)
     dest_address, p = _decode_dest_addresses(buf, p, end, seq, 0x00000021)
     esm_class, protocol_id, priority_flag = _S_BBB.unpack_from(buf, p)
     p += 3
@@ -1810,6 +1811,8 @@ def _decode_submit_multi_resp(buf: bytes, start: int, end: int, seq: int, status
             raise _field_error(buf, start, end, 'message_id')
         message_id = buf[p:i].decode("latin-1")
         p = i + 1
+    if p > end:
+        raise _field_error(buf, start, end, None)
     unsuccess_sme, p = _decode_unsuccess_smes(buf, p, end, seq, 0x80000021)
     if p > end:
         raise _field_error(buf, start, end, None)
@@ -1952,6 +1955,7 @@ def _decode_data_sm(buf: bytes, start: int, end: int, seq: int, status: int) -> 
     o = DataSm(service_type, source_addr_ton, source_addr_npi, source_addr, dest_addr_ton, dest_addr_npi, destination_addr, esm_class, registered_delivery, data_coding, seq, status)
     if p < end:
         _TLVS[0x00000103].decode(o, buf, p, end, seq)
+        _check_message_tlvs(o, seq)
     return o
 
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from .base import DistributionList, Pdu, SmeAddress, UnsuccessSme
 from .enums import CommandStatus
 from .errors import EncodeError, PduError
-from .tlv import encode_tlv, encode_value
+from .tlv import INT_TLV_PACKERS, SPECS_BY_TAG, _decode_value, encode_tlv, encode_value
 
 _HEADER = struct.Struct(">IIII")
 _BB = struct.Struct(">BB")
@@ -243,9 +243,17 @@ def _encode_tlvs(o: Pdu) -> bytes:
     """
     d = o.__dict__
     by_name = o.tlv_by_name
+    ints = INT_TLV_PACKERS
     parts: list[bytes] = []
     for name, value in d.items():
         if value is None or name == "extra_tlvs":
+            continue
+        fast = ints.get(name)
+        if fast is not None and name in by_name:
+            try:
+                parts.append(fast[0].pack(fast[1], fast[2], value))
+            except struct.error as e:
+                raise EncodeError(f"TLV {name}: {e}", name) from e
             continue
         spec = by_name.get(name)
         if spec is None:
@@ -254,12 +262,27 @@ def _encode_tlvs(o: Pdu) -> bytes:
             parts.append(encode_tlv(spec.tag, encode_value(spec, value)))
         except (ValueError, TypeError, OverflowError, struct.error) as e:
             raise EncodeError(f"TLV {spec.name}: {e}", spec.name) from e
-    if d.get("message_payload") is not None and getattr(o, "short_message", None):
+    if "sar_msg_ref_num" in d or "sar_total_segments" in d or "sar_segment_seqnum" in d:
+        # Never emit what our own decoder (and any strict peer) would refuse.
+        try:
+            _check_message_tlvs(o, o.sequence_number)
+        except PduError as e:
+            raise EncodeError(e.message, e.field) from None
+    elif d.get("message_payload") is not None and getattr(o, "short_message", None):
         raise EncodeError(
             "set either short_message or message_payload, not both", "message_payload"
         )
     for tag, value in o.extra_tlvs:
         if len(value) > 0xFFFF:
             raise EncodeError(f"TLV 0x{tag:04X} value is longer than 65535 octets", None)
+        spec = SPECS_BY_TAG.get(tag)
+        if spec is not None:
+            # A known tag in extra_tlvs (a repeat, e.g. callback_num) must still be legal.
+            if spec.name not in by_name:
+                raise EncodeError(f"TLV {spec.name} is not allowed in {o.command_name}", spec.name)
+            try:
+                _decode_value(spec, bytes(value), 0, len(value), 0, o.command_id)
+            except PduError as e:
+                raise EncodeError(e.message, spec.name) from None
         parts.append(encode_tlv(tag, bytes(value)))
     return b"".join(parts)

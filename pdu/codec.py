@@ -76,8 +76,21 @@ def encode(pdu: Pdu) -> bytes:
         raise TypeError(f"not a PDU: {pdu!r}") from None
     try:
         return enc(pdu)
+    except UnicodeEncodeError as e:
+        raise EncodeError(
+            f"{type(pdu).__name__}: C-Octet Strings take ASCII/Latin-1 characters only: {e}",
+            _non_latin1_field(pdu),
+        ) from e
     except (struct.error, TypeError, OverflowError, AttributeError, KeyError) as e:
         raise EncodeError(f"{type(pdu).__name__}: {e}") from e
+
+
+def _non_latin1_field(p: Pdu) -> str | None:
+    for name in p.mandatory_fields:
+        value = getattr(p, name)
+        if isinstance(value, str) and any(ord(ch) > 0xFF for ch in value):
+            return name
+    return None
 
 
 def error_response(error: PduError) -> Pdu | None:

@@ -281,5 +281,13 @@ def encode_value(spec: TlvSpec, value: object) -> bytes:
     return bytes(_NEC.pack(nec.network_type, nec.error_code))
 
 
+#: name -> (struct of tag+length+value, tag, size) for integer TLVs: the encoder's fast path.
+INT_TLV_PACKERS: dict[str, tuple[struct.Struct, int, int]] = {
+    s.name: (struct.Struct(">HH" + {1: "B", 2: "H", 4: "I"}[s.size]), s.tag, s.size)
+    for s in TLV_SPECS
+    if s.type is TlvType.INT
+}
+
+
 def encode_tlv(tag: int, value: bytes) -> bytes:
     return _pack_hh(tag, len(value)) + value

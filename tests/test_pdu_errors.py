@@ -63,13 +63,6 @@ class Bad(NamedTuple):
     seq: int = 5
 
 
-DATA_SM_SAR_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="codec bug: the generated data_sm decoder never calls _check_message_tlvs "
-    "(pdu/_codegen.py emits it only for PDUs with short_message), so SAR rules are not "
-    "applied to data_sm; pdu.reference does apply them",
-)
-
 BAD: list[Bad | object] = [
     # --- command_id (facts 1.2, 4.1): generic_nack with the same sequence_number -------------
     Bad(
@@ -618,7 +611,6 @@ BAD: list[Bad | object] = [
             "sar_total_segments",
             pdu.DataSmResp,
         ),
-        marks=DATA_SM_SAR_BUG,
         id="data_sm SAR set without sar_total_segments",
     ),
     pytest.param(
@@ -630,7 +622,6 @@ BAD: list[Bad | object] = [
             "sar_segment_seqnum",
             pdu.DataSmResp,
         ),
-        marks=DATA_SM_SAR_BUG,
         id="data_sm sar_segment_seqnum above sar_total_segments",
     ),
     # --- submit_multi destinations (facts 2.3) ----------------------------------------------
@@ -861,14 +852,6 @@ def _submit(**kw: object) -> pdu.SubmitSm:
     return pdu.SubmitSm(sequence_number=1, destination_addr="2", **kw)  # type: ignore[arg-type]
 
 
-NON_LATIN_1_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="codec bug: a non-Latin-1 character in a mandatory C-string escapes encode() as "
-    "UnicodeEncodeError instead of EncodeError (generated encoders call .encode('latin-1') "
-    "outside the guarded checks, and codec.encode does not catch UnicodeEncodeError)",
-)
-
-
 @pytest.mark.parametrize(
     ("build", "field"),
     [
@@ -939,13 +922,11 @@ NON_LATIN_1_BUG = pytest.mark.xfail(
             lambda: _submit(source_addr="€"),
             "source_addr",
             id="non-Latin-1 source_addr",
-            marks=NON_LATIN_1_BUG,
         ),
         pytest.param(
             lambda: pdu.BindTransmitter(system_id="système™"),
             "system_id",
             id="non-Latin-1 system_id",
-            marks=NON_LATIN_1_BUG,
         ),
     ],
 )
