@@ -21,8 +21,11 @@ What is measured, per implementation, in each one's own native API (tests/peers.
   aiosmpplib read exact counts from their sockets, smpp.pdu3 leaves framing to its host), so
   all three get the same helper: read command_length, slice, then their decode.
 
-Each figure is the median of ``--repeat`` timeit repeats (gc off while timing), as ops/s;
-stream figures are PDUs/s. "ours/peer" > 1 means ours is faster.
+Implementations are timed in interleaved rounds (``--repeat`` of them), in CPU time
+(``time.process_time``; gc off while timing), and each "ours/peer" ratio is the median of the
+per-round ratios, so load from elsewhere on a shared machine hits both sides of a ratio
+alike. Rates are medians of the rounds, as ops/s; stream figures are PDUs/s. "ours/peer" > 1
+means ours is faster.
 """
 
 from __future__ import annotations
@@ -116,18 +119,45 @@ class Impl:
     notes: list[str] = field(default_factory=list)
 
 
-def _median_rate(fn: Callable[[], object], repeat: int, target: float, per_call: int = 1) -> float:
-    """Ops/s: median over `repeat` timeit runs, each of about `target` seconds."""
-    timer = timeit.Timer(fn)
+def _calibrate(fn: Callable[[], object], target: float) -> int:
+    """Calls per timing run so that one run takes about ``target`` seconds of CPU."""
+    timer = timeit.Timer(fn, timer=time.process_time)
     number = 1
     while True:  # like Timer.autorange, but towards our own target
         t = timer.timeit(number)
         if t >= target / 5 or number >= 1 << 24:
             break
         number *= 2 if t == 0 else max(2, min(10, int(target / 5 / t) + 1))
-    number = max(1, int(number * target / max(t, 1e-9)))
-    times = timer.repeat(repeat=repeat, number=number)
-    return per_call * number / statistics.median(times)
+    return max(1, int(number * target / max(t, 1e-9)))
+
+
+def _interleaved(
+    fns: dict[str, Callable[[], object] | None], repeat: int, target: float, per_call: int = 1
+) -> tuple[dict[str, float | None], dict[str, float | None]]:
+    """Median ops/s per implementation and median per-round ratio ours/peer.
+
+    The machine is shared and noisy, so implementations are timed round by round (ours,
+    then each peer, then ours again...) in CPU time, and a ratio is taken within each round:
+    a burst of load from elsewhere hits both sides of a ratio alike.
+    """
+    live = {n: f for n, f in fns.items() if f is not None}
+    numbers = {n: _calibrate(f, target) for n, f in live.items()}
+    runs: dict[str, list[float]] = {n: [] for n in live}
+    for _ in range(repeat):
+        for n, f in live.items():
+            t = timeit.Timer(f, timer=time.process_time).timeit(numbers[n])
+            runs[n].append(per_call * numbers[n] / max(t, 1e-9))
+    rates: dict[str, float | None] = dict.fromkeys(fns)
+    ratios: dict[str, float | None] = {n: None for n in fns if n != "ours"}
+    for n, r in runs.items():
+        rates[n] = statistics.median(r)
+    if "ours" in runs:
+        for n in ratios:
+            if n in runs:
+                ratios[n] = statistics.median(
+                    o / p for o, p in zip(runs["ours"], runs[n], strict=True)
+                )
+    return rates, ratios
 
 
 def _stream_bytes(frames: list[bytes], count: int) -> bytes:
@@ -174,7 +204,10 @@ def _prepare(adapter: Any, frames: dict[str, bytes], chunks: list[bytes], count:
         try:
             obj = adapter.build(peers.normalise(fields))
             adapter.encode_native(obj)  # warm up; aiosmpplib caches its encoded message here
-            impl.encoders[case] = lambda obj=obj, enc=adapter.encode_native: enc(obj)
+            # Ours is called directly; a peer through its adapter's one-line native call
+            # (a frame that costs next to nothing against their per-PDU times).
+            enc = adapter._pdu.encode if adapter.name == "ours" else adapter.encode_native
+            impl.encoders[case] = lambda obj=obj, enc=enc: enc(obj)
         except Exception as e:  # a peer that cannot build the case gets "n/a"
             impl.notes.append(f"{case} encode: {type(e).__name__}: {e}")
         frame = frames[case]
@@ -182,7 +215,8 @@ def _prepare(adapter: Any, frames: dict[str, bytes], chunks: list[bytes], count:
             got = adapter.to_fields(adapter.decode_native(frame))
             if got["command"] != fields["command"]:
                 raise AssertionError(f"decoded as {got['command']}")
-            impl.decoders[case] = lambda frame=frame, dec=adapter.decode_native: dec(frame)
+            dec = adapter._pdu.decode if adapter.name == "ours" else adapter.decode_native
+            impl.decoders[case] = lambda frame=frame, dec=dec: dec(frame)
         except Exception as e:
             impl.notes.append(f"{case} decode: {type(e).__name__}: {e}")
     try:
@@ -214,25 +248,22 @@ def measure(repeat: int, quick: bool, chunk_size: int, count: int) -> dict[str, 
     impls = [_prepare(a, frames, chunks, count) for a in adapters]
     for case in CASES:
         for op in ("encode", "decode"):
-            row: dict[str, Any] = {"case": case, "op": op, "ops_per_s": {}}
-            for impl in impls:
-                fn = (impl.encoders if op == "encode" else impl.decoders).get(case)
-                row["ops_per_s"][impl.name] = (
-                    None if fn is None else _median_rate(fn, repeat, target)
-                )
-            rows.append(row)
-    row = {
-        "case": f"{STREAM_CASE} ({count} PDUs, {chunk_size}-octet chunks)",
-        "op": "PDUs",
-        "ops_per_s": {},
-    }
-    for impl in impls:
-        if impl.stream is None:
-            row["ops_per_s"][impl.name] = None
-            continue
-        times = timeit.Timer(impl.stream).repeat(repeat=repeat, number=1)
-        row["ops_per_s"][impl.name] = count / statistics.median(times)
-    rows.append(row)
+            fns = {
+                impl.name: (impl.encoders if op == "encode" else impl.decoders).get(case)
+                for impl in impls
+            }
+            rates, ratios = _interleaved(fns, repeat, target)
+            rows.append({"case": case, "op": op, "ops_per_s": rates, "ratios": ratios})
+    stream_fns: dict[str, Callable[[], object] | None] = {i.name: i.stream for i in impls}
+    rates, ratios = _interleaved(stream_fns, repeat, target * 2, per_call=count)
+    rows.append(
+        {
+            "case": f"{STREAM_CASE} ({count} PDUs, {chunk_size}-octet chunks)",
+            "op": "PDUs",
+            "ops_per_s": rates,
+            "ratios": ratios,
+        }
+    )
     return {
         "python": platform.python_version(),
         "machine": platform.machine(),
@@ -253,10 +284,6 @@ def _fmt(v: float | None) -> str:
     return "n/a" if v is None else f"{v:,.0f}"
 
 
-def _ratio(a: float | None, b: float | None) -> str:
-    return "n/a" if a is None or b is None else f"{a / b:.1f}x"
-
-
 def markdown(result: dict[str, Any]) -> str:
     names: list[str] = result["implementations"]
     has_ours = "ours" in names
@@ -265,8 +292,9 @@ def markdown(result: dict[str, Any]) -> str:
     if has_ours:
         head += [f"ours/{n}" for n in others]
     lines = [
-        f"Python {result['python']} ({result['machine']}), median of {result['repeat']} "
-        f"repeats{', --quick' if result['quick'] else ''}; ops/s (stream: PDUs/s)",
+        f"Python {result['python']} ({result['machine']}), {result['repeat']} interleaved "
+        f"rounds{', --quick' if result['quick'] else ''}; median ops/s in CPU time "
+        "(stream: PDUs/s); ratios are medians of per-round ratios",
         "",
         "| " + " | ".join(head) + " |",
         "|" + "|".join(["---", "---"] + ["---:"] * (len(head) - 2)) + "|",
@@ -275,7 +303,10 @@ def markdown(result: dict[str, Any]) -> str:
         rates = row["ops_per_s"]
         cells = [row["case"], row["op"], *(_fmt(rates[n]) for n in names)]
         if has_ours:
-            cells += [_ratio(rates["ours"], rates[n]) for n in others]
+            cells += [
+                "n/a" if row["ratios"].get(n) is None else f"{row['ratios'][n]:.1f}x"
+                for n in others
+            ]
         lines.append("| " + " | ".join(cells) + " |")
     if not has_ours:
         lines += ["", "(pdu does not export decode/encode/Framer yet: no 'ours' column)"]

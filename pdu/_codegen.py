@@ -146,9 +146,11 @@ class _Gen:
         for run in _int_runs(d.fields):
             f = run[0]
             if f.kind in _INT_FMT:
-                if len(run) == 1 and f.kind is Kind.INT1:
-                    self.emit(f"    {f.name} = buf[p]")
-                    self.emit("    p += 1")
+                if all(x.kind is Kind.INT1 for x in run):
+                    # Indexing bytes is cheaper than unpack_from and its tuple.
+                    for k, x in enumerate(run):
+                        self.emit(f"    {x.name} = buf[p{' + ' + str(k) if k else ''}]")
+                    self.emit(f"    p += {len(run)}")
                 else:
                     fmt = ">" + "".join(_INT_FMT[x.kind] for x in run)
                     size = sum(_INT_SIZE[x.kind] for x in run)
@@ -163,7 +165,9 @@ class _Gen:
                 self.emit(f'        {f.name} = ""')
                 self.emit("        p += 1")
                 self.emit("    else:")
-                self.emit("        i = index(0, p, end)")
+                # Unbounded search (two arguments are cheaper): a NUL found past `end` is
+                # caught by the `p > end` check below.
+                self.emit("        i = index(0, p)")
                 if f.kind is Kind.TIME:
                     self.emit("        if i - p != 16:")
                 else:

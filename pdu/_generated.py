@@ -71,9 +71,6 @@ __all__ = [
 ]
 
 _S_B = struct.Struct(">B")
-_S_BB = struct.Struct(">BB")
-_S_BBB = struct.Struct(">BBB")
-_S_BBBB = struct.Struct(">BBBB")
 
 
 class GenericNack(Pdu):
@@ -1380,7 +1377,7 @@ def _decode_bind_receiver(buf: bytes, start: int, end: int, seq: int, status: in
         system_id = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 16:
             raise _field_error(buf, start, end, 'system_id')
         system_id = buf[p:i].decode("latin-1")
@@ -1389,7 +1386,7 @@ def _decode_bind_receiver(buf: bytes, start: int, end: int, seq: int, status: in
         password = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 9:
             raise _field_error(buf, start, end, 'password')
         password = buf[p:i].decode("latin-1")
@@ -1398,18 +1395,20 @@ def _decode_bind_receiver(buf: bytes, start: int, end: int, seq: int, status: in
         system_type = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 13:
             raise _field_error(buf, start, end, 'system_type')
         system_type = buf[p:i].decode("latin-1")
         p = i + 1
-    interface_version, addr_ton, addr_npi = _S_BBB.unpack_from(buf, p)
+    interface_version = buf[p]
+    addr_ton = buf[p + 1]
+    addr_npi = buf[p + 2]
     p += 3
     if buf[p] == 0:
         address_range = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 41:
             raise _field_error(buf, start, end, 'address_range')
         address_range = buf[p:i].decode("latin-1")
@@ -1431,7 +1430,7 @@ def _decode_bind_receiver_resp(buf: bytes, start: int, end: int, seq: int, statu
         system_id = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 16:
             raise _field_error(buf, start, end, 'system_id')
         system_id = buf[p:i].decode("latin-1")
@@ -1451,7 +1450,7 @@ def _decode_bind_transmitter(buf: bytes, start: int, end: int, seq: int, status:
         system_id = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 16:
             raise _field_error(buf, start, end, 'system_id')
         system_id = buf[p:i].decode("latin-1")
@@ -1460,7 +1459,7 @@ def _decode_bind_transmitter(buf: bytes, start: int, end: int, seq: int, status:
         password = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 9:
             raise _field_error(buf, start, end, 'password')
         password = buf[p:i].decode("latin-1")
@@ -1469,18 +1468,20 @@ def _decode_bind_transmitter(buf: bytes, start: int, end: int, seq: int, status:
         system_type = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 13:
             raise _field_error(buf, start, end, 'system_type')
         system_type = buf[p:i].decode("latin-1")
         p = i + 1
-    interface_version, addr_ton, addr_npi = _S_BBB.unpack_from(buf, p)
+    interface_version = buf[p]
+    addr_ton = buf[p + 1]
+    addr_npi = buf[p + 2]
     p += 3
     if buf[p] == 0:
         address_range = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 41:
             raise _field_error(buf, start, end, 'address_range')
         address_range = buf[p:i].decode("latin-1")
@@ -1502,7 +1503,7 @@ def _decode_bind_transmitter_resp(buf: bytes, start: int, end: int, seq: int, st
         system_id = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 16:
             raise _field_error(buf, start, end, 'system_id')
         system_id = buf[p:i].decode("latin-1")
@@ -1522,7 +1523,7 @@ def _decode_bind_transceiver(buf: bytes, start: int, end: int, seq: int, status:
         system_id = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 16:
             raise _field_error(buf, start, end, 'system_id')
         system_id = buf[p:i].decode("latin-1")
@@ -1531,7 +1532,7 @@ def _decode_bind_transceiver(buf: bytes, start: int, end: int, seq: int, status:
         password = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 9:
             raise _field_error(buf, start, end, 'password')
         password = buf[p:i].decode("latin-1")
@@ -1540,18 +1541,20 @@ def _decode_bind_transceiver(buf: bytes, start: int, end: int, seq: int, status:
         system_type = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 13:
             raise _field_error(buf, start, end, 'system_type')
         system_type = buf[p:i].decode("latin-1")
         p = i + 1
-    interface_version, addr_ton, addr_npi = _S_BBB.unpack_from(buf, p)
+    interface_version = buf[p]
+    addr_ton = buf[p + 1]
+    addr_npi = buf[p + 2]
     p += 3
     if buf[p] == 0:
         address_range = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 41:
             raise _field_error(buf, start, end, 'address_range')
         address_range = buf[p:i].decode("latin-1")
@@ -1573,7 +1576,7 @@ def _decode_bind_transceiver_resp(buf: bytes, start: int, end: int, seq: int, st
         system_id = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 16:
             raise _field_error(buf, start, end, 'system_id')
         system_id = buf[p:i].decode("latin-1")
@@ -1593,7 +1596,7 @@ def _decode_outbind(buf: bytes, start: int, end: int, seq: int, status: int) -> 
         system_id = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 16:
             raise _field_error(buf, start, end, 'system_id')
         system_id = buf[p:i].decode("latin-1")
@@ -1602,7 +1605,7 @@ def _decode_outbind(buf: bytes, start: int, end: int, seq: int, status: int) -> 
         password = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 9:
             raise _field_error(buf, start, end, 'password')
         password = buf[p:i].decode("latin-1")
@@ -1650,40 +1653,44 @@ def _decode_submit_sm(buf: bytes, start: int, end: int, seq: int, status: int) -
         service_type = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 6:
             raise _field_error(buf, start, end, 'service_type')
         service_type = buf[p:i].decode("latin-1")
         p = i + 1
-    source_addr_ton, source_addr_npi = _S_BB.unpack_from(buf, p)
+    source_addr_ton = buf[p]
+    source_addr_npi = buf[p + 1]
     p += 2
     if buf[p] == 0:
         source_addr = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 21:
             raise _field_error(buf, start, end, 'source_addr')
         source_addr = buf[p:i].decode("latin-1")
         p = i + 1
-    dest_addr_ton, dest_addr_npi = _S_BB.unpack_from(buf, p)
+    dest_addr_ton = buf[p]
+    dest_addr_npi = buf[p + 1]
     p += 2
     if buf[p] == 0:
         destination_addr = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 21:
             raise _field_error(buf, start, end, 'destination_addr')
         destination_addr = buf[p:i].decode("latin-1")
         p = i + 1
-    esm_class, protocol_id, priority_flag = _S_BBB.unpack_from(buf, p)
+    esm_class = buf[p]
+    protocol_id = buf[p + 1]
+    priority_flag = buf[p + 2]
     p += 3
     if buf[p] == 0:
         schedule_delivery_time = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p != 16:
             raise _field_error(buf, start, end, 'schedule_delivery_time')
         schedule_delivery_time = buf[p:i].decode("latin-1")
@@ -1692,12 +1699,15 @@ def _decode_submit_sm(buf: bytes, start: int, end: int, seq: int, status: int) -
         validity_period = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p != 16:
             raise _field_error(buf, start, end, 'validity_period')
         validity_period = buf[p:i].decode("latin-1")
         p = i + 1
-    registered_delivery, replace_if_present_flag, data_coding, sm_default_msg_id = _S_BBBB.unpack_from(buf, p)
+    registered_delivery = buf[p]
+    replace_if_present_flag = buf[p + 1]
+    data_coding = buf[p + 2]
+    sm_default_msg_id = buf[p + 3]
     p += 4
     n = buf[p]
     if n == 255:
@@ -1722,7 +1732,7 @@ def _decode_submit_sm_resp(buf: bytes, start: int, end: int, seq: int, status: i
         message_id = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 65:
             raise _field_error(buf, start, end, 'message_id')
         message_id = buf[p:i].decode("latin-1")
@@ -1742,18 +1752,19 @@ def _decode_submit_multi(buf: bytes, start: int, end: int, seq: int, status: int
         service_type = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 6:
             raise _field_error(buf, start, end, 'service_type')
         service_type = buf[p:i].decode("latin-1")
         p = i + 1
-    source_addr_ton, source_addr_npi = _S_BB.unpack_from(buf, p)
+    source_addr_ton = buf[p]
+    source_addr_npi = buf[p + 1]
     p += 2
     if buf[p] == 0:
         source_addr = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 21:
             raise _field_error(buf, start, end, 'source_addr')
         source_addr = buf[p:i].decode("latin-1")
@@ -1761,13 +1772,15 @@ def _decode_submit_multi(buf: bytes, start: int, end: int, seq: int, status: int
     if p > end:
         raise _field_error(buf, start, end, None)
     dest_address, p = _decode_dest_addresses(buf, p, end, seq, 0x00000021)
-    esm_class, protocol_id, priority_flag = _S_BBB.unpack_from(buf, p)
+    esm_class = buf[p]
+    protocol_id = buf[p + 1]
+    priority_flag = buf[p + 2]
     p += 3
     if buf[p] == 0:
         schedule_delivery_time = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p != 16:
             raise _field_error(buf, start, end, 'schedule_delivery_time')
         schedule_delivery_time = buf[p:i].decode("latin-1")
@@ -1776,12 +1789,15 @@ def _decode_submit_multi(buf: bytes, start: int, end: int, seq: int, status: int
         validity_period = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p != 16:
             raise _field_error(buf, start, end, 'validity_period')
         validity_period = buf[p:i].decode("latin-1")
         p = i + 1
-    registered_delivery, replace_if_present_flag, data_coding, sm_default_msg_id = _S_BBBB.unpack_from(buf, p)
+    registered_delivery = buf[p]
+    replace_if_present_flag = buf[p + 1]
+    data_coding = buf[p + 2]
+    sm_default_msg_id = buf[p + 3]
     p += 4
     n = buf[p]
     if n == 255:
@@ -1806,7 +1822,7 @@ def _decode_submit_multi_resp(buf: bytes, start: int, end: int, seq: int, status
         message_id = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 65:
             raise _field_error(buf, start, end, 'message_id')
         message_id = buf[p:i].decode("latin-1")
@@ -1829,40 +1845,44 @@ def _decode_deliver_sm(buf: bytes, start: int, end: int, seq: int, status: int) 
         service_type = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 6:
             raise _field_error(buf, start, end, 'service_type')
         service_type = buf[p:i].decode("latin-1")
         p = i + 1
-    source_addr_ton, source_addr_npi = _S_BB.unpack_from(buf, p)
+    source_addr_ton = buf[p]
+    source_addr_npi = buf[p + 1]
     p += 2
     if buf[p] == 0:
         source_addr = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 21:
             raise _field_error(buf, start, end, 'source_addr')
         source_addr = buf[p:i].decode("latin-1")
         p = i + 1
-    dest_addr_ton, dest_addr_npi = _S_BB.unpack_from(buf, p)
+    dest_addr_ton = buf[p]
+    dest_addr_npi = buf[p + 1]
     p += 2
     if buf[p] == 0:
         destination_addr = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 21:
             raise _field_error(buf, start, end, 'destination_addr')
         destination_addr = buf[p:i].decode("latin-1")
         p = i + 1
-    esm_class, protocol_id, priority_flag = _S_BBB.unpack_from(buf, p)
+    esm_class = buf[p]
+    protocol_id = buf[p + 1]
+    priority_flag = buf[p + 2]
     p += 3
     if buf[p] == 0:
         schedule_delivery_time = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p != 16:
             raise _field_error(buf, start, end, 'schedule_delivery_time')
         schedule_delivery_time = buf[p:i].decode("latin-1")
@@ -1871,12 +1891,15 @@ def _decode_deliver_sm(buf: bytes, start: int, end: int, seq: int, status: int) 
         validity_period = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p != 16:
             raise _field_error(buf, start, end, 'validity_period')
         validity_period = buf[p:i].decode("latin-1")
         p = i + 1
-    registered_delivery, replace_if_present_flag, data_coding, sm_default_msg_id = _S_BBBB.unpack_from(buf, p)
+    registered_delivery = buf[p]
+    replace_if_present_flag = buf[p + 1]
+    data_coding = buf[p + 2]
+    sm_default_msg_id = buf[p + 3]
     p += 4
     n = buf[p]
     if n == 255:
@@ -1901,7 +1924,7 @@ def _decode_deliver_sm_resp(buf: bytes, start: int, end: int, seq: int, status: 
         message_id = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 65:
             raise _field_error(buf, start, end, 'message_id')
         message_id = buf[p:i].decode("latin-1")
@@ -1921,34 +1944,38 @@ def _decode_data_sm(buf: bytes, start: int, end: int, seq: int, status: int) -> 
         service_type = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 6:
             raise _field_error(buf, start, end, 'service_type')
         service_type = buf[p:i].decode("latin-1")
         p = i + 1
-    source_addr_ton, source_addr_npi = _S_BB.unpack_from(buf, p)
+    source_addr_ton = buf[p]
+    source_addr_npi = buf[p + 1]
     p += 2
     if buf[p] == 0:
         source_addr = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 65:
             raise _field_error(buf, start, end, 'source_addr')
         source_addr = buf[p:i].decode("latin-1")
         p = i + 1
-    dest_addr_ton, dest_addr_npi = _S_BB.unpack_from(buf, p)
+    dest_addr_ton = buf[p]
+    dest_addr_npi = buf[p + 1]
     p += 2
     if buf[p] == 0:
         destination_addr = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 65:
             raise _field_error(buf, start, end, 'destination_addr')
         destination_addr = buf[p:i].decode("latin-1")
         p = i + 1
-    esm_class, registered_delivery, data_coding = _S_BBB.unpack_from(buf, p)
+    esm_class = buf[p]
+    registered_delivery = buf[p + 1]
+    data_coding = buf[p + 2]
     p += 3
     if p > end:
         raise _field_error(buf, start, end, None)
@@ -1968,7 +1995,7 @@ def _decode_data_sm_resp(buf: bytes, start: int, end: int, seq: int, status: int
         message_id = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 65:
             raise _field_error(buf, start, end, 'message_id')
         message_id = buf[p:i].decode("latin-1")
@@ -1988,18 +2015,19 @@ def _decode_query_sm(buf: bytes, start: int, end: int, seq: int, status: int) ->
         message_id = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 65:
             raise _field_error(buf, start, end, 'message_id')
         message_id = buf[p:i].decode("latin-1")
         p = i + 1
-    source_addr_ton, source_addr_npi = _S_BB.unpack_from(buf, p)
+    source_addr_ton = buf[p]
+    source_addr_npi = buf[p + 1]
     p += 2
     if buf[p] == 0:
         source_addr = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 21:
             raise _field_error(buf, start, end, 'source_addr')
         source_addr = buf[p:i].decode("latin-1")
@@ -2021,7 +2049,7 @@ def _decode_query_sm_resp(buf: bytes, start: int, end: int, seq: int, status: in
         message_id = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 65:
             raise _field_error(buf, start, end, 'message_id')
         message_id = buf[p:i].decode("latin-1")
@@ -2030,12 +2058,13 @@ def _decode_query_sm_resp(buf: bytes, start: int, end: int, seq: int, status: in
         final_date = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p != 16:
             raise _field_error(buf, start, end, 'final_date')
         final_date = buf[p:i].decode("latin-1")
         p = i + 1
-    message_state, error_code = _S_BB.unpack_from(buf, p)
+    message_state = buf[p]
+    error_code = buf[p + 1]
     p += 2
     if p > end:
         raise _field_error(buf, start, end, None)
@@ -2052,7 +2081,7 @@ def _decode_cancel_sm(buf: bytes, start: int, end: int, seq: int, status: int) -
         service_type = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 6:
             raise _field_error(buf, start, end, 'service_type')
         service_type = buf[p:i].decode("latin-1")
@@ -2061,29 +2090,31 @@ def _decode_cancel_sm(buf: bytes, start: int, end: int, seq: int, status: int) -
         message_id = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 65:
             raise _field_error(buf, start, end, 'message_id')
         message_id = buf[p:i].decode("latin-1")
         p = i + 1
-    source_addr_ton, source_addr_npi = _S_BB.unpack_from(buf, p)
+    source_addr_ton = buf[p]
+    source_addr_npi = buf[p + 1]
     p += 2
     if buf[p] == 0:
         source_addr = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 21:
             raise _field_error(buf, start, end, 'source_addr')
         source_addr = buf[p:i].decode("latin-1")
         p = i + 1
-    dest_addr_ton, dest_addr_npi = _S_BB.unpack_from(buf, p)
+    dest_addr_ton = buf[p]
+    dest_addr_npi = buf[p + 1]
     p += 2
     if buf[p] == 0:
         destination_addr = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 21:
             raise _field_error(buf, start, end, 'destination_addr')
         destination_addr = buf[p:i].decode("latin-1")
@@ -2110,18 +2141,19 @@ def _decode_replace_sm(buf: bytes, start: int, end: int, seq: int, status: int) 
         message_id = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 65:
             raise _field_error(buf, start, end, 'message_id')
         message_id = buf[p:i].decode("latin-1")
         p = i + 1
-    source_addr_ton, source_addr_npi = _S_BB.unpack_from(buf, p)
+    source_addr_ton = buf[p]
+    source_addr_npi = buf[p + 1]
     p += 2
     if buf[p] == 0:
         source_addr = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 21:
             raise _field_error(buf, start, end, 'source_addr')
         source_addr = buf[p:i].decode("latin-1")
@@ -2130,7 +2162,7 @@ def _decode_replace_sm(buf: bytes, start: int, end: int, seq: int, status: int) 
         schedule_delivery_time = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p != 16:
             raise _field_error(buf, start, end, 'schedule_delivery_time')
         schedule_delivery_time = buf[p:i].decode("latin-1")
@@ -2139,12 +2171,13 @@ def _decode_replace_sm(buf: bytes, start: int, end: int, seq: int, status: int) 
         validity_period = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p != 16:
             raise _field_error(buf, start, end, 'validity_period')
         validity_period = buf[p:i].decode("latin-1")
         p = i + 1
-    registered_delivery, sm_default_msg_id = _S_BB.unpack_from(buf, p)
+    registered_delivery = buf[p]
+    sm_default_msg_id = buf[p + 1]
     p += 2
     n = buf[p]
     if n == 255:
@@ -2169,24 +2202,26 @@ def _decode_replace_sm_resp(buf: bytes, start: int, end: int, seq: int, status: 
 def _decode_alert_notification(buf: bytes, start: int, end: int, seq: int, status: int) -> Pdu:
     p = start + 16
     index = buf.index
-    source_addr_ton, source_addr_npi = _S_BB.unpack_from(buf, p)
+    source_addr_ton = buf[p]
+    source_addr_npi = buf[p + 1]
     p += 2
     if buf[p] == 0:
         source_addr = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 65:
             raise _field_error(buf, start, end, 'source_addr')
         source_addr = buf[p:i].decode("latin-1")
         p = i + 1
-    esme_addr_ton, esme_addr_npi = _S_BB.unpack_from(buf, p)
+    esme_addr_ton = buf[p]
+    esme_addr_npi = buf[p + 1]
     p += 2
     if buf[p] == 0:
         esme_addr = ""
         p += 1
     else:
-        i = index(0, p, end)
+        i = index(0, p)
         if i - p >= 65:
             raise _field_error(buf, start, end, 'esme_addr')
         esme_addr = buf[p:i].decode("latin-1")
