@@ -8,9 +8,8 @@
 * the encoder never emits bytes our own decoder rejects; it raises EncodeError instead;
 * error_response never answers a response or generic_nack.
 
-Codec bugs found by these properties are pinned as strict xfails at the end of the file,
-each with its minimal input, and carved out of the properties by ``known_bug`` so that the
-rest stays checked; a fix turns the xfail red and the carve-out can go.
+Each codec bug these properties found has a regression test at the end of the file, named
+after the behaviour, with its minimal input.
 """
 
 from __future__ import annotations
@@ -35,7 +34,6 @@ MANY = settings(SETTINGS, max_examples=300)
 
 HEADER = struct.Struct(">IIII")
 RESPONSE_BIT = 0x80000000
-SAR = set(S.SAR)
 
 Outcome = Pdu | PduError
 
@@ -60,36 +58,6 @@ def assert_same(ours: Outcome, ref: Outcome, frame: bytes) -> None:
     else:
         assert type(ours) is type(ref), f"{frame.hex()}: fast {ours!r}, reference {ref!r}"
         assert ours == ref, f"{frame.hex()}: fast {ours!r}, reference {ref!r}"
-
-
-# -- known codec bugs (pinned by the strict xfails at the end) --------------------------------
-
-
-def known_bug(ours: Outcome, ref: Outcome) -> str | None:
-    """Names the pinned bug a disagreement is an instance of, or None."""
-    if (
-        isinstance(ours, pdu.DataSm)
-        and isinstance(ref, PduError)
-        and ref.field in SAR
-        and ref.command_status
-        in (CommandStatus.ESME_RMISSINGOPTPARAM, CommandStatus.ESME_RINVOPTPARAMVAL)
-    ):
-        return "data_sm SAR rules not checked by the fast decoder"
-    if (
-        isinstance(ours, PduError)
-        and isinstance(ref, PduError)
-        and ours.command_id == CommandId.submit_multi
-        and ours.field == "number_of_dests"
-        and ref.field != "number_of_dests"
-    ):
-        return "framer: submit_multi fields before number_of_dests read past command_length"
-    return None
-
-
-def assert_same_or_known(ours: Outcome, ref: Outcome, frame: bytes) -> None:
-    if (ours != ref or type(ours) is not type(ref)) and known_bug(ours, ref):
-        return
-    assert_same(ours, ref, frame)
 
 
 # -- (a), (b): round trips ------------------------------------------------------------------------
@@ -231,7 +199,7 @@ any_frame = st.one_of(S.any_pdu.map(pdu.encode), mutated_frames())
 def test_fast_and_reference_decoders_agree(frame: bytes) -> None:
     ours = outcome(lambda: pdu.decode(frame))
     ref = outcome(lambda: reference_decode(frame, 0, len(frame)))
-    assert_same_or_known(ours, ref, frame)
+    assert_same(ours, ref, frame)
 
 
 PREFIX = pdu.encode(pdu.EnquireLinkResp(sequence_number=1))
@@ -249,7 +217,7 @@ def test_fast_decoder_in_a_stream_agrees_with_reference(frame: bytes) -> None:
     assert items[0] == pdu.decode(PREFIX)
     assert items[2] == pdu.decode(TRAILER)
     ref = outcome(lambda: reference_decode(frame, 0, len(frame)))
-    assert_same_or_known(items[1], ref, frame)
+    assert_same(items[1], ref, frame)
     assert framer.buffered == 0
 
 
@@ -267,7 +235,11 @@ def damaged_variants(frame: bytes, tlvs_at: int) -> list[bytes]:
     if n <= 300:
         cuts: Any = range(16, n)
     else:  # every cut near the ends, about 60 in between: long submit_multi stay fast
-        cuts = [*range(16, 166), *range(166, n - 150, max(1, (n - 316) // 60 + 1)), *range(n - 150, n)]
+        cuts = [
+            *range(16, 166),
+            *range(166, n - 150, max(1, (n - 316) // 60 + 1)),
+            *range(n - 150, n),
+        ]
     out = [with_length(frame[:cut]) for cut in cuts]
     out += [with_length(frame[:a] + frame[b:]) for a, b in tlv_spans(frame, tlvs_at)]
     return out
@@ -283,10 +255,10 @@ def test_decoders_agree_on_every_truncation_and_dropped_tlv(
     frame = pdu.encode(p)
     for damaged in damaged_variants(frame, tlv_offset(p) if len(frame) > 16 else 16):
         ref = outcome(lambda d=damaged: reference_decode(d, 0, len(d)))  # type: ignore[misc]
-        assert_same_or_known(outcome(lambda d=damaged: pdu.decode(d)), ref, damaged)  # type: ignore[misc]
+        assert_same(outcome(lambda d=damaged: pdu.decode(d)), ref, damaged)  # type: ignore[misc]
         items = Framer().feed_pdus(damaged + TRAILER)
         assert len(items) == 2
-        assert_same_or_known(items[0], ref, damaged)
+        assert_same(items[0], ref, damaged)
 
 
 # -- (d): arbitrary bytes, arbitrary chunks --------------------------------------------------
@@ -341,7 +313,7 @@ def same_items(a: list[Outcome], b: list[Outcome]) -> bool:
             # stream was cut: compare only what to answer.
             if x.command_status != y.command_status:
                 return False
-        elif (type(x) is not type(y) or x != y) and not known_bug(x, y) and not known_bug(y, x):
+        elif type(x) is not type(y) or x != y:
             return False
     return True
 
@@ -387,7 +359,9 @@ def hostile_pdus(draw: st.DrawFn) -> Pdu:
     p = draw(S.any_pdu)
     names = list(p.mandatory_fields)
     what = draw(
-        st.sampled_from(["field", "tlv", "short_message", "both_payloads", "header", "dests"])
+        st.sampled_from(
+            ["field", "tlv", "short_message", "both_payloads", "header", "dests", "extra_known"]
+        )
     )
     if what == "field" and names:
         name = draw(st.sampled_from(names))
@@ -395,12 +369,14 @@ def hostile_pdus(draw: st.DrawFn) -> Pdu:
         if isinstance(current, int):
             setattr(p, name, draw(BAD_INTS))
         elif isinstance(current, str):
-            setattr(p, name, draw(BAD_STRINGS | st.text(S.CHAR, min_size=1, max_size=15)))
+            setattr(p, name, draw(BAD_STRINGS | st.text(min_size=1, max_size=15)))
     elif what == "tlv" and p.tlv_specs:
         spec = draw(st.sampled_from(p.tlv_specs))
-        if spec.name not in SAR:
-            bad: Any = draw(st.one_of(BAD_INTS, st.binary(min_size=0, max_size=30), BAD_STRINGS))
-            setattr(p, spec.name, bad)
+        bad: Any = draw(st.one_of(BAD_INTS, st.binary(max_size=30), BAD_STRINGS, S.BYTE))
+        setattr(p, spec.name, bad)  # a lone or out-of-range sar_* among them
+    elif what == "extra_known":
+        tag = draw(st.sampled_from([s.tag for s in TLV_SPECS]))
+        p.extra_tlvs = (*p.extra_tlvs, (tag, draw(st.binary(max_size=6))))
     elif what == "short_message" and "short_message" in names:
         p.short_message = draw(st.binary(min_size=255, max_size=300))  # type: ignore[attr-defined]
     elif (
@@ -494,73 +470,76 @@ def test_error_response_to_a_framing_error_is_generic_nack() -> None:
     assert answer.command_status == CommandStatus.ESME_RINVCMDLEN
 
 
-# -- pinned codec bugs ----------------------------------------------------------------------
+# -- regressions: codec bugs these properties found (fixed in 80f63fe) ----------------------
 
 
-def xfail(reason: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=reason)
-
-
-@xfail("data_sm: the generated decoder skips the SAR companion/range check the reference makes")
 def test_data_sm_with_only_sar_msg_ref_num_is_rejected_by_both_decoders() -> None:
+    # Was: the generated decoder skipped the SAR companion check on data_sm (facts 3).
     # data_sm, destination_addr "1", TLV sar_msg_ref_num = 5 and no other sar_* TLV.
     frame = bytes.fromhex("000000210000010300000000000000010000000000003100000000020c00020005")
     ref = outcome(lambda: reference_decode(frame, 0, len(frame)))
     assert isinstance(ref, PduError)
     assert ref.command_status == CommandStatus.ESME_RMISSINGOPTPARAM
     assert outcome(lambda: pdu.decode(frame)) == ref
+    assert Framer().feed_pdus(frame + TRAILER)[0] == ref
 
 
-@xfail(
-    "framer: submit_multi decoded in place reads fields before number_of_dests from the next PDU"
+@pytest.mark.parametrize(
+    "frame",
+    [
+        # submit_multi whose body ends after source_addr_npi.
+        "00000013000000210000000000000007000101",
+        # submit_multi whose body is only an empty service_type.
+        "0000001100000021000000000000000100",
+    ],
 )
-def test_truncated_submit_multi_in_a_stream_gets_the_same_error_as_alone() -> None:
-    # submit_multi whose body ends after source_addr_npi; an enquire_link follows.
-    frame = bytes.fromhex("00000013000000210000000000000007000101")
-    alone = outcome(lambda: pdu.decode(frame))
+def test_truncated_submit_multi_in_a_stream_gets_the_same_error_as_alone(frame: str) -> None:
+    # Was: decoded in place, the fields before number_of_dests read the next PDU's first
+    # octet (0x00) as their NUL, and the error named number_of_dests.
+    alone = outcome(lambda: pdu.decode(bytes.fromhex(frame)))
     assert isinstance(alone, PduError)
-    assert alone.field == "source_addr"
-    items = Framer().feed_pdus(frame + TRAILER)
-    assert items[0] == alone
+    assert alone.field != "number_of_dests"
+    assert Framer().feed_pdus(bytes.fromhex(frame) + TRAILER)[0] == alone
 
 
-@xfail("encode lets UnicodeEncodeError out instead of EncodeError for a non-Latin-1 character")
 def test_non_latin1_string_raises_encode_error() -> None:
+    # Was: UnicodeEncodeError escaped encode().
     with pytest.raises(EncodeError):
         pdu.encode(pdu.SubmitSm(sequence_number=1, source_addr="\u20ac"))
 
 
-@xfail("encode emits an incomplete sar_* set that the decoder rejects (ESME_RMISSINGOPTPARAM)")
-def test_incomplete_sar_set_raises_encode_error() -> None:
-    p = pdu.SubmitSm(sequence_number=1, destination_addr="1", sar_msg_ref_num=5)
-    frame = pdu.encode(
-        p
-    )  # 000000270000000400000000000000010000000031000000000000000000020c00020005
-    pdu.decode(frame)
-
-
-@xfail("encode emits sar_segment_seqnum > sar_total_segments, rejected by the decoder")
-def test_sar_seqnum_beyond_total_raises_encode_error() -> None:
-    p = pdu.SubmitSm(
-        sequence_number=1,
-        destination_addr="1",
-        sar_msg_ref_num=5,
-        sar_total_segments=1,
-        sar_segment_seqnum=2,
-    )
-    pdu.decode(pdu.encode(p))
-
-
-@xfail("encode writes a known TLV not allowed in the PDU from extra_tlvs (ESME_ROPTPARNOTALLWD)")
-def test_known_tag_in_extra_tlvs_raises_encode_error() -> None:
-    p = pdu.SubmitSm(sequence_number=1, extra_tlvs=((int(pdu.Tag.sc_interface_version), b"4"),))
-    pdu.decode(pdu.encode(p))
-
-
-@xfail("encode writes an allowed TLV with a bad length from extra_tlvs (ESME_RINVPARLEN)")
-def test_allowed_tag_with_bad_length_in_extra_tlvs_raises_encode_error() -> None:
-    p = pdu.SubmitSm(sequence_number=1, extra_tlvs=((int(pdu.Tag.sar_msg_ref_num), b"\x01"),))
-    pdu.decode(pdu.encode(p))
+@pytest.mark.parametrize(
+    "p",
+    [
+        pdu.SubmitSm(sequence_number=1, destination_addr="1", sar_msg_ref_num=5),
+        pdu.DataSm(sequence_number=1, destination_addr="1", sar_total_segments=2),
+        pdu.SubmitSm(
+            sequence_number=1,
+            destination_addr="1",
+            sar_msg_ref_num=5,
+            sar_total_segments=1,
+            sar_segment_seqnum=2,
+        ),
+        pdu.DeliverSm(
+            sequence_number=1, sar_msg_ref_num=5, sar_total_segments=0, sar_segment_seqnum=0
+        ),
+        # A known tag not allowed here, and an allowed one with a bad length, in extra_tlvs.
+        pdu.SubmitSm(sequence_number=1, extra_tlvs=((int(pdu.Tag.sc_interface_version), b"4"),)),
+        pdu.SubmitSm(sequence_number=1, extra_tlvs=((int(pdu.Tag.sar_msg_ref_num), b"\x01"),)),
+    ],
+    ids=[
+        "sar-incomplete",
+        "data-sm-sar-incomplete",
+        "sar-seqnum-beyond-total",
+        "sar-zero",
+        "extra-not-allowed",
+        "extra-bad-length",
+    ],
+)
+def test_encoder_refuses_what_the_decoder_would_reject(p: Pdu) -> None:
+    # Was: each of these encoded to bytes our own decoder rejects.
+    with pytest.raises(EncodeError):
+        pdu.encode(p)
 
 
 def test_known_tags_are_all_in_the_tag_enum() -> None:
