@@ -126,7 +126,9 @@ class AccountConfig:
     throughput: float | None = None  # messages per second, shared by all binds; None = no limit
     max_outstanding: int = 1000  # per bind: requests received and not yet answered
     outstanding_status: CommandStatus = CommandStatus.ESME_RMSGQFUL  # answer beyond that cap
-    window_size: int = 10  # per bind: deliver_sm/data_sm we send before waiting for resps
+    # per bind: deliver_sm/data_sm we send before waiting for resps. Receipts flow at most at
+    # window_size per round trip, so this must not be far below the ESME's own submit window.
+    window_size: int = 100
     message_id_format: MessageIdFormat = MessageIdFormat.DECIMAL
     receipt_pdu: ReceiptPdu = ReceiptPdu.DELIVER_SM
     receipt_per: ReceiptPer = ReceiptPer.PART

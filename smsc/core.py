@@ -697,7 +697,7 @@ class Smsc:
             msg.schedule_time = schedule
             msg.expiry_time = expiry
             self._schedule_final(msg, self.outcome.outcome(msg, now, self.rng), now)
-        self._batch.messages.append(msg)
+        self._batch.replaced.append(msg)
         self._respond(c, pdu.ReplaceSmResp(sequence_number=p.sequence_number), now)
 
     # -- final states and receipts --------------------------------------------------------
@@ -918,20 +918,30 @@ class Smsc:
             for key in {d.account for d in held.deliveries}:
                 self._pump(key, now)
             return
-        # Nothing of the batch is stored: the submissions were not accepted after all.
+        # Nothing of the batch is stored: its new submissions are refused after all (never
+        # a silent drop), and everything else is carried into the next batch to be retried.
         status = S.ESME_RMSGQFUL if isinstance(error, StoreFullError) else S.ESME_RSYSERR
         log.error("store write failed (%s): answering %s", error, status.name)
-        for msg in held.messages:
-            self.open_messages.pop(msg.message_id, None)
+        refused = {m.message_id for m in held.messages if m.direction is Direction.MT}
+        for message_id in refused:
+            self.open_messages.pop(message_id, None)
+            self._due.pop(message_id, None)
+        refused_ids = {message_id.split("/", 1)[0] for message_id in refused}  # submit_multi
         for c, resp in held.responses:
             if not c.closed:
-                resp.command_status = status
+                if getattr(resp, "message_id", None) in refused_ids:
+                    resp.command_status = status
                 c.session.send(resp, now)
                 self._dirty[c.id] = c
-        # Receipts of already-accepted messages must not be lost: retry them in memory.
-        for d in held.deliveries:
-            self._queue(d)
-            self._pump(d.account, now)
+        failed, nxt = held.batch, self._batch
+        nxt.messages[:0] = [m for m in failed.messages if m.message_id not in refused]
+        nxt.state_changes[:0] = [x for x in failed.state_changes if x.message_id not in refused]
+        kept = [d for d in failed.deliveries if d.message_id not in refused]
+        nxt.deliveries[:0] = kept
+        nxt.rescheduled[:0] = failed.rescheduled
+        nxt.acked[:0] = failed.acked
+        nxt.replaced[:0] = failed.replaced
+        self._held.deliveries[:0] = [d for d in held.deliveries if d.message_id not in refused]
 
     # -- shutdown ------------------------------------------------------------------------
 

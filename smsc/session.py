@@ -19,6 +19,7 @@ towards a peer that bound as SMPP 3.3, and runs the session timers.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field, replace
 
 import pdu
@@ -134,6 +135,7 @@ class Session:
         self._receivable = RECEIVABLE[(self.role, self.state)]
         self._sendable = SENDABLE[(self.role, self.state)]
         self._bound = False
+        self._bind_pending = False  # a bind received and not answered yet
         self._created = now
         self._last_rx = now
         self._last_enquire = now
@@ -230,14 +232,18 @@ class Session:
                 f"{p.command_name} seq {seq} answers no request received and not yet answered"
             )
         self._write(p)
-        if p.command_status == 0 and req_cid in BIND_REQUESTS:
-            self._set_state(STATE_AFTER_BIND[req_cid])
+        if req_cid in BIND_REQUESTS:
+            self._bind_pending = False
+            if p.command_status == 0:
+                self._set_state(STATE_AFTER_BIND[req_cid])
         if self._unbind_pending_seq is not None and not self._inbound:
             self._finish_peer_unbind()
 
     def _write(self, p: Pdu) -> None:
         if self.peer_interface_version < 0x34 and p.__dict__:
             # SMPP 3.3 peers get no TLVs [practice]; TLVs live in __dict__ (see pdu.base).
+            # Strip a copy: the caller may send the same PDU to a 3.4 peer later.
+            p = copy.copy(p)
             p.__dict__.clear()
         self._out.append(pdu.encode(p))
 
@@ -275,6 +281,11 @@ class Session:
                     self._answer(_error_resp(item, self.config.inbound_full_status))
                     continue
                 if cid in BIND_REQUESTS:
+                    if self._bind_pending:
+                        # A second bind pipelined behind one not yet answered.
+                        self._out_of_state(item, cid, events, S.ESME_RALYBND)
+                        continue
+                    self._bind_pending = True
                     self.bind_request = item
                     self.peer_interface_version = item.interface_version  # type: ignore[attr-defined]
                 self._inbound[item.sequence_number] = cid
@@ -289,11 +300,12 @@ class Session:
         if not err.recoverable:
             self._close("framing lost: " + err.message, events)
 
-    def _out_of_state(self, p: Pdu, cid: int, events: list[Event]) -> None:
-        if cid in BIND_REQUESTS and self.state.is_bound:
-            status = S.ESME_RALYBND
-        else:
-            status = S.ESME_RINVBNDSTS
+    def _out_of_state(
+        self, p: Pdu, cid: int, events: list[Event], status: int | None = None
+    ) -> None:
+        if status is None:
+            bound = self.state.is_bound or self.state is BindState.UNBINDING
+            status = S.ESME_RALYBND if cid in BIND_REQUESTS and bound else S.ESME_RINVBNDSTS
         events.append(
             ProtocolError(
                 PduError(
@@ -390,10 +402,10 @@ class Session:
         elif (
             self.state.is_bound
             and now >= max(self._last_rx, self._last_enquire) + cfg.enquire_link_interval
-            and not self.window.full
         ):
-            self._last_enquire = now
-            self.send(pdu.EnquireLink(), now)
+            self._last_enquire = now  # also when skipped: the deadline must move on
+            if not self.window.full:  # a full window is probing the link already
+                self.send(pdu.EnquireLink(), now)
         return events
 
     # -- closing -------------------------------------------------------------------------

@@ -83,6 +83,9 @@ class Batch:
     deliveries: list[Delivery] = field(default_factory=list)
     rescheduled: list[Reschedule] = field(default_factory=list)
     acked: list[int] = field(default_factory=list)  # delivery_ids answered: deleted
+    # Messages already stored whose content replace_sm changed (short_message, times,
+    # registered_delivery, text); unknown ids are ignored.
+    replaced: list[Message] = field(default_factory=list)
 
     def __len__(self) -> int:
         return (
@@ -91,6 +94,7 @@ class Batch:
             + len(self.deliveries)
             + len(self.rescheduled)
             + len(self.acked)
+            + len(self.replaced)
         )
 
 
@@ -201,6 +205,24 @@ def _check_page(limit: int, offset: int) -> None:
         raise ValueError(f"limit and offset must be >= 0, got {limit}, {offset}")
 
 
+_REPLACED_FIELDS: Final = (
+    "short_message",
+    "registered_delivery",
+    "submit_time",
+    "schedule_time",
+    "expiry_time",
+    "text",
+    "concat_ref",
+    "part_number",
+    "part_total",
+)
+
+
+def _replace_content(stored: Message, m: Message) -> None:
+    for name in _REPLACED_FIELDS:
+        setattr(stored, name, getattr(m, name))
+
+
 def _copy_message(m: Message) -> Message:
     return replace(m, tlvs=dict(m.tlvs))
 
@@ -279,6 +301,10 @@ class MemoryStore:
                     pending.next_attempt = r.next_attempt
             for delivery_id in batch.acked:
                 self._deliveries.pop(delivery_id, None)
+            for m in batch.replaced:
+                stored = self._messages.get(m.message_id)
+                if stored is not None and stored is not m:
+                    _replace_content(stored, m)
             self._evict()
 
     def _validate(self, batch: Batch) -> None:
@@ -723,6 +749,16 @@ class SqliteStore:
         if batch.acked:
             w.executemany(
                 "DELETE FROM deliveries WHERE delivery_id = ?", [(i,) for i in batch.acked]
+            )
+        if batch.replaced:
+            w.executemany(
+                "UPDATE messages SET "
+                + ", ".join(f"{name} = ?" for name in _REPLACED_FIELDS)
+                + " WHERE message_id = ?",
+                [
+                    (*(getattr(m, name) for name in _REPLACED_FIELDS), m.message_id)
+                    for m in batch.replaced
+                ],
             )
 
     def _read(self, sql: str, params: Iterable[object] = ()) -> list[_DbRow]:
