@@ -10,7 +10,8 @@ from __future__ import annotations
 import socket
 import struct
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -363,6 +364,73 @@ def test_replace_sm_of_an_unknown_message_fails(memory_server: ServerProcess) ->
         assert resp.command_status == S.ESME_RREPLACEFAIL
 
 
+# Regression (fixed in 1909707): replace_sm was written as a second insert of the message,
+# which failed the store batch: ESME_RSYSERR in durable mode, a lost neighbour in memory mode.
+
+
+def test_replace_sm_in_durable_mode_is_acknowledged(
+    smsc_server: ServerFactory, tmp_path: Path
+) -> None:
+    server = smsc_server("--data-dir", str(tmp_path / "data"), "--receipt-delay", "1.5")
+    with RawClient(server.address) as raw:
+        raw.bind()
+        submitted = raw.request(
+            pdu.SubmitSm(
+                source_addr=ESME_ADDR,
+                destination_addr=HANDSET,
+                short_message=b"old text",
+                registered_delivery=1,
+            )
+        )
+        replaced = raw.request(
+            pdu.ReplaceSm(
+                message_id=submitted.message_id,
+                source_addr=ESME_ADDR,
+                short_message=b"new text",
+                registered_delivery=1,
+            )
+        )
+        assert replaced.command_status == 0
+
+
+def test_submit_next_to_a_replace_sm_is_still_delivered(memory_server: ServerProcess) -> None:
+    with RawClient(memory_server.address) as raw:
+        raw.bind()
+        first = raw.request(
+            pdu.SubmitSm(
+                source_addr=ESME_ADDR,
+                destination_addr=HANDSET,
+                short_message=b"first",
+                registered_delivery=1,
+            )
+        )
+        # One write: the server handles both PDUs before it next writes to its store.
+        replace = pdu.ReplaceSm(
+            message_id=first.message_id,
+            source_addr=ESME_ADDR,
+            short_message=b"replaced",
+            registered_delivery=1,
+            sequence_number=raw.next_seq(),
+        )
+        second = pdu.SubmitSm(
+            source_addr=ESME_ADDR,
+            destination_addr=HANDSET,
+            short_message=b"second",
+            registered_delivery=1,
+            sequence_number=raw.next_seq(),
+        )
+        raw.send_bytes(pdu.encode(replace) + pdu.encode(second))
+        assert raw.response(replace.sequence_number).command_status == 0
+        accepted = raw.response(second.sequence_number)
+        assert accepted.command_status == 0
+        dsm = raw.wait_for(
+            lambda p: getattr(p, "receipted_message_id", None) == accepted.message_id,
+            timeout=2.0,  # ten times the receipt delay
+            what="receipt of the second message",
+        )
+        assert receipt_fields(dsm.short_message)["text"] == "second"
+
+
 # -- enquire_link, unbind ----------------------------------------------------------------------
 
 
@@ -477,6 +545,75 @@ def test_truncated_submit_sm_is_answered_with_its_own_resp(memory_server: Server
         assert resp.command_id in (0x80000004, 0x80000000)
         assert resp.command_status != 0
         assert raw.request(pdu.EnquireLink()).command_status == 0
+
+
+UDH_BUG = (
+    "pdu.udh.UdhError from concat_info escapes smsc.core._concat (it catches ConcatError "
+    "only): Twisted logs 'Unhandled Error' and drops the connection without a response"
+)
+
+
+def _udh_submit(short_message: bytes) -> pdu.Pdu:
+    return pdu.SubmitSm(
+        source_addr=ESME_ADDR, destination_addr=HANDSET, esm_class=0x40, short_message=short_message
+    )
+
+
+def _udh_submit_multi(short_message: bytes) -> pdu.Pdu:
+    return pdu.SubmitMulti(
+        source_addr=ESME_ADDR,
+        dest_address=[pdu.SmeAddress(1, 1, HANDSET)],
+        esm_class=0x40,
+        short_message=short_message,
+    )
+
+
+def _udh_data_sm(short_message: bytes) -> pdu.Pdu:
+    return pdu.DataSm(
+        source_addr=ESME_ADDR,
+        destination_addr=HANDSET,
+        esm_class=0x40,
+        message_payload=short_message,
+    )
+
+
+@pytest.mark.xfail(strict=True, reason=UDH_BUG)
+@pytest.mark.parametrize("make", [_udh_submit, _udh_submit_multi, _udh_data_sm])
+@pytest.mark.parametrize(
+    "short_message",
+    [
+        b"\x09\x00\x03",  # UDHL 9, two octets follow
+        b"\x03\x00\x03\x01",  # the IE claims 3 octets, UDHL leaves 2
+    ],
+    ids=["udhl-overrun", "ie-overrun"],
+)
+def test_malformed_udh_is_answered_esme_rinvmsglen(
+    memory_server: ServerProcess, make: Callable[[bytes], pdu.Pdu], short_message: bytes
+) -> None:
+    with RawClient(memory_server.address) as raw:
+        raw.bind()
+        resp = raw.request(make(short_message))
+        assert resp.command_status == S.ESME_RINVMSGLEN
+        assert raw.request(pdu.EnquireLink()).command_status == 0
+
+
+def test_bad_concatenation_values_in_submit_sm(memory_server: ServerProcess) -> None:
+    with RawClient(memory_server.address) as raw:
+        raw.bind()
+        resp = raw.request(_udh_submit(b"\x05\x00\x03\x01\x02\x03hi"))  # part 3 of 2
+        assert resp.command_status == S.ESME_RINVMSGLEN
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="smsc.core._submit_multi ignores the status _concat returns: part 3 of 2 is "
+    "accepted by submit_multi although submit_sm answers ESME_RINVMSGLEN",
+)
+def test_bad_concatenation_values_in_submit_multi(memory_server: ServerProcess) -> None:
+    with RawClient(memory_server.address) as raw:
+        raw.bind()
+        resp = raw.request(_udh_submit_multi(b"\x05\x00\x03\x01\x02\x03hi"))
+        assert resp.command_status != 0 or resp.unsuccess_sme
 
 
 def test_a_second_bind_on_a_bound_session_gets_ralybnd(memory_server: ServerProcess) -> None:
