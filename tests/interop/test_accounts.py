@@ -293,6 +293,49 @@ def test_receipt_per_message_sends_one_receipt_for_a_long_message(server: Server
     assert sorted(got) == sorted([ids[-1], marker])
 
 
+TIMERS = """
+[timers]
+receipt_delay = 0.1
+response_timeout = 0.5
+retry_base = 0.2
+retry_max = 1
+"""
+
+
+def answer(raw: RawClient, request: pdu.Pdu, status: int) -> None:
+    raw.send(pdu.DeliverSmResp(sequence_number=request.sequence_number, command_status=status))
+
+
+def test_unanswered_receipt_is_sent_again(smsc_server: ServerFactory) -> None:
+    server = smsc_server("--store", "memory", config=TIMERS)
+    with RawClient(server.address) as raw:
+        raw.answer_deliveries = False
+        raw.bind()
+        message_id = submit_for_receipt(raw)
+        first = raw.wait_for(lambda p: isinstance(p, pdu.DeliverSm), what="receipt")
+        # No deliver_sm_resp: after response_timeout + retry_base it comes again.
+        second = raw.wait_for(lambda p: p is not first, what="the same receipt again")
+        answer(raw, second, 0)
+        raw.collect(1.5)
+        assert [p.receipted_message_id for p in raw.received] == [message_id, message_id]
+
+
+def test_temporary_refusal_retries_and_permanent_refusal_stops(
+    smsc_server: ServerFactory,
+) -> None:
+    server = smsc_server("--store", "memory", config=TIMERS)
+    with RawClient(server.address) as raw:
+        raw.answer_deliveries = False
+        raw.bind()
+        message_id = submit_for_receipt(raw)
+        first = raw.wait_for(lambda p: isinstance(p, pdu.DeliverSm), what="receipt")
+        answer(raw, first, S.ESME_RX_T_APPN)
+        second = raw.wait_for(lambda p: p is not first, what="a retry after ESME_RX_T_APPN")
+        answer(raw, second, S.ESME_RX_P_APPN)
+        raw.collect(1.5)
+        assert [p.receipted_message_id for p in raw.received] == [message_id, message_id]
+
+
 # -- a bad config file -------------------------------------------------------------------------
 
 

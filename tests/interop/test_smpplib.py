@@ -29,6 +29,7 @@ from .conftest import (
     ServerProcess,
     SmpplibEsme,
     receipt_fields,
+    receipts,
 )
 
 pytestmark = pytest.mark.interop
@@ -232,6 +233,73 @@ def test_registered_delivery_0_sends_no_receipt(memory_server: ServerProcess) ->
         assert [p.receipted_message_id for p in esme.received] == [marker.message_id]
 
 
+def test_intermediate_notification_then_final_receipt(memory_server: ServerProcess) -> None:
+    with SmpplibEsme(memory_server.address) as esme:
+        esme.bind()
+        resp = esme.submit(short_message=b"steps", registered_delivery=0x11)
+        message_id = resp.message_id
+        esme.receipt_for(message_id.decode())
+        deadline = time.monotonic() + IO_TIMEOUT
+        while len(esme.received) < 2 and time.monotonic() < deadline:
+            esme.read(deadline - time.monotonic())
+        got = [(p.esm_class, p.message_state, p.receipted_message_id) for p in esme.received]
+    assert got == [
+        (0x20, MessageState.ENROUTE, message_id),  # intermediate notification
+        (0x04, MessageState.DELIVERED, message_id),
+    ]
+
+
+def test_receipts_to_a_smpp33_bind_carry_no_tlvs(memory_server: ServerProcess) -> None:
+    with RawClient(memory_server.address) as raw:
+        bound = raw.request(
+            pdu.BindTransceiver(system_id="v33", password="pw", interface_version=0x33)
+        )
+        assert bound.command_status == 0
+        assert bound.sc_interface_version is None
+        submitted = raw.request(
+            pdu.SubmitSm(
+                source_addr=ESME_ADDR,
+                destination_addr=HANDSET,
+                short_message=b"old peer",
+                registered_delivery=1,
+            )
+        )
+        dsm = raw.wait_for(lambda p: isinstance(p, pdu.DeliverSm), what="receipt")
+    assert receipt_fields(dsm.short_message)["id"] == submitted.message_id
+    assert dsm.receipted_message_id is None
+    assert dsm.message_state is None
+    assert dsm.network_error_code is None
+
+
+def test_submit_multi_gets_a_receipt_per_destination(memory_server: ServerProcess) -> None:
+    with RawClient(memory_server.address) as raw:
+        raw.bind()
+        resp = raw.request(
+            pdu.SubmitMulti(
+                source_addr=ESME_ADDR,
+                dest_address=[
+                    pdu.SmeAddress(1, 1, "447700900011"),
+                    pdu.SmeAddress(1, 1, "447700900012"),
+                    pdu.DistributionList("friends"),
+                ],
+                short_message=b"to many",
+                registered_delivery=1,
+            )
+        )
+        assert resp.command_status == 0
+        # No distribution lists are configured: that destination alone fails.
+        assert [(u.destination_addr, u.error_status_code) for u in resp.unsuccess_sme] == [
+            ("friends", S.ESME_RINVDLNAME)
+        ]
+        raw.wait_for(lambda p: len(receipts(raw.received)) >= 2, what="two receipts")
+        got = receipts(raw.received)
+    # Each receipt comes from its own destination and names the submit_multi_resp's id.
+    assert sorted(p.source_addr for p in got) == ["447700900011", "447700900012"]
+    for p in got:
+        assert p.receipted_message_id == resp.message_id
+        assert receipt_fields(p.short_message)["id"] == resp.message_id
+
+
 # -- query_sm, cancel_sm, replace_sm -----------------------------------------------------------
 
 
@@ -326,6 +394,28 @@ def test_cancel_sm_of_a_delivered_message_fails(memory_server: ServerProcess) ->
         raw.wait_for(lambda p: getattr(p, "receipted_message_id", None) == submitted.message_id)
         cancel = raw.request(pdu.CancelSm(message_id=submitted.message_id, source_addr=ESME_ADDR))
         assert cancel.command_status == S.ESME_RCANCELFAIL
+
+
+def test_validity_period_shorter_than_delivery_gives_an_expired_receipt(
+    slow_server: ServerProcess,
+) -> None:
+    with RawClient(slow_server.address) as raw:
+        raw.bind()
+        submitted = raw.request(
+            pdu.SubmitSm(
+                source_addr=ESME_ADDR,
+                destination_addr=HANDSET,
+                short_message=b"too late",
+                registered_delivery=1,
+                validity_period="000000000001000R",  # 1 s; delivery would take 1.5 s
+            )
+        )
+        message_id = submitted.message_id
+        dsm = raw.wait_for(lambda p: getattr(p, "receipted_message_id", None) == message_id)
+        assert receipt_fields(dsm.short_message)["stat"] == "EXPIRED"
+        assert dsm.message_state == MessageState.EXPIRED
+        state = raw.request(pdu.QuerySm(message_id=message_id, source_addr=ESME_ADDR))
+        assert state.message_state == MessageState.EXPIRED
 
 
 def test_replace_sm_changes_the_text_the_receipt_shows(slow_server: ServerProcess) -> None:
