@@ -255,7 +255,7 @@ class _Gen:
                 fmt.append("%s")
                 args.append(f"_encode_unsuccess_smes(o.{f.name})")
         if args:
-            self.emit(f"    body = b\"{''.join(fmt)}\" % ({', '.join(args)},)")
+            self.emit(f'    body = b"{"".join(fmt)}" % ({", ".join(args)},)')
         else:
             self.emit("    body = b''")
         self.emit("    if o.__dict__:")

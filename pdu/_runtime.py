@@ -8,10 +8,20 @@ from collections.abc import Sequence
 from .base import DistributionList, Pdu, SmeAddress, UnsuccessSme
 from .enums import CommandStatus
 from .errors import EncodeError, PduError
-from .tlv import INT_TLV_PACKERS, SPECS_BY_TAG, _decode_value, encode_tlv, encode_value
+from .tlv import (
+    CSTRING_TLVS,
+    INT_TLV_PACKERS,
+    NETWORK_ERROR_CODE_TLV,
+    SPECS_BY_TAG,
+    NetworkErrorCode,
+    _decode_value,
+    encode_tlv,
+    encode_value,
+)
 
 _HEADER = struct.Struct(">IIII")
 _BB = struct.Struct(">BB")
+_HH = struct.Struct(">HH")
 _BBB = struct.Struct(">BBB")
 _I = struct.Struct(">I")
 _NUL = b"\x00"
@@ -252,6 +262,25 @@ def _encode_tlvs(o: Pdu) -> bytes:
         if fast is not None and name in by_name:
             try:
                 parts.append(fast[0].pack(fast[1], fast[2], value))
+            except struct.error as e:
+                raise EncodeError(f"TLV {name}: {e}", name) from e
+            continue
+        # Fast paths for the receipt TLVs; anything unusual takes the checked path below.
+        cs = CSTRING_TLVS.get(name)
+        if (
+            cs is not None
+            and type(value) is str
+            and value.isascii()
+            and len(value) < cs[1]
+            and "\x00" not in value
+            and name in by_name
+        ):
+            raw = value.encode("ascii")
+            parts.append(_HH.pack(cs[0], len(raw) + 1) + raw + _NUL)
+            continue
+        if type(value) is NetworkErrorCode and name in by_name and 0 <= value[0] < 256:
+            try:
+                parts.append(NETWORK_ERROR_CODE_TLV.pack(0x0423, 3, value[0], value[1]))
             except struct.error as e:
                 raise EncodeError(f"TLV {name}: {e}", name) from e
             continue

@@ -148,15 +148,51 @@ def format(receipt: Receipt, date_digits: int = 10) -> str:
     """Write ``receipt`` in the Appendix B layout, dates with 10, 12 or 14 digits."""
     if date_digits not in _DATE_DIGITS:
         raise ValueError(f"date_digits must be 10, 12 or 14, got {date_digits}")
-    err = receipt.err
+    return format_fields(
+        receipt.id,
+        receipt.sub,
+        receipt.dlvrd,
+        _date(receipt.submit_date, date_digits),
+        _date(receipt.done_date, date_digits),
+        receipt.stat,
+        receipt.err,
+        receipt.text,
+    )
+
+
+def format_fields(
+    id: str,
+    sub: int,
+    dlvrd: int,
+    submit_date: str,
+    done_date: str,
+    stat: str,
+    err: str,
+    text: str,
+) -> str:
+    """``format`` from already formatted dates, for callers that build many receipts (see
+    ``epoch_date``); the caller guarantees what ``Receipt`` would check."""
     if len(err) < 3 and err.isascii() and err.isdigit():
         err = err.zfill(3)
     return (
-        f"id:{receipt.id} sub:{receipt.sub:03d} dlvrd:{receipt.dlvrd:03d}"
-        f" submit date:{_date(receipt.submit_date, date_digits)}"
-        f" done date:{_date(receipt.done_date, date_digits)}"
-        f" stat:{receipt.stat} err:{err} text:{receipt.text[:_TEXT_MAX]}"
+        f"id:{id} sub:{sub:03d} dlvrd:{dlvrd:03d} submit date:{submit_date}"
+        f" done date:{done_date} stat:{stat} err:{err} text:{text[:_TEXT_MAX]}"
     )
+
+
+_EPOCH_DATES: dict[tuple[int, int], str] = {}
+
+
+def epoch_date(seconds: float, date_digits: int = 10) -> str:
+    """A receipt date (UTC) for a POSIX time, memoised: receipts built within the same
+    minute (or second, for 12 and 14 digits) share one string."""
+    key = (int(seconds // 60) if date_digits == 10 else int(seconds), date_digits)
+    text = _EPOCH_DATES.get(key)
+    if text is None:
+        if len(_EPOCH_DATES) >= 4096:
+            _EPOCH_DATES.clear()
+        text = _EPOCH_DATES[key] = _date(datetime.fromtimestamp(seconds, UTC), date_digits)
+    return text
 
 
 # ASCII-only case folding: str.lower() may change a string's length ("İ" -> "i̇"), which

@@ -289,5 +289,13 @@ INT_TLV_PACKERS: dict[str, tuple[struct.Struct, int, int]] = {
 }
 
 
+#: name -> (tag, max_length) for C-Octet String TLVs (receipted_message_id): a fast path.
+CSTRING_TLVS: dict[str, tuple[int, int]] = {
+    s.name: (s.tag, s.max_length) for s in TLV_SPECS if s.type is TlvType.CSTRING
+}
+#: network_error_code as one struct: tag, length 3, network type, error code.
+NETWORK_ERROR_CODE_TLV = struct.Struct(">HHBH")
+
+
 def encode_tlv(tag: int, value: bytes) -> bytes:
     return _pack_hh(tag, len(value)) + value

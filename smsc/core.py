@@ -846,19 +846,20 @@ class Smsc:
         n = len(binds)
         if not n:
             return
-        i = self._rr.get(key, 0)
-        while q:
-            for step in range(n):
-                c = binds[(i + step) % n]
-                if c.session.can_send_request:
-                    break
-            else:
-                break  # every bind's window is full: resumed by the next response
-            i = (i + step + 1) % n
+        i = self._rr.get(key, 0) % n
+        full = 0  # consecutive binds found with a full window
+        while q and full < n:
+            c = binds[i]
+            i = i + 1 if i + 1 < n else 0
+            session = c.session
+            if not session.can_send_request:
+                full += 1
+                continue
+            full = 0
             d = q.popleft()
             d.attempts += 1
             assert d.request is not None
-            c.session.send(d.request, now, d)
+            session.send(d.request, now, d)
             self._dirty[c.id] = c
         self._rr[key] = i
 
@@ -896,7 +897,7 @@ class Smsc:
 
     def take_batch(self) -> Held | None:
         """The changes since the last call, to write; None when there are none."""
-        if not len(self._batch):
+        if not self._batch:
             return None
         held = self._held
         self._batch = Batch()
@@ -904,7 +905,7 @@ class Smsc:
         return held
 
     def has_pending_batch(self) -> bool:
-        return bool(len(self._batch))
+        return bool(self._batch)
 
     def batch_done(self, held: Held, now: float, error: Exception | None = None) -> None:
         """The adapter wrote ``held.batch`` (or failed to). Release what waited on it."""

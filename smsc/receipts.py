@@ -7,8 +7,6 @@ from the original destination and goes to the original source (facts 6.1).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pdu
 from pdu import EsmClass, MessageState, NetworkErrorCode
 from pdu import receipt as receipt_text
@@ -35,18 +33,16 @@ def intermediate_wanted(registered_delivery: int) -> bool:
 def receipt_text_for(
     message: Message, state: MessageState, done_time: float, date_digits: int
 ) -> str:
-    stat = receipt_text.STATE_TO_STAT.get(int(state), "UNKNOWN")
-    r = receipt_text.Receipt(
-        id=message.message_id.split("/", 1)[0],
-        sub=1,
-        dlvrd=1 if state is MessageState.DELIVERED else 0,
-        submit_date=datetime.fromtimestamp(message.submit_time, UTC),
-        done_date=datetime.fromtimestamp(done_time, UTC),
-        stat=stat,
-        err=f"{message.error_code:03d}",
-        text=_sanitize((message.text or "")[:20]),
+    return receipt_text.format_fields(
+        message.message_id.split("/", 1)[0],
+        1,
+        1 if state is MessageState.DELIVERED else 0,
+        receipt_text.epoch_date(message.submit_time, date_digits),
+        receipt_text.epoch_date(done_time, date_digits),
+        receipt_text.STATE_TO_STAT.get(int(state), "UNKNOWN"),
+        f"{message.error_code:03d}",
+        _sanitize((message.text or "")[:20]),
     )
-    return receipt_text.format(r, date_digits)
 
 
 def _sanitize(text: str) -> str:

@@ -163,7 +163,8 @@ class Session:
 
     @property
     def can_send_request(self) -> bool:
-        return self._bound and len(self.window) < self.window.size
+        w = self.window
+        return self._bound and len(w._pending) < w.size  # hot path: no __len__ call
 
     @property
     def outstanding(self) -> int:

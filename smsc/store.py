@@ -87,6 +87,17 @@ class Batch:
     # registered_delivery, text); unknown ids are ignored.
     replaced: list[Message] = field(default_factory=list)
 
+    def __bool__(self) -> bool:
+        # Called on every flush of the server: no len() of each list.
+        return bool(
+            self.messages
+            or self.state_changes
+            or self.deliveries
+            or self.rescheduled
+            or self.acked
+            or self.replaced
+        )
+
     def __len__(self) -> int:
         return (
             len(self.messages)
