@@ -4,8 +4,10 @@ A Twisted reactor cannot be restarted inside one pytest process, so each scenari
 client in a child Python process that prints what it saw as one JSON line; the child has a
 watchdog timer and the parent a subprocess timeout.
 
-smpp.twisted3 0.8 pins Twisted~=23.10 while the project needs Twisted>=24.3; it is installed
-with ``pip install --no-deps smpp.twisted3`` and the module is skipped where it is missing.
+smpp.twisted3 0.8 pins Twisted~=23.10 while the project needs Twisted>=24.3 (it runs fine on
+26.x), and its client module imports pyOpenSSL, which Twisted's TLS support pairs with
+service_identity. Install with ``pip install --no-deps smpp.twisted3 pyOpenSSL
+service_identity``; the module is skipped where smpp.twisted3 is missing.
 """
 
 from __future__ import annotations
