@@ -10,6 +10,9 @@ ensure_venv() {
     if [ ! -f "$stamp" ]; then
         .venv/bin/python -m pip install --quiet --upgrade pip
         .venv/bin/python -m pip install --quiet -e ".[$extras]"
+        # An interop peer whose metadata pins Twisted~=23.10; it runs on ours, so it goes in
+        # without its dependencies rather than downgrading Twisted.
+        .venv/bin/python -m pip install --quiet --no-deps "smpp.twisted3>=0.8"
         rm -f .venv/.installed-"$extras"-*
         touch "$stamp"
     fi

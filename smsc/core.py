@@ -25,8 +25,9 @@ from pdu import CommandId as C
 from pdu import CommandStatus as S
 from pdu import MessageState, Pdu
 from pdu import text as pdu_text
-from pdu.reassembly import ConcatError, concat_info
+from pdu.reassembly import ConcatError, ConcatInfo, concat_info
 from pdu.smpptime import format_absolute
+from pdu.udh import UdhError
 
 from .accounts import Accounts
 from .config import AccountConfig, BindType, MessageIdFormat, ReceiptPdu, ReceiptPer, ServerConfig
@@ -427,6 +428,10 @@ class Smsc:
             c.session.send(pdu.SubmitMultiResp(sequence_number=seq, command_status=status), now)
             return
         payload = p.short_message or p.message_payload or b""
+        status = _concat_status(p.esm_class, payload, p)
+        if status:
+            c.session.send(pdu.SubmitMultiResp(sequence_number=seq, command_status=status), now)
+            return
         base = format_id(self.ids.next(), account.message_id_format is MessageIdFormat.HEX)
         unsuccess: list[pdu.UnsuccessSme] = []
         accepted: list[tuple[Message, Outcome]] = []
@@ -546,16 +551,9 @@ class Smsc:
     def _concat(self, msg: Message, p: Pdu) -> int:
         """Fill in concatenation info and the decoded text; a status if the parts are bad."""
         payload = msg.short_message
-        try:
-            info = concat_info(
-                msg.esm_class,
-                payload,
-                getattr(p, "sar_msg_ref_num", None),
-                getattr(p, "sar_total_segments", None),
-                getattr(p, "sar_segment_seqnum", None),
-            )
-        except ConcatError as e:
-            return int(e.command_status)
+        status, info = _concat_info(msg.esm_class, payload, p)
+        if status:
+            return status
         if info is not None:
             msg.concat_ref = info.reference
             msg.part_number = info.seqnum
@@ -681,6 +679,8 @@ class Smsc:
                 now,
                 self.config.timers.default_validity,
             )
+        if not status and msg is not None:
+            status = _concat_status(msg.esm_class, p.short_message, p)
         if status or msg is None:
             c.session.send(
                 pdu.ReplaceSmResp(
@@ -954,3 +954,22 @@ class Smsc:
 
     def binds(self) -> Iterable[Connection]:
         return (c for c in self.connections.values() if c.session.state is not BindState.OPEN)
+
+
+def _concat_info(esm_class: int, payload: bytes, p: Pdu) -> tuple[int, ConcatInfo | None]:
+    """Concatenation details from a UDH or SAR TLVs, or the status a malformed set gets."""
+    try:
+        info = concat_info(
+            esm_class,
+            payload,
+            getattr(p, "sar_msg_ref_num", None),
+            getattr(p, "sar_total_segments", None),
+            getattr(p, "sar_segment_seqnum", None),
+        )
+    except (ConcatError, UdhError) as e:
+        return int(e.command_status), None
+    return 0, info
+
+
+def _concat_status(esm_class: int, payload: bytes, p: Pdu) -> int:
+    return _concat_info(esm_class, payload, p)[0]

@@ -637,12 +637,6 @@ def test_truncated_submit_sm_is_answered_with_its_own_resp(memory_server: Server
         assert raw.request(pdu.EnquireLink()).command_status == 0
 
 
-UDH_BUG = (
-    "pdu.udh.UdhError from concat_info escapes smsc.core._concat (it catches ConcatError "
-    "only): Twisted logs 'Unhandled Error' and drops the connection without a response"
-)
-
-
 def _udh_submit(short_message: bytes) -> pdu.Pdu:
     return pdu.SubmitSm(
         source_addr=ESME_ADDR, destination_addr=HANDSET, esm_class=0x40, short_message=short_message
@@ -667,7 +661,6 @@ def _udh_data_sm(short_message: bytes) -> pdu.Pdu:
     )
 
 
-@pytest.mark.xfail(strict=True, reason=UDH_BUG)
 @pytest.mark.parametrize("make", [_udh_submit, _udh_submit_multi, _udh_data_sm])
 @pytest.mark.parametrize(
     "short_message",
@@ -694,16 +687,11 @@ def test_bad_concatenation_values_in_submit_sm(memory_server: ServerProcess) -> 
         assert resp.command_status == S.ESME_RINVMSGLEN
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="smsc.core._submit_multi ignores the status _concat returns: part 3 of 2 is "
-    "accepted by submit_multi although submit_sm answers ESME_RINVMSGLEN",
-)
 def test_bad_concatenation_values_in_submit_multi(memory_server: ServerProcess) -> None:
     with RawClient(memory_server.address) as raw:
         raw.bind()
         resp = raw.request(_udh_submit_multi(b"\x05\x00\x03\x01\x02\x03hi"))
-        assert resp.command_status != 0 or resp.unsuccess_sme
+        assert resp.command_status == S.ESME_RINVMSGLEN
 
 
 def test_a_second_bind_on_a_bound_session_gets_ralybnd(memory_server: ServerProcess) -> None:
