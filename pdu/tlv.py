@@ -138,6 +138,7 @@ _unpack_hh = _HH_STRUCT.unpack_from
 _pack_hh = _HH_STRUCT.pack
 _INT_PACK = {1: struct.Struct(">B").pack, 2: struct.Struct(">H").pack, 4: struct.Struct(">I").pack}
 _NEC = struct.Struct(">BH")
+_NETWORK_ERROR_CODE = int(Tag.network_error_code)
 
 
 class TlvDecoder:
@@ -147,14 +148,20 @@ class TlvDecoder:
     common integer TLVs, an inline read.
     """
 
-    __slots__ = ("allowed", "command_id", "ints")
+    __slots__ = ("allowed", "command_id", "cstrings", "ints")
 
     def __init__(self, command_id: int) -> None:
         self.command_id = command_id
         self.allowed = {s.tag: s for s in allowed_specs(command_id)}
-        # tag -> (name, size) for the integer TLVs: the fast path.
+        # tag -> (name, size) for the integer TLVs, tag -> (name, max_length) for the
+        # C-Octet String ones (receipted_message_id): the fast paths.
         self.ints = {
             s.tag: (s.name, s.size) for s in self.allowed.values() if s.type is TlvType.INT
+        }
+        self.cstrings = {
+            s.tag: (s.name, s.max_length)
+            for s in self.allowed.values()
+            if s.type is TlvType.CSTRING
         }
 
     def decode(self, obj: object, buf: bytes, p: int, end: int, seq: int) -> None:
@@ -183,6 +190,22 @@ class TlvDecoder:
             fast = ints.get(tag)
             if fast is not None and length == fast[1] and fast[0] not in d:
                 d[fast[0]] = buf[p] if length == 1 else int.from_bytes(buf[p:q], "big")
+                p = q
+                continue
+            cs = self.cstrings.get(tag)
+            if cs is not None and 1 < length <= cs[1] and buf[q - 1] == 0 and cs[0] not in d:
+                i = buf.find(0, p, q)
+                if i == q - 1:  # exactly one NUL, at the end: the well-formed case
+                    d[cs[0]] = buf[p:i].decode("latin-1")
+                    p = q
+                    continue
+            if (
+                tag == _NETWORK_ERROR_CODE
+                and length == 3
+                and "network_error_code" not in d
+                and tag in self.allowed
+            ):
+                d["network_error_code"] = NetworkErrorCode(buf[p], (buf[p + 1] << 8) | buf[p + 2])
                 p = q
                 continue
             spec = self.allowed.get(tag)
