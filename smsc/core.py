@@ -134,6 +134,7 @@ class Smsc:
         self._due: dict[str, _Final] = {}  # message_id -> its live final-state timer
         self._queues: dict[str, deque[Delivery]] = {}
         self._rr: dict[str, int] = {}
+        self._saturated: set[str] = set()  # queue keys whose binds all have full windows
         self._rx_binds: dict[str, list[Connection]] = {}
         self._limiters: dict[str, RateLimiter] = {}
         self._batch = Batch()
@@ -263,6 +264,8 @@ class Smsc:
         if cid != C.bind_transmitter:
             c.can_receive = True
             self._rx_binds.setdefault(c.system_id, []).append(c)
+            self._saturated.discard(c.system_id)
+            self._saturated.discard(ANY_ACCOUNT)
             self._pump(c.system_id, now)
             self._pump(ANY_ACCOUNT, now)
 
@@ -283,6 +286,8 @@ class Smsc:
                 self._queue(d, front=True)
         self._dirty[c.id] = c
         if c.system_id:
+            self._saturated.discard(c.system_id)
+            self._saturated.discard(ANY_ACCOUNT)
             self._pump(c.system_id, now)
             self._pump(ANY_ACCOUNT, now)
 
@@ -840,7 +845,7 @@ class Smsc:
         """Offer queued deliveries to the account's receiver binds, round-robin, each
         within its window."""
         q = self._queues.get(key)
-        if not q:
+        if not q or key in self._saturated:
             return
         binds = self._receivers(key)
         n = len(binds)
@@ -862,6 +867,10 @@ class Smsc:
             session.send(d.request, now, d)
             self._dirty[c.id] = c
         self._rr[key] = i
+        if q:
+            # Every bind's window is full: skip further scans until a response or a new
+            # bind makes room (see _delivery_answered, _bind, _closed).
+            self._saturated.add(key)
 
     def _delivery_answered(self, c: Connection, ev: ResponseReceived, now: float) -> None:
         d = ev.context
@@ -880,9 +889,23 @@ class Smsc:
             self._batch.acked.append(d.delivery_id)
         else:
             self._delivery_failed(d, now, f"status 0x{int(status):08X}")
-        self._pump(c.system_id, now)
-        if c.can_receive:
-            self._pump(ANY_ACCOUNT, now)
+        # This bind has room again: fill it first, without scanning the others.
+        self._saturated.discard(c.system_id)
+        self._saturated.discard(ANY_ACCOUNT)
+        self._fill(c, c.system_id, now)
+        self._fill(c, ANY_ACCOUNT, now)
+
+    def _fill(self, c: Connection, key: str, now: float) -> None:
+        q = self._queues.get(key)
+        if not q:
+            return
+        session = c.session
+        while q and session.can_send_request:
+            d = q.popleft()
+            d.attempts += 1
+            assert d.request is not None
+            session.send(d.request, now, d)
+        self._dirty[c.id] = c
 
     def _delivery_failed(self, d: object, now: float, why: str) -> None:
         if not isinstance(d, Delivery):
