@@ -361,12 +361,7 @@ def test_durable_failed_batch_answers_the_store_status(error: Exception, status:
     assert h.store.find_messages() == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: when the batch fails, batch_done still queues the batch's deliveries, so the "
-    "ENROUTE intermediate notification (registered_delivery 0x10) of a submit_sm answered "
-    "ESME_RSYSERR reaches the ESME, for a message_id it was never given",
-)
+# Regression: the ENROUTE notification of a refused submit_sm used to go out anyway.
 def test_durable_failed_batch_sends_no_notification_for_the_refused_message() -> None:
     h = Harness(durable=True)
     esme = h.client()
@@ -497,12 +492,8 @@ def test_replace_sm_changes_the_text_in_the_receipt() -> None:
     assert receipt_text.parse_bytes(receipt.short_message).text == "new text"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: replace_sm puts the already stored Message into Batch.messages again; the store "
-    "refuses the duplicate id and the whole batch fails, so the replacement is lost and every "
-    "other message of that batch is dropped from open_messages",
-)
+# Regression: the replaced message was re-inserted, the store refused the duplicate id
+# and the whole batch failed.
 def test_replace_sm_is_stored_and_does_not_fail_the_batch() -> None:
     h = Harness()
     esme = h.client()
@@ -512,12 +503,7 @@ def test_replace_sm_is_stored_and_does_not_fail_the_batch() -> None:
     assert stored is not None and stored.short_message == b"new text"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: in memory mode a submit_sm acknowledged with ESME_ROK in the same batch as a "
-    "replace_sm is dropped when the store refuses the replaced message as a duplicate id: "
-    "its receipt never comes",
-)
+# Regression: an acknowledged submit_sm in a batch with a replace_sm lost its receipt.
 def test_submit_acknowledged_next_to_a_replace_still_gets_its_receipt() -> None:
     h = Harness()
     esme = h.client()
@@ -531,11 +517,7 @@ def test_submit_acknowledged_next_to_a_replace_still_gets_its_receipt() -> None:
     assert len(esme.receipts()) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: in durable mode a submit_sm in the same batch as a replace_sm is answered "
-    "ESME_RSYSERR: the store refuses the replaced message as a duplicate id",
-)
+# Regression: answered ESME_RSYSERR because the replace failed the batch.
 def test_durable_submit_in_the_same_batch_as_a_replace_is_accepted() -> None:
     h = Harness(durable=True)
     esme = h.client()
@@ -755,12 +737,7 @@ def test_source_address_outside_the_account_is_refused() -> None:
     assert esme.submit(source_addr="12345").command_status == S.ESME_RINVSRCADR  # type: ignore[union-attr]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: two pipelined binds on one connection are both accepted (the session is still "
-    "OPEN until the first bind_resp is sent); the account counts two binds and only one is "
-    "uncounted on close",
-)
+# Regression: both binds were accepted and one bind stayed counted after the close.
 def test_pipelined_second_bind_on_one_connection_is_refused() -> None:
     h = Harness(accounts_config(max_binds=2))
     esme = Client(h)
@@ -876,12 +853,7 @@ def test_data_sm_is_accepted_with_a_message_id() -> None:
     assert receipt.receipted_message_id == resp.message_id
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: Session._write strips TLVs for an SMPP 3.3 peer by clearing the caller's PDU; "
-    "the core reuses Delivery.request for retries, so a receipt first offered to a 3.3 bind "
-    "reaches a 3.4 bind later without receipted_message_id/message_state",
-)
+# Regression: stripping TLVs for the 3.3 peer cleared the shared Delivery.request.
 def test_receipt_retried_to_a_3_4_bind_keeps_its_tlvs_after_a_3_3_bind_refused_it() -> None:
     h = Harness()
     tx = h.client(pdu.BindTransmitter)

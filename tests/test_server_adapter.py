@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-import pytest
 from twisted.internet.address import IPv4Address
 from twisted.internet.error import ConnectionDone
 from twisted.internet.interfaces import IDelayedCall
@@ -243,13 +242,8 @@ class SpinGuardClock(Clock):
         return super().callLater(delay, func, *args, **kw)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RuntimeError,
-    reason="BUG: with the receiver's window full when its enquire_link is due, "
-    "Session.handle_timer sends nothing and next_deadline() stays at that instant, so "
-    "SmppProtocol re-arms callLater(0) for ever (the reactor spins at 100% CPU)",
-)
+# Regression: handle_timer left next_deadline() at the same instant and the adapter
+# re-armed callLater(0) until the deliver_sm timed out.
 def test_full_window_at_the_enquire_link_deadline_does_not_spin_the_reactor() -> None:
     clock = SpinGuardClock()
     clock.advance(T0)
