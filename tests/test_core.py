@@ -4,6 +4,7 @@ does; durable mode commits only when the test calls ``commit``."""
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
 
 import pytest
@@ -14,7 +15,16 @@ from pdu import MessageState, Pdu
 from pdu import receipt as receipt_text
 from smsc.config import AccountConfig, ServerConfig, StoreKind, Timers
 from smsc.core import Smsc
-from smsc.session import Closed, Event, ResponseReceived, Session, SessionConfig
+from smsc.model import Message
+from smsc.outcome import Outcome
+from smsc.session import (
+    Closed,
+    Event,
+    ResponseReceived,
+    Session,
+    SessionConfig,
+    UnbindRequested,
+)
 from smsc.states import BindState, Role
 from smsc.store import MemoryStore, StoreError, StoreFullError
 
@@ -877,3 +887,91 @@ def test_receipt_delay_zero_gives_the_receipt_at_once() -> None:
     esme.submit(registered_delivery=1)
     h.advance(0.0)
     assert [r.message_state for r in esme.receipts()] == [MessageState.DELIVERED]
+
+
+# -- windows, restart, shutdown, outcome models -------------------------------------------------
+
+
+def test_deliveries_beyond_the_window_wait_for_responses() -> None:
+    h = Harness(accounts_config(window_size=2))
+    tx, rx = Client(h), Client(h, ack=None)
+    tx.bind(pdu.BindTransmitter, system_id="esme", password="secret")
+    rx.bind(pdu.BindReceiver, system_id="esme", password="secret")
+    for i in range(5):
+        tx.submit(registered_delivery=1, short_message=b"m%d" % i)
+    h.advance(DELAY)
+    assert len(rx.received) == 2  # the window of 2 is full
+    rx.answer(rx.received[0])
+    h.flush()
+    assert len(rx.received) == 3
+    for p in rx.received[1:]:
+        rx.answer(p)
+    h.flush()
+    assert len(rx.received) == 5
+    assert len({p.receipted_message_id for p in rx.received}) == 5  # type: ignore[attr-defined]
+
+
+def test_a_restarted_core_recovers_open_messages_and_pending_deliveries() -> None:
+    h = Harness(durable=True)
+    esme = h.client(ack=None)
+    first = esme.send(pdu.SubmitSm(destination_addr=DEST, registered_delivery=1))
+    h.commit()
+    h.advance(DELAY)
+    h.commit()
+    assert len(esme.receipts()) == 1  # offered and stored, never answered
+    second = esme.send(pdu.SubmitSm(destination_addr=DEST, registered_delivery=1))
+    h.commit()  # stored, not final yet
+    ids = {esme.answers[s].message_id for s in (first, second)}  # type: ignore[attr-defined]
+    # The process dies here; a new core starts on the same store.
+    h.core = Smsc(h.config, store=h.store, durable=True, now=h.now)
+    h.clients.clear()
+    again = h.client()
+    assert [r.receipted_message_id for r in again.receipts()] == [
+        esme.answers[first].message_id  # type: ignore[attr-defined]
+    ]
+    h.advance(DELAY)
+    h.commit()
+    assert {r.receipted_message_id for r in again.receipts()} == ids
+
+
+def test_unbind_all_unbinds_every_bound_session() -> None:
+    h = Harness()
+    a, b = h.client(), h.client(pdu.BindReceiver)
+    opened = Client(h)  # connected, never bound
+    h.core.unbind_all(h.now)
+    h.flush()
+    for c in (a, b):
+        assert any(isinstance(e, UnbindRequested) for e in c.events)
+        assert c.conn.session.closed  # closed by our side on unbind_resp
+    assert opened.session.state is BindState.OPEN and not opened.conn.session.closed
+
+
+class RejectAll:
+    """An outcome model that refuses every message at submit time."""
+
+    def outcome(self, message: Message, now: float, rng: random.Random) -> Outcome:
+        return Outcome(MessageState.REJECTED, 0, 0.0, reject_status=S.ESME_RSUBMITFAIL)
+
+
+def test_outcome_model_can_refuse_at_submit_time() -> None:
+    h = Harness()
+    h.core.outcome = RejectAll()
+    esme = h.client()
+    resp = esme.submit(registered_delivery=1)
+    assert resp is not None and resp.command_status == S.ESME_RSUBMITFAIL
+    h.advance(DELAY)
+    assert esme.receipts() == []
+
+
+def test_replace_sm_with_a_new_validity_period_reschedules_the_outcome() -> None:
+    config = ServerConfig(store=StoreKind.MEMORY, seed=1, timers=Timers(receipt_delay=120.0))
+    h = Harness(config)
+    esme = h.client()
+    mid = esme.submit(registered_delivery=1).message_id  # type: ignore[union-attr]
+    r = esme.request(
+        pdu.ReplaceSm(message_id=mid, validity_period="000000000030000R", registered_delivery=1)
+    )
+    assert r is not None and r.command_status == 0
+    h.advance(30.0)
+    (receipt,) = esme.receipts()
+    assert_receipt(receipt, mid, MessageState.EXPIRED)
