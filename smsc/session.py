@@ -388,6 +388,11 @@ class Session:
             if pending.request.command_id == C.unbind:
                 self._close("no unbind_resp", events)
                 return events
+            if pending.request.command_id in BIND_REQUESTS:
+                # Unanswered bind: we cannot know whether the peer bound us; start afresh.
+                events.append(RequestTimedOut(pending.request, pending.context))
+                self._close("no bind response", events)
+                return events
             if pending.request.command_id != C.enquire_link:
                 events.append(RequestTimedOut(pending.request, pending.context))
         if self._unbind_deadline is not None and now >= self._unbind_deadline:

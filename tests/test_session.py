@@ -711,3 +711,14 @@ def test_apply_limits_changes_the_window_and_the_inbound_cap() -> None:
     pair.deliver(pair.esme)
     statuses = [p.command_status for p in frames(pair.smsc.data_to_send()) if p.is_response]
     assert statuses == [S.ESME_RMSGQFUL]
+
+
+def test_an_esme_whose_bind_gets_no_answer_closes_instead_of_guessing() -> None:
+    # Regression: a late bind_resp used to bind the SMSC end while the ESME end stayed OPEN.
+    pair = ConnectionPair(esme=SessionConfig(response_timeout=5.0))
+    pair.esme.send(pdu.BindTransceiver(system_id="esme", password="pw"), pair.now)
+    pair.deliver(pair.esme)  # the SMSC received it and does not answer
+    esme_events, _ = pair.advance(5.0)
+    assert [type(e) for e in esme_events] == [RequestTimedOut, Closed]
+    assert pair.esme.closed
+    assert of_type(esme_events, Closed)[0].reason == "no bind response"
