@@ -303,26 +303,11 @@ class Smsc:
             p.dest_addr_ton,
             p.dest_addr_npi,
             p.destination_addr,
-        ) or check_flags(
-            p.esm_class,
-            p.registered_delivery,
-            priority_flag=p.priority_flag,
-            replace_if_present_flag=p.replace_if_present_flag,
-            sm_default_msg_id=p.sm_default_msg_id,
         )
         schedule: float | None = None
-        expiry = now + self.config.timers.default_validity
-        if not status and (p.schedule_delivery_time or p.validity_period):
-            status, schedule, expiry = resolve_times(
-                p.schedule_delivery_time,
-                p.validity_period,
-                now,
-                self.config.timers.default_validity,
-            )
+        expiry = 0.0
         if not status:
-            status = self._check_source(account, p.source_addr)
-        if not status:
-            status = self._throttle(c, now)
+            status, schedule, expiry = self._check_submission(c, p, now)
         if status:
             c.session.send(pdu.SubmitSmResp(sequence_number=seq, command_status=status), now)
             return
@@ -409,26 +394,7 @@ class Smsc:
         seq = p.sequence_number
         account = c.account
         assert account is not None
-        status = check_flags(
-            p.esm_class,
-            p.registered_delivery,
-            priority_flag=p.priority_flag,
-            replace_if_present_flag=p.replace_if_present_flag,
-            sm_default_msg_id=p.sm_default_msg_id,
-        )
-        schedule: float | None = None
-        expiry = now + self.config.timers.default_validity
-        if not status and (p.schedule_delivery_time or p.validity_period):
-            status, schedule, expiry = resolve_times(
-                p.schedule_delivery_time,
-                p.validity_period,
-                now,
-                self.config.timers.default_validity,
-            )
-        if not status:
-            status = self._check_source(account, p.source_addr)
-        if not status:
-            status = self._throttle(c, now, len(p.dest_address))
+        status, schedule, expiry = self._check_submission(c, p, now, len(p.dest_address))
         if status:
             c.session.send(pdu.SubmitMultiResp(sequence_number=seq, command_status=status), now)
             return
@@ -491,6 +457,31 @@ class Smsc:
             pdu.SubmitMultiResp(message_id=base, unsuccess_sme=unsuccess, sequence_number=seq),
             now,
         )
+
+    def _check_submission(
+        self, c: Connection, p: pdu.SubmitSm | pdu.SubmitMulti, now: float, count: int = 1
+    ) -> tuple[int, float | None, float]:
+        """Flags, times, source and throughput of a submission: (status, schedule, expiry)."""
+        assert c.account is not None
+        default_validity = self.config.timers.default_validity
+        status = check_flags(
+            p.esm_class,
+            p.registered_delivery,
+            priority_flag=p.priority_flag,
+            replace_if_present_flag=p.replace_if_present_flag,
+            sm_default_msg_id=p.sm_default_msg_id,
+        )
+        schedule: float | None = None
+        expiry = now + default_validity
+        if not status and (p.schedule_delivery_time or p.validity_period):
+            status, schedule, expiry = resolve_times(
+                p.schedule_delivery_time, p.validity_period, now, default_validity
+            )
+        if not status:
+            status = self._check_source(c.account, p.source_addr)
+        if not status:
+            status = self._throttle(c, now, count)
+        return status, schedule, expiry
 
     def _check_source(self, account: AccountConfig, source_addr: str) -> int:
         if account.allowed_source_addresses is None or account.source_addr_allowed(source_addr):
