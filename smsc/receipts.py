@@ -67,8 +67,11 @@ def build_receipt(
     )
     receipted_id = message.message_id.split("/", 1)[0]
     nec = NetworkErrorCode(GSM_NETWORK, message.error_code)
+    # TLVs are set as attributes, not constructor keywords: this runs once per receipt and the
+    # keyword path validates names that are fixed here.
+    r: pdu.DeliverSm | pdu.DataSm
     if as_data_sm:
-        return pdu.DataSm(
+        r = pdu.DataSm(
             source_addr_ton=message.dest_addr_ton,
             source_addr_npi=message.dest_addr_npi,
             source_addr=message.destination_addr,
@@ -78,21 +81,20 @@ def build_receipt(
             esm_class=int(esm_class),
             registered_delivery=0,
             data_coding=0,
-            message_payload=text,
-            receipted_message_id=receipted_id,
-            message_state=int(state),
-            network_error_code=nec,
         )
-    return pdu.DeliverSm(
-        source_addr_ton=message.dest_addr_ton,
-        source_addr_npi=message.dest_addr_npi,
-        source_addr=message.destination_addr,
-        dest_addr_ton=message.source_addr_ton,
-        dest_addr_npi=message.source_addr_npi,
-        destination_addr=message.source_addr,
-        esm_class=int(esm_class),
-        short_message=text,
-        receipted_message_id=receipted_id,
-        message_state=int(state),
-        network_error_code=nec,
-    )
+        r.message_payload = text
+    else:
+        r = pdu.DeliverSm(
+            source_addr_ton=message.dest_addr_ton,
+            source_addr_npi=message.dest_addr_npi,
+            source_addr=message.destination_addr,
+            dest_addr_ton=message.source_addr_ton,
+            dest_addr_npi=message.source_addr_npi,
+            destination_addr=message.source_addr,
+            esm_class=int(esm_class),
+            short_message=text,
+        )
+    r.receipted_message_id = receipted_id
+    r.message_state = int(state)
+    r.network_error_code = nec
+    return r
