@@ -344,7 +344,7 @@ class Smsc:
             )
             return
         self._accept(msg, outcome, now)
-        self._respond(c, pdu.SubmitSmResp(message_id=msg.message_id, sequence_number=seq), now)
+        self._respond(c, pdu.SubmitSmResp(msg.message_id, seq), now)
 
     def _data_sm(self, c: Connection, p: pdu.DataSm, now: float) -> None:
         seq = p.sequence_number
@@ -972,6 +972,8 @@ class Smsc:
 
 def _concat_info(esm_class: int, payload: bytes, p: Pdu) -> tuple[int, ConcatInfo | None]:
     """Concatenation details from a UDH or SAR TLVs, or the status a malformed set gets."""
+    if not esm_class & 0x40 and not p.__dict__:
+        return 0, None  # no UDH and no TLVs at all: the common single-part message
     try:
         info = concat_info(
             esm_class,

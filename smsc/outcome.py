@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 from pdu.enums import MessageState
@@ -35,4 +36,9 @@ class DeliverAfter:
     delay: float = 1.0
 
     def outcome(self, message: Message, now: float, rng: random.Random) -> Outcome:
-        return Outcome(MessageState.DELIVERED, 0, self.delay)
+        return _delivered(self.delay)
+
+
+@lru_cache(maxsize=64)
+def _delivered(delay: float) -> Outcome:
+    return Outcome(MessageState.DELIVERED, 0, delay)  # immutable: one per delay will do
