@@ -52,7 +52,7 @@ class SessionConfig:
 # A request from the peer that needs an answer is delivered as the Pdu object itself.
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one is built per PDU, and frozen init is slower
 class ResponseReceived:
     """The peer answered one of our requests (a generic_nack counts as an answer)."""
 
@@ -62,13 +62,13 @@ class ResponseReceived:
     sent: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one is built per PDU, and frozen init is slower
 class RequestTimedOut:
     request: Pdu
     context: object
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one is built per PDU, and frozen init is slower
 class Bound:
     """The session is bound (we sent or received a successful bind response)."""
 
@@ -76,26 +76,26 @@ class Bound:
     bind: Pdu  # the bind request
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one is built per PDU, and frozen init is slower
 class UnbindRequested:
     """The peer sent unbind; unbind_resp follows once in-flight requests are answered."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one is built per PDU, and frozen init is slower
 class ProtocolError:
     """The peer broke a rule; the session already answered it (or will close)."""
 
     error: PduError
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one is built per PDU, and frozen init is slower
 class UnexpectedResponse:
     """A response whose sequence number matches nothing outstanding (late or bogus)."""
 
     response: Pdu
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one is built per PDU, and frozen init is slower
 class Closed:
     """The session is over. ``lost`` holds our requests that never got an answer."""
 
