@@ -241,6 +241,9 @@ class SmscServer:
                 self._write_done = defer.Deferred()
                 yield self._write_done
         self.store.close()
+        # One line a load run can check its own totals against (loadtests/, issue 6).
+        counters = " ".join(f"{k}={v}" for k, v in self.core.counters.items())
+        log.info("counters at shutdown: %s", counters)
 
 
 def _sleep(reactor: Any, seconds: float) -> defer.Deferred[None]:
