@@ -1,0 +1,225 @@
+"""The simulated mobile networks: which carrier serves a number, and what happens to an MT.
+
+``Network`` is an ``smsc.outcome.OutcomeModel``: the core asks it, once per accepted part,
+for the final state, the err code, the delay until that state, or a command_status to
+refuse the submission with. It decides in this order, the first that applies winning:
+
+1. the sender is refused by compliance (the handset sent STOP to that number);
+2. the carrier is down (an outage switched on in config or at run time);
+3. the number does not exist;
+4. the carrier's throughput cap (queue: later receipt; throttle: ESME_RTHROTTLED);
+5. the handset is absent (delivered after the retries, or EXPIRED at the end of validity);
+6. a final state drawn from the carrier's weights, after a latency drawn from its model.
+
+Pure: time comes in as ``now``, randomness from the ``random.Random`` passed in, so the same
+seed and the same calls give the same outcomes. The only state is the throughput cap's
+schedule and the outage switches.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+import random
+from collections.abc import Iterable
+from typing import Protocol
+
+from pdu.enums import CommandStatus, MessageState
+from pdu.segment import SegmentMethod
+from smsc.model import Message
+from smsc.outcome import Outcome
+
+from .config import (
+    AbsentMode,
+    CarrierConfig,
+    CarriersConfig,
+    FixedLatency,
+    OptedOutMode,
+    OutageMode,
+    OutcomeWeight,
+    OverThroughput,
+    UnknownMode,
+    normalize_number,
+    number_pattern_matches,
+)
+
+__all__ = ["Carrier", "MtPolicy", "Network"]
+
+
+class MtPolicy(Protocol):
+    """What compliance tells the network about an MT (``carriers.keywords.Compliance``)."""
+
+    def mt_refusal(self, sender: str, handset: str) -> tuple[OptedOutMode, int, int] | None:
+        """None if allowed, else (how to refuse, command_status, err code)."""
+        ...
+
+
+class Carrier:
+    """One configured carrier with its draw tables precomputed."""
+
+    __slots__ = ("_cumulative", "_total", "config")
+
+    def __init__(self, config: CarrierConfig) -> None:
+        self.config = config
+        weights = [o.weight for o in config.outcomes]
+        self._cumulative = list(itertools.accumulate(weights))
+        self._total = self._cumulative[-1]
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    def draw(self, rng: random.Random) -> tuple[OutcomeWeight, int]:
+        """A final state by weight, and one of its err codes."""
+        x = rng.random() * self._total
+        # bisect_right skips zero-weight entries: their cumulative equals the previous one.
+        i = min(bisect.bisect_right(self._cumulative, x), len(self._cumulative) - 1)
+        chosen = self.config.outcomes[i]
+        errs = chosen.error_codes
+        return chosen, errs[0] if len(errs) == 1 else rng.choice(errs)
+
+
+class Network:
+    def __init__(
+        self,
+        config: CarriersConfig | None = None,
+        *,
+        compliance: MtPolicy | None = None,
+        default_delay: float = 1.0,
+    ) -> None:
+        """``default_delay`` is the latency of the built-in catch-all carrier, used when no
+        configured carrier is a catch-all (the server passes its ``receipt_delay``)."""
+        self.config = config or CarriersConfig()
+        self.compliance = compliance
+        carriers = [Carrier(c) for c in self.config.carriers]
+        self.carriers: dict[str, Carrier] = {c.name: c for c in carriers}
+        self._by_prefix: dict[str, Carrier] = {}
+        catch_all: Carrier | None = None
+        for c in carriers:
+            if not c.config.prefixes:
+                catch_all = c
+            for p in c.config.prefixes:
+                self._by_prefix[p] = c
+        if catch_all is None:
+            catch_all = Carrier(CarrierConfig(name="default", latency=FixedLatency(default_delay)))
+            self.carriers.setdefault(catch_all.name, catch_all)
+        self.catch_all = catch_all
+        self._lengths = sorted({len(p) for p in self._by_prefix}, reverse=True)
+        self._down: set[str] = {c.name for c in carriers if c.config.outage.down}
+        self._tat: dict[str, float] = {}  # throughput cap: theoretical arrival time per carrier
+
+    # -- lookups ----------------------------------------------------------------------------
+
+    def carrier_for(self, number: str) -> Carrier:
+        """The carrier of the longest matching prefix, else the catch-all."""
+        digits = normalize_number(number)
+        for n in self._lengths:
+            c = self._by_prefix.get(digits[:n])
+            if c is not None:
+                return c
+        return self.catch_all
+
+    def mo_segmentation(self, handset: str) -> SegmentMethod:
+        """How long MO from ``handset`` is split (its carrier's ``mo_segmentation``)."""
+        return self.carrier_for(handset).config.mo_segmentation
+
+    # -- outages ----------------------------------------------------------------------------
+
+    def set_outage(self, name: str, down: bool) -> None:
+        """Switch a carrier's outage on or off; ValueError for a carrier nobody configured."""
+        if name not in self.carriers:
+            known = ", ".join(sorted(self.carriers))
+            raise ValueError(f"no carrier named {name!r} (known: {known})")
+        if down:
+            self._down.add(name)
+        else:
+            self._down.discard(name)
+
+    @property
+    def outages(self) -> frozenset[str]:
+        return frozenset(self._down)
+
+    # -- the outcome model ----------------------------------------------------------------
+
+    def outcome(self, message: Message, now: float, rng: random.Random) -> Outcome:
+        handset = normalize_number(message.destination_addr)
+        carrier = self.carrier_for(handset)
+        cfg = carrier.config
+        start = message.schedule_time if message.schedule_time is not None else now
+        start = max(start, now)
+        expiry = message.expiry_time
+        until_expiry = max(
+            0.0, (expiry if expiry is not None else start + self.config.default_validity) - start
+        )
+
+        if self.compliance is not None:
+            refusal = self.compliance.mt_refusal(message.source_addr, handset)
+            if refusal is not None:
+                mode, status, err = refusal
+                if mode is OptedOutMode.REJECT:
+                    return _refused(status)
+                return Outcome(MessageState.REJECTED, err, cfg.latency.sample(rng))
+
+        if carrier.name in self._down:
+            outage = cfg.outage
+            if outage.mode is OutageMode.REJECT:
+                return _refused(outage.reject_status)
+            if outage.mode is OutageMode.EXPIRE:
+                return Outcome(MessageState.EXPIRED, outage.error_code, until_expiry)
+            return Outcome(MessageState.UNDELIVERABLE, outage.error_code, cfg.latency.sample(rng))
+
+        unknown = cfg.unknown
+        if _listed(unknown.numbers, handset) or _chance(rng, unknown.share):
+            if unknown.mode is UnknownMode.REJECT:
+                return _refused(unknown.reject_status)
+            return Outcome(MessageState.UNDELIVERABLE, unknown.error_code, cfg.latency.sample(rng))
+
+        queued = 0.0
+        if cfg.throughput is not None and start <= now:
+            # Future scheduled messages skip the cap: their slot would block today's traffic.
+            wait = self._slot(carrier, now)
+            if wait is None:
+                return _refused(CommandStatus.ESME_RTHROTTLED)
+            queued = wait
+
+        absent = cfg.absent
+        if _listed(absent.numbers, handset) or _chance(rng, absent.share):
+            if absent.mode is AbsentMode.EXPIRE:
+                return Outcome(MessageState.EXPIRED, absent.error_code, until_expiry)
+            delay = queued + cfg.latency.sample(rng) + absent.retries * absent.retry_interval
+            if delay > until_expiry:
+                return Outcome(MessageState.EXPIRED, absent.error_code, until_expiry)
+            return Outcome(MessageState.DELIVERED, 0, delay)
+
+        chosen, err = carrier.draw(rng)
+        return Outcome(chosen.state, err, queued + cfg.latency.sample(rng))
+
+    def _slot(self, carrier: Carrier, now: float) -> float | None:
+        """Queueing delay under the cap (GCRA, a burst of one second's worth), or None when
+        the carrier throttles instead and the message does not fit."""
+        cfg = carrier.config
+        assert cfg.throughput is not None
+        interval = 1.0 / cfg.throughput
+        tolerance = (math.ceil(cfg.throughput) - 1) * interval
+        tat = max(self._tat.get(carrier.name, now), now)
+        if cfg.over_throughput is OverThroughput.THROTTLE:
+            if tat - now > tolerance:
+                return None
+            self._tat[carrier.name] = tat + interval
+            return 0.0
+        self._tat[carrier.name] = tat + interval
+        return max(0.0, tat - tolerance - now)
+
+
+def _refused(status: int) -> Outcome:
+    return Outcome(MessageState.REJECTED, 0, 0.0, reject_status=int(status))
+
+
+def _listed(patterns: Iterable[str], number: str) -> bool:
+    return any(number_pattern_matches(p, number) for p in patterns)
+
+
+def _chance(rng: random.Random, share: float) -> bool:
+    # No draw for a share of 0: adding a carrier without faults leaves other draws alone.
+    return share > 0 and rng.random() < share
