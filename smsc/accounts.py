@@ -14,6 +14,9 @@ bind_*_resp. Checks run in this order, first failure wins:
    refusal, the "other bind refusal" row, and clients treat RALYBND as a bug in their own
    state machine rather than as "try later".
 
+Before all of these, when ``now`` is given: a peer address with too many recent failures
+(1 or 3) is refused ESME_RBINDFAIL without any check (``smsc.bindguard``).
+
 With no accounts configured (development mode) every bind is accepted: each system_id gets an
 implicit account with default settings and an empty password, created on first use.
 
@@ -29,6 +32,7 @@ from dataclasses import dataclass
 
 from pdu.enums import CommandStatus
 
+from .bindguard import BindGuard
 from .config import AccountConfig, BindType, ServerConfig
 
 __all__ = ["Accounts", "AuthResult"]
@@ -51,10 +55,17 @@ def _refuse(status: CommandStatus, reason: str) -> AuthResult:
     return AuthResult(status, None, reason)
 
 
+# Refusals that answer a guess at credentials: these count towards the per-peer limit.
+_GUESSES = frozenset((CommandStatus.ESME_RINVSYSID, CommandStatus.ESME_RINVPASWD))
+
+
 class Accounts:
     """The account registry and the count of open binds per system_id."""
 
-    def __init__(self, accounts: Iterable[AccountConfig] = ()) -> None:
+    def __init__(
+        self, accounts: Iterable[AccountConfig] = (), guard: BindGuard | None = None
+    ) -> None:
+        self.guard = guard if guard is not None else BindGuard()  # an empty guard is falsy
         self._accounts: dict[str, AccountConfig] = {}
         for account in accounts:
             if account.system_id in self._accounts:
@@ -83,6 +94,24 @@ class Accounts:
         return len(self._accounts)
 
     def authenticate(
+        self,
+        system_id: str,
+        password: str,
+        bind_type: BindType,
+        peer_ip: str,
+        now: float | None = None,
+    ) -> AuthResult:
+        """The bind's outcome; with ``now``, failed binds are also rate limited per peer."""
+        if now is not None and self.guard.blocked(peer_ip, now):
+            return _refuse(
+                CommandStatus.ESME_RBINDFAIL, f"too many failed binds from {peer_ip}: cooling down"
+            )
+        result = self._authenticate(system_id, password, bind_type, peer_ip)
+        if now is not None and result.status in _GUESSES:
+            self.guard.failed(peer_ip, now)
+        return result
+
+    def _authenticate(
         self, system_id: str, password: str, bind_type: BindType, peer_ip: str
     ) -> AuthResult:
         if self._development_mode:

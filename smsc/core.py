@@ -236,7 +236,7 @@ class Smsc:
     def _bind(self, c: Connection, p: pdu.BindTransceiver, now: float) -> None:
         cid = p.command_id
         resp_cls = BIND_RESP[cid]
-        result = self.accounts.authenticate(p.system_id, p.password, BIND_TYPES[cid], c.peer)
+        result = self.accounts.authenticate(p.system_id, p.password, BIND_TYPES[cid], c.peer, now)
         if not result.ok or result.account is None:
             log.info("conn %d: bind refused (%s): %s", c.id, result.status.name, result.reason)
             c.session.send(
