@@ -1,0 +1,51 @@
+"""Simulated mobile networks, numbers, keywords, compliance and handsets (no I/O).
+
+``Network`` is the ``smsc.outcome.OutcomeModel`` for MT; ``Numbers`` and ``Compliance``
+decide where an MO goes and what the network answers (``plan_mo``); ``HandsetSimulator``
+makes handsets reply to MT. ``load_carriers`` / ``carriers_from_dict`` read the TOML tables
+(docs/carriers.md).
+"""
+
+from .config import (
+    CARRIER_TABLES,
+    CarriersConfig,
+    carriers_from_dict,
+    load_carriers,
+    split_document,
+)
+from .handsets import Fault, HandsetSimulator, ReplyPart, ScheduledReply
+from .keywords import (
+    Action,
+    Compliance,
+    ComplianceResult,
+    MemoryOptOuts,
+    MoPlan,
+    OptOuts,
+    Reply,
+    plan_mo,
+)
+from .network import Network
+from .numbers import Numbers, Route
+
+__all__ = [
+    "CARRIER_TABLES",
+    "Action",
+    "CarriersConfig",
+    "Compliance",
+    "ComplianceResult",
+    "Fault",
+    "HandsetSimulator",
+    "MemoryOptOuts",
+    "MoPlan",
+    "Network",
+    "Numbers",
+    "OptOuts",
+    "Reply",
+    "ReplyPart",
+    "Route",
+    "ScheduledReply",
+    "carriers_from_dict",
+    "load_carriers",
+    "plan_mo",
+    "split_document",
+]

@@ -1,0 +1,69 @@
+"""docs/example-carriers.toml loads, and behaves as docs/carriers.md says it does."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from carriers import Compliance, HandsetSimulator, Network, Numbers, load_carriers, plan_mo
+from pdu.enums import CommandStatus, MessageState
+from pdu.segment import SegmentMethod
+from smsc.model import Direction, Message
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "example-carriers.toml"
+NOW = 1_700_000_000.0
+
+
+def mt(source: str, destination: str) -> Message:
+    return Message("1", Direction.MT, "acme", 1, 1, source, 1, 1, destination, 0, 0, 1, b"x", NOW)
+
+
+def test_example_loads_with_every_table() -> None:
+    config = load_carriers(EXAMPLE)
+    assert [c.name for c in config.carriers] == ["Vodafone UK", "EE", "everyone else"]
+    assert [n.number for n in config.numbers] == ["12345", "447700100200", "55555", "77777"]
+    assert [r.name for r in config.handset_rules] == [
+        "confirm appointment",
+        "join the club",
+        "chatty",
+    ]
+    assert config.handsets.out_of_order == 0.1
+
+
+def test_example_behaves_as_documented() -> None:
+    config = load_carriers(EXAMPLE)
+    numbers = Numbers(config)
+    compliance = Compliance(numbers)
+    network = Network(config, compliance=compliance)
+    handsets = HandsetSimulator(config, network)
+    rng = random.Random(2024)
+
+    assert network.carrier_for("447700900123").name == "Vodafone UK"
+    assert network.carrier_for("447900900123").name == "EE"
+    assert network.carrier_for("4915112345678").name == "everyone else"
+    assert network.mo_segmentation("447900900123") is SegmentMethod.SAR
+    unknown = network.outcome(mt("12345", "447700900912"), NOW, rng)
+    assert unknown.reject_status == CommandStatus.ESME_RINVDSTADR
+
+    assert numbers.route_mo("55555", "Repair bath tap").account == "plumbco"
+    assert numbers.route_mo("55555", "repair door").account == "repairco"
+    assert numbers.route_mo("55555", "hello").account == "aggregator"
+
+    handset = "447700900123"
+    stop = plan_mo(compliance, handset, "12345", "stop", NOW)
+    assert stop.forward
+    assert stop.account == "acme"
+    refused = network.outcome(mt("12345", handset), NOW, rng)
+    assert (refused.state, refused.error_code) == (MessageState.REJECTED, 13)
+
+    # the club: refused until the handset joins and confirms
+    club = network.outcome(mt("77777", handset), NOW, rng)
+    assert club.reject_status == CommandStatus.ESME_RINVDSTADR
+    assert "reply YES" in plan_mo(compliance, handset, "77777", "JOIN", NOW).replies[0].text
+    plan_mo(compliance, handset, "77777", "YES", NOW + 30)
+    assert compliance.mt_allowed("77777", handset)
+
+    chatty = handsets.on_mt("12345", handset, "Please tell us more", NOW, rng)
+    assert len(chatty) == 1
+    assert chatty[0].destination_addr == "12345"
+    assert {p.total for p in chatty[0].parts} == {2}
