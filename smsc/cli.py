@@ -10,6 +10,7 @@ import sys
 from typing import Any
 
 from .config import DEFAULT_SMPP_PORT, ConfigError, ServerConfig, apply_overrides, load_config
+from .tls import TlsOptions, tls_options
 
 log = logging.getLogger("smsc")
 
@@ -42,6 +43,16 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         metavar="PORT",
         help=f"SMPP port (default {DEFAULT_SMPP_PORT}; 0 picks a free port)",
+    )
+    serve.add_argument(
+        "--tls-port", type=int, metavar="PORT", help="also serve SMPP over TLS on this port"
+    )
+    serve.add_argument("--tls-cert", metavar="FILE", help="TLS certificate (PEM)")
+    serve.add_argument("--tls-key", metavar="FILE", help="TLS private key (PEM)")
+    serve.add_argument(
+        "--tls-self-signed",
+        action="store_true",
+        help="generate (once) and use a self-signed certificate in the data dir, for local use",
     )
     serve.add_argument("--http-host", metavar="ADDR", help="address of the HTTP port")
     serve.add_argument("--http-port", type=int, metavar="PORT", help="HTTP port")
@@ -92,7 +103,7 @@ def load(args: argparse.Namespace) -> ServerConfig:
     return config
 
 
-def serve(config: ServerConfig) -> int:
+def serve(config: ServerConfig, tls: TlsOptions | None = None) -> int:
     # Imported here: importing the reactor installs it, which tests and --help must not do.
     from twisted.internet import reactor as _reactor  # noqa: PLC0415
 
@@ -101,6 +112,9 @@ def serve(config: ServerConfig) -> int:
     reactor: Any = _reactor
     server = SmscServer(config, reactor)
     port = server.listen()
+    if tls is not None:
+        tls_addr = server.listen_tls(tls.port, tls.context_factory(config.data_dir)).getHost()
+        print(f"smsc: SMPP over TLS listening on {tls_addr.host}:{tls_addr.port}", flush=True)
     addr = port.getHost()
     store = "in memory" if not server.durable else f"SQLite in {config.data_dir}"
     print(f"smsc: SMPP listening on {addr.host}:{addr.port} (store: {store})", flush=True)
@@ -138,10 +152,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         config = load(args)
+        tls = tls_options(args.tls_port, args.tls_cert, args.tls_key, args.tls_self_signed)
     except ConfigError as e:
         print(f"smsc: config error: {e}", file=sys.stderr)
         return 2
     except OSError as e:
         print(f"smsc: cannot read config: {e}", file=sys.stderr)
         return 2
-    return serve(config)
+    return serve(config, tls)

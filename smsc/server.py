@@ -118,6 +118,13 @@ class SmscServer:
         self.arm_tick()
         return self.port
 
+    def listen_tls(self, port: int, context_factory: Any) -> Any:
+        """SMPP over TLS on a port of its own, same sessions and core as the plain port."""
+        self.tls_port = self.reactor.listenSSL(
+            port, self.factory, context_factory, interface=self.config.smpp_host
+        )
+        return self.tls_port
+
     # -- output and timers ----------------------------------------------------------------
 
     def flush(self) -> None:

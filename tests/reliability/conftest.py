@@ -9,6 +9,7 @@ import time
 
 from interop.conftest import (  # the same runner and client as the interop suite
     IO_TIMEOUT,
+    REPO,
     RawClient,
     ServerFactory,
     ServerProcess,
@@ -20,6 +21,7 @@ import pdu
 
 __all__ = [
     "IO_TIMEOUT",
+    "REPO",
     "RawClient",
     "RawConnection",
     "ServerFactory",
