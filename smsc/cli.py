@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import logging
+import os
 import signal
 import sys
 from typing import Any
 
-from .config import DEFAULT_SMPP_PORT, ConfigError, ServerConfig, apply_overrides, load_config
+from .client import DEFAULT_API
+from .config import (
+    DEFAULT_HTTP_PORT,
+    DEFAULT_SMPP_PORT,
+    ConfigError,
+    ServerConfig,
+    apply_overrides,
+    load_config,
+)
 from .tls import TlsOptions, tls_options
 
 log = logging.getLogger("smsc")
@@ -54,8 +64,24 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="generate (once) and use a self-signed certificate in the data dir, for local use",
     )
-    serve.add_argument("--http-host", metavar="ADDR", help="address of the HTTP port")
-    serve.add_argument("--http-port", type=int, metavar="PORT", help="HTTP port")
+    serve.add_argument(
+        "--http-host",
+        metavar="ADDR",
+        help="address to listen on for the web inbox, REST API and /metrics (default 127.0.0.1)",
+    )
+    serve.add_argument(
+        "--http-port",
+        type=int,
+        metavar="PORT",
+        help=f"HTTP port (default {DEFAULT_HTTP_PORT}; 0 picks a free port)",
+    )
+    serve.add_argument(
+        "--api-token",
+        metavar="TOKEN",
+        default=os.environ.get("SMSC_API_TOKEN"),
+        help="require 'Authorization: Bearer TOKEN' on the API (default: $SMSC_API_TOKEN, "
+        "else none; /metrics stays open)",
+    )
     serve.add_argument(
         "--data-dir", metavar="DIR", help="where the SQLite store lives (default ./smsc-data)"
     )
@@ -79,7 +105,118 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("debug", "info", "warning", "error"),
         help="log verbosity (default info)",
     )
+    _add_client_commands(sub)
     return parser
+
+
+def _add_api_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--api",
+        metavar="URL",
+        default=os.environ.get("SMSC_API", DEFAULT_API),
+        help=f"the running server's HTTP address (default $SMSC_API, else {DEFAULT_API})",
+    )
+    p.add_argument(
+        "--token",
+        metavar="TOKEN",
+        default=os.environ.get("SMSC_API_TOKEN"),
+        help="API token, when the server has one (default $SMSC_API_TOKEN)",
+    )
+
+
+def _add_client_commands(sub: Any) -> None:
+    mo = sub.add_parser(
+        "mo",
+        help="send a message from a handset (MO) through a running server",
+        description="A handset sends TEXT: the running server delivers it as deliver_sm to a "
+        "receiver or transceiver bind. Prints the message id.",
+    )
+    mo.add_argument("--from", dest="from_", required=True, metavar="NUMBER", help="the handset")
+    mo.add_argument("--to", required=True, metavar="NUMBER", help="short code or long number")
+    mo.add_argument(
+        "--data-coding", type=int, metavar="N", help="default: 0 (GSM 03.38) if it fits, else 8"
+    )
+    mo.add_argument(
+        "--segmentation",
+        choices=("udh", "udh16", "sar", "payload"),
+        help="how a long text is split (default udh)",
+    )
+    mo.add_argument("--account", metavar="SYSTEM_ID", help="deliver to this account's binds")
+    mo.add_argument("text", metavar="TEXT")
+    _add_api_options(mo)
+
+    msgs = sub.add_parser(
+        "messages",
+        help="list messages of a running server",
+        description="List the messages a running server holds, oldest first, one per line "
+        "(id, direction, from, to, state, text), or as JSON.",
+    )
+    msgs.add_argument("--direction", choices=("mt", "mo"))
+    msgs.add_argument("--from", dest="from_", metavar="NUMBER", help="source_addr")
+    msgs.add_argument("--to", metavar="NUMBER", help="destination_addr")
+    msgs.add_argument("--account", metavar="SYSTEM_ID")
+    msgs.add_argument("--state", help="e.g. ENROUTE, DELIVERED, UNDELIVERABLE")
+    msgs.add_argument("--text", metavar="SUBSTRING", help="text contains (case-sensitive)")
+    msgs.add_argument("--since", metavar="TIME", help="epoch seconds or ISO 8601 with a zone")
+    msgs.add_argument("--limit", type=int, default=100, help="at most this many (default 100)")
+    msgs.add_argument("--offset", type=int, default=0, help="skip this many")
+    msgs.add_argument(
+        "--wait",
+        type=float,
+        metavar="SECONDS",
+        help="wait up to SECONDS for a first match and print it (exit 1 if none)",
+    )
+    msgs.add_argument("--json", action="store_true", help="print JSON instead of lines")
+    _add_api_options(msgs)
+
+
+def run_client(args: argparse.Namespace) -> int:
+    from .client import ApiClient, ApiError, MessageTimeoutError  # noqa: PLC0415
+
+    client = ApiClient(args.api, args.token)
+    try:
+        if args.command == "mo":
+            options = {
+                k: v
+                for k, v in (
+                    ("data_coding", args.data_coding),
+                    ("segmentation", args.segmentation),
+                    ("account", args.account),
+                )
+                if v is not None
+            }
+            print(client.send_mo(args.from_, args.to, args.text, **options))
+            return 0
+        filters = {
+            "direction": args.direction,
+            "from_": args.from_,
+            "to": args.to,
+            "account": args.account,
+            "state": args.state,
+            "text": args.text,
+            "since": args.since,
+        }
+        filters = {k: v for k, v in filters.items() if v is not None}
+        if args.wait is not None:
+            found = [client.wait_for_message(args.wait, **filters)]
+        else:
+            found = client.messages(**filters, limit=args.limit, offset=args.offset)
+    except MessageTimeoutError as e:
+        print(f"smsc: {e}", file=sys.stderr)
+        return 1
+    except ApiError as e:
+        print(f"smsc: API error {e.status}: {e.message}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(f"smsc: cannot reach the API at {args.api}: {e}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(found, indent=1))
+        return 0
+    for m in found:
+        text = m["text"] if m["text"] is not None else "<binary>"
+        print(f"{m['id']}\t{m['direction']}\t{m['from']}\t{m['to']}\t{m['state']}\t{text}")
+    return 0
 
 
 def load(args: argparse.Namespace) -> ServerConfig:
@@ -92,6 +229,7 @@ def load(args: argparse.Namespace) -> ServerConfig:
         http_port=args.http_port,
         data_dir=args.data_dir,
         store=args.store,
+        api_token=args.api_token,
     )
     if args.receipt_delay is not None:
         if not args.receipt_delay >= 0:
@@ -107,6 +245,7 @@ def serve(config: ServerConfig, tls: TlsOptions | None = None) -> int:
     # Imported here: importing the reactor installs it, which tests and --help must not do.
     from twisted.internet import reactor as _reactor  # noqa: PLC0415
 
+    from .http import listen_http  # noqa: PLC0415
     from .server import SmscServer  # noqa: PLC0415
 
     reactor: Any = _reactor
@@ -118,6 +257,8 @@ def serve(config: ServerConfig, tls: TlsOptions | None = None) -> int:
     addr = port.getHost()
     store = "in memory" if not server.durable else f"SQLite in {config.data_dir}"
     print(f"smsc: SMPP listening on {addr.host}:{addr.port} (store: {store})", flush=True)
+    http = listen_http(server).getHost()
+    print(f"smsc: web and API on http://{_url_host(http.host)}:{http.port}", flush=True)
     if server.core.accounts.development_mode:
         print("smsc: development mode: any system_id/password binds", flush=True)
 
@@ -140,9 +281,15 @@ def serve(config: ServerConfig, tls: TlsOptions | None = None) -> int:
     return 0
 
 
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command in ("mo", "messages"):
+        return run_client(args)
     if args.command != "serve":
         parser.print_help()
         return 2

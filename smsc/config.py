@@ -196,6 +196,8 @@ class ServerConfig:
     timers: Timers = field(default_factory=Timers)
     accounts: tuple[AccountConfig, ...] = ()  # empty = development mode: any credentials bind
     seed: int | None = None  # for message ids and simulated outcomes; None = seed from the OS
+    # HTTP API: when set, every request but /metrics needs "Authorization: Bearer <token>".
+    api_token: str | None = field(default=None, repr=False)
 
     @property
     def development_mode(self) -> bool:
@@ -311,6 +313,14 @@ class _Parsers:
             raise self.fail(key, "must be printable ASCII without spaces", value)
         if len(value) > MAX_SYSTEM_ID:
             raise self.fail(key, f"must be at most {MAX_SYSTEM_ID} characters", value)
+        return value
+
+    def api_token(self, key: str, value: object) -> str:
+        # Like a password, never echoed. Printable ASCII without spaces: it goes in a header.
+        if not isinstance(value, str) or not value:
+            raise ConfigError(self.source, key, "must be a non-empty string")
+        if not value.isascii() or not value.isprintable() or " " in value:
+            raise ConfigError(self.source, key, "must be printable ASCII without spaces")
         return value
 
     def password(self, key: str, value: object) -> str:
@@ -540,6 +550,9 @@ def config_from_dict(
     def opt_seed(key: str, value: object) -> int | None:
         return p.seed(key, value)
 
+    def opt_token(key: str, value: object) -> str | None:
+        return p.api_token(key, value)
+
     config = ServerConfig(
         smpp_host=t.get("smpp_host", d.smpp_host, p.host),
         smpp_port=t.get("smpp_port", d.smpp_port, p.port),
@@ -552,6 +565,7 @@ def config_from_dict(
         timers=timers,
         accounts=tuple(accounts),
         seed=t.get("seed", d.seed, opt_seed),
+        api_token=t.get("api_token", d.api_token, opt_token),
     )
     t.finish()
     return config
@@ -580,6 +594,7 @@ def apply_overrides(
     http_port: int | None = None,
     data_dir: str | Path | None = None,
     store: str | StoreKind | None = None,
+    api_token: str | None = None,
 ) -> ServerConfig:
     """Command-line options over a loaded config; None leaves a value alone.
 
@@ -602,4 +617,6 @@ def apply_overrides(
         changes["store"] = (
             store if isinstance(store, StoreKind) else p.enum(StoreKind)("store", store)
         )
+    if api_token is not None:
+        changes["api_token"] = p.api_token("api_token", api_token)
     return dataclasses.replace(config, **changes)

@@ -26,12 +26,14 @@ from pdu import CommandStatus as S
 from pdu import MessageState, Pdu
 from pdu import text as pdu_text
 from pdu.reassembly import ConcatError, ConcatInfo, concat_info
+from pdu.segment import CounterReferenceAllocator, SegmentError, SegmentMethod, segment
 from pdu.smpptime import format_absolute
 from pdu.udh import UdhError
 
 from .accounts import Accounts
 from .config import AccountConfig, BindType, MessageIdFormat, ReceiptPdu, ReceiptPer, ServerConfig
 from .ids import MessageIdAllocator, format_id
+from .metrics import Histogram
 from .model import Delivery, DeliveryKind, Direction, Message, StateChange
 from .outcome import DeliverAfter, Outcome, OutcomeModel
 from .receipts import build_receipt, intermediate_wanted, receipt_wanted
@@ -70,6 +72,11 @@ BIND_RESP: dict[
 TEMPORARY = frozenset((S.ESME_RX_T_APPN, S.ESME_RMSGQFUL, S.ESME_RTHROTTLED, S.ESME_RSYSERR))
 PERMANENT = frozenset((S.ESME_RX_P_APPN, S.ESME_RX_R_APPN))
 ANY_ACCOUNT = ""  # delivery queue key for MO in development mode: any receiver bind
+MAX_ADDR = 20  # source_addr / destination_addr are C-Octet Strings of at most 21 octets
+
+
+class MoError(ValueError):
+    """A handset message the harness cannot send as asked (empty text, bad address, ...)."""
 
 
 @dataclass(eq=False)
@@ -147,6 +154,11 @@ class Smsc:
             "delivered_to_esme": 0,
             "throttled": 0,
         }
+        # deliver_sm/data_sm sent -> ESME's response, in seconds (the ESME's speed).
+        self.delivery_latency = Histogram()
+        self.responses_received: dict[tuple[int, int], int] = {}  # (command_id, status) -> n
+        self._mo_refs = CounterReferenceAllocator()
+        self._reset_mark = 0  # deliveries with a smaller id were forgotten by reset()
         t = config.timers
         self._session_config = SessionConfig(
             role=Role.SMSC,
@@ -775,6 +787,7 @@ class Smsc:
         account: str | None = None,
         esm_class: int = 0,
         tlvs: dict[str, object] | None = None,
+        as_payload: bool = False,
     ) -> Message:
         """A handset sends a message: stored, then delivered as deliver_sm to ``account``'s
         receiver binds (any receiver bind in development mode when ``account`` is None)."""
@@ -804,7 +817,7 @@ class Smsc:
             esm_class=esm_class,
             data_coding=data_coding,
         )
-        if len(short_message) > 254:
+        if len(short_message) > 254 or as_payload:
             request.message_payload = short_message
         else:
             request.short_message = short_message
@@ -816,9 +829,98 @@ class Smsc:
         self._new_delivery(key, DeliveryKind.MO, request, now, msg.message_id)
         return msg
 
+    def inject_mo_text(
+        self,
+        source_addr: str,
+        destination_addr: str,
+        text: str,
+        now: float,
+        *,
+        data_coding: int | None = None,
+        method: SegmentMethod = SegmentMethod.UDH_8BIT_REF,
+        account: str | None = None,
+    ) -> list[Message]:
+        """A handset types ``text``: encoded (GSM-7 when it fits, else UCS-2, unless
+        ``data_coding`` says), split as a handset would (``method``) and injected part by
+        part. Raises MoError, with nothing injected, for input a handset could not send."""
+        for name, addr in (("from", source_addr), ("to", destination_addr)):
+            if not addr:
+                raise MoError(f"{name} is empty")
+            if len(addr) > MAX_ADDR or not addr.isascii() or not addr.isprintable():
+                raise MoError(f"{name} must be 1-{MAX_ADDR} printable ASCII characters")
+        if not text:
+            raise MoError("text is empty")
+        if account is not None and self.accounts.get(account) is None:
+            raise MoError(f"unknown account {account!r}")
+        if data_coding is None:
+            data_coding = pdu_text.choose_data_coding(text)
+        try:
+            payload = pdu_text.encode(text, data_coding)
+            parts = segment(payload, data_coding, method, allocator=self._mo_refs)
+        except (pdu_text.TextError, SegmentError) as e:
+            raise MoError(f"text cannot be sent with data_coding {data_coding}: {e}") from None
+        out: list[Message] = []
+        for part in parts:
+            tlvs: dict[str, object] = {}
+            if part.sar_msg_ref_num is not None:
+                tlvs = {
+                    "sar_msg_ref_num": part.sar_msg_ref_num,
+                    "sar_total_segments": part.sar_total_segments,
+                    "sar_segment_seqnum": part.sar_segment_seqnum,
+                }
+            body = part.message_payload if part.message_payload is not None else part.short_message
+            msg = self.inject_mo(
+                source_addr,
+                destination_addr,
+                body,
+                now,
+                data_coding=data_coding,
+                account=account,
+                esm_class=0x40 if part.udhi else 0,
+                tlvs=tlvs,
+                as_payload=part.message_payload is not None,
+            )
+            out.append(msg)
+        return out
+
+    # -- harness ------------------------------------------------------------------------
+
+    def reset(self, now: float) -> None:
+        """Forget every message and owed delivery (between tests); binds stay up.
+
+        The adapter then empties the store, with no batch write in flight. Responses held
+        for durability are sent now: the messages they acknowledge are forgotten anyway.
+        Counters are kept (metrics are monotonic).
+        """
+        for c, resp in self._held.responses:
+            if not c.closed:
+                c.session.send(resp, now)
+                self._dirty[c.id] = c
+        self._batch = Batch()
+        self._held = Held(self._batch)
+        self.open_messages.clear()
+        self._due.clear()
+        self._scheduler = Scheduler()  # pending final states and delivery retries
+        self._queues.clear()
+        self._saturated.clear()
+        # Deliveries still in a session's window must not come back by retry or requeue.
+        self._reset_mark = next(self._delivery_ids)
+
+    def queue_depths(self) -> dict[str, int]:
+        """Work waiting, for metrics: deliveries queued per account key, open messages,
+        timers, changes not yet written."""
+        return {
+            "deliveries_queued": sum(len(q) for q in self._queues.values()),
+            "open_messages": len(self.open_messages),
+            "scheduled": len(self._scheduler),
+            "unwritten_changes": len(self._batch),
+        }
+
     # -- store-and-forward towards ESMEs ---------------------------------------------------
 
     def _queue(self, d: Delivery, *, front: bool = False) -> None:
+        if d.delivery_id < self._reset_mark:
+            return
         q = self._queues.get(d.account)
         if q is None:
             q = self._queues[d.account] = deque()
@@ -864,10 +966,14 @@ class Smsc:
             self._saturated.add(key)
 
     def _delivery_answered(self, c: Connection, ev: ResponseReceived, now: float) -> None:
+        resp = ev.response
+        key = (resp.command_id, resp.command_status)
+        self.responses_received[key] = self.responses_received.get(key, 0) + 1
         d = ev.context
         if not isinstance(d, Delivery):
             return
-        status = ev.response.command_status
+        self.delivery_latency.observe(now - ev.sent)
+        status = resp.command_status
         if status == 0:
             self.counters["delivered_to_esme"] += 1
             self._batch.acked.append(d.delivery_id)

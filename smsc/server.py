@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,9 @@ from twisted.python.failure import Failure
 
 from .config import ServerConfig, StoreKind
 from .core import Connection, Held, Smsc
+from .metrics import count_frames
 from .outcome import OutcomeModel
-from .store import MemoryStore, SqliteStore, Store
+from .store import Batch, MemoryStore, SqliteStore, Store
 
 log = logging.getLogger("smsc.server")
 
@@ -106,6 +108,10 @@ class SmscServer:
         self._tick_timer: DelayedCall | None = None
         self._writing = False
         self._write_done: defer.Deferred[None] | None = None
+        # The HTTP API: told of each batch once it is stored; PDUs written, for /metrics.
+        self.batch_listeners: list[Callable[[Batch], None]] = []
+        self.pdus_sent: dict[tuple[int, int], int] = {}
+        self._resets: list[defer.Deferred[None]] = []
 
     def now(self) -> float:
         t: float = self.reactor.seconds()
@@ -135,6 +141,7 @@ class SmscServer:
             transport: Any = proto.transport
             data = c.session.data_to_send()
             if data:
+                count_frames(data, self.pdus_sent)
                 transport.write(data)
             if c.session.closed:
                 transport.loseConnection()
@@ -201,10 +208,12 @@ class SmscServer:
             self.core.batch_done(held, self.now(), e)
         else:
             self.core.batch_done(held, self.now())
+            self._stored(held.batch)
 
     def _written(self, _: object, held: Held) -> None:
         self._writing = False
         self.core.batch_done(held, self.now())
+        self._stored(held.batch)
         self._after_write()
 
     def _write_failed(self, failure: Failure, held: Held) -> None:
@@ -214,9 +223,35 @@ class SmscServer:
         self._after_write()
 
     def _after_write(self) -> None:
+        self._reset_now()
         self.flush()  # sends released responses and starts the next batch
         if not self._writing and self._write_done is not None:
             d, self._write_done = self._write_done, None
+            d.callback(None)
+
+    def _stored(self, batch: Batch) -> None:
+        for listener in self.batch_listeners:
+            listener(batch)
+
+    # -- harness ----------------------------------------------------------------------------
+
+    def reset(self) -> defer.Deferred[None]:
+        """Forget every message (between tests), once no batch write is in flight: a batch
+        committed after the store is emptied would bring its messages back."""
+        d: defer.Deferred[None] = defer.Deferred()
+        self._resets.append(d)
+        if not self._writing:
+            self._reset_now()
+        return d
+
+    def _reset_now(self) -> None:
+        if not self._resets:
+            return
+        self.core.reset(self.now())
+        self.store.delete_all()
+        waiting, self._resets = self._resets, []
+        self.flush()
+        for d in waiting:
             d.callback(None)
 
     # -- shutdown -------------------------------------------------------------------------

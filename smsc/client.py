@@ -1,0 +1,119 @@
+"""A small blocking client of the simulator's HTTP API (standard library only).
+
+Used by ``smsc mo`` / ``smsc messages`` and the pytest plugin; usable from any test.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from typing import Any
+
+DEFAULT_API = "http://127.0.0.1:8025"
+
+
+class ApiError(Exception):
+    """The API answered with an error status; ``status`` and the server's ``message``."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(f"{status}: {message}")
+        self.status = status
+        self.message = message
+
+
+class MessageTimeoutError(AssertionError):
+    """No message matched within the timeout (an AssertionError: a test fails, not errors)."""
+
+
+class ApiClient:
+    def __init__(self, base: str = DEFAULT_API, token: str | None = None, timeout: float = 10.0):
+        self.base = base.rstrip("/")
+        self.token = token
+        self.timeout = timeout
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: object = None,
+        params: dict[str, object] | None = None,
+        timeout: float | None = None,
+    ) -> Any:
+        """JSON in and out; None for an empty answer. Raises ApiError on 4xx/5xx and
+        OSError (URLError) when the server cannot be reached."""
+        url = self.base + path
+        query = {k: str(v) for k, v in (params or {}).items() if v is not None}
+        if query:
+            url += "?" + urllib.parse.urlencode(query)
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(url, data=data, method=method)
+        if data is not None:
+            req.add_header("Content-Type", "application/json")
+        if self.token:
+            req.add_header("Authorization", f"Bearer {self.token}")
+        try:
+            with urllib.request.urlopen(req, timeout=timeout or self.timeout) as resp:
+                raw = resp.read()
+        except urllib.error.HTTPError as e:
+            raw = e.read()
+            try:
+                message = json.loads(raw)["error"]
+            except (ValueError, KeyError, TypeError):
+                message = raw.decode(errors="replace") or e.reason
+            raise ApiError(e.code, str(message)) from None
+        return json.loads(raw) if raw.strip() else None
+
+    # -- the harness ----------------------------------------------------------------------
+
+    def send_mo(self, from_: str, to: str, text: str, **options: object) -> str:
+        """A handset sends ``text``; returns the message id (of the first part). Options:
+        data_coding, segmentation (udh, udh16, sar, payload), account."""
+        body = {"from": from_, "to": to, "text": text, **options}
+        return str(self.request("POST", "/api/v1/mo", body)["id"])
+
+    def messages(self, **filters: object) -> list[dict[str, Any]]:
+        """Messages matching the filters (direction, from_, to, account, state, text, since,
+        limit, offset), oldest first."""
+        found: list[dict[str, Any]] = self.request(
+            "GET", "/api/v1/messages", params=_params(filters)
+        )["messages"]
+        return found
+
+    def message(self, message_id: str) -> dict[str, Any]:
+        quoted = urllib.parse.quote(message_id, safe="")
+        detail: dict[str, Any] = self.request("GET", f"/api/v1/messages/{quoted}")
+        return detail
+
+    def wait_for_message(self, timeout: float = 10.0, **filters: object) -> dict[str, Any]:
+        """The oldest message matching the filters, waiting up to ``timeout`` seconds for
+        one to arrive; MessageTimeoutError (an AssertionError) if none does."""
+        params = {**_params(filters), "timeout": timeout}
+        try:
+            reply = self.request(
+                "GET", "/api/v1/messages/wait", params=params, timeout=timeout + self.timeout
+            )
+        except ApiError as e:
+            if e.status == 408:
+                raise MessageTimeoutError(
+                    f"no message matching {filters} within {timeout:g} s"
+                ) from None
+            raise
+        message: dict[str, Any] = reply["message"]
+        return message
+
+    def reset(self) -> None:
+        self.request("DELETE", "/api/v1/messages")
+
+    def binds(self) -> list[dict[str, Any]]:
+        binds: list[dict[str, Any]] = self.request("GET", "/api/v1/binds")["binds"]
+        return binds
+
+
+def _params(filters: dict[str, object]) -> dict[str, object]:
+    # "from" is a keyword in Python: callers write from_.
+    out = dict(filters)
+    if "from_" in out:
+        out["from"] = out.pop("from_")
+    return out

@@ -1,0 +1,367 @@
+"""The REST API's logic without HTTP: parsing queries and bodies, JSON views of records.
+
+Pure functions over the core's records and the store; the Twisted resources in
+``smsc.http.resources`` only move bytes. Every bad input is an :class:`ApiError` carrying
+the HTTP status and a message meant for the developer who sent it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pdu import MessageState
+from pdu.segment import SegmentMethod
+
+from ..core import Connection
+from ..model import Direction, Message
+from ..receipts import intermediate_wanted, receipt_wanted
+from ..store import Store
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+DEFAULT_WAIT = 10.0
+MAX_WAIT = 300.0
+# Parts of one long message arrive within this long of each other (for reassembly).
+PART_WINDOW = 600.0
+
+SEGMENTATION: dict[str, SegmentMethod] = {
+    "udh": SegmentMethod.UDH_8BIT_REF,
+    "udh16": SegmentMethod.UDH_16BIT_REF,
+    "sar": SegmentMethod.SAR,
+    "payload": SegmentMethod.MESSAGE_PAYLOAD,
+}
+FILTER_PARAMS = ("direction", "from", "to", "account", "state", "text", "since")
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+    def body(self) -> dict[str, object]:
+        return {"error": self.message, "status": self.status}
+
+
+# -- queries ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MessageQuery:
+    """Filters of GET /api/v1/messages, as keyword arguments of Store.find_messages."""
+
+    direction: Direction | None = None
+    source_addr: str | None = None
+    destination_addr: str | None = None
+    account: str | None = None
+    state: MessageState | None = None
+    text_contains: str | None = None
+    since: float | None = None
+
+    def find(self, store: Store, limit: int = DEFAULT_LIMIT, offset: int = 0) -> list[Message]:
+        return store.find_messages(
+            direction=self.direction,
+            account=self.account,
+            source_addr=self.source_addr,
+            destination_addr=self.destination_addr,
+            state=self.state,
+            text_contains=self.text_contains,
+            since=self.since,
+            limit=limit,
+            offset=offset,
+        )
+
+
+def _one(args: Mapping[str, list[str]], name: str) -> str | None:
+    values = args.get(name)
+    if not values:
+        return None
+    if len(values) > 1:
+        raise ApiError(400, f"query parameter {name!r} given {len(values)} times")
+    return values[0]
+
+
+def _check_known(args: Mapping[str, list[str]], known: tuple[str, ...]) -> None:
+    for name in args:
+        if name not in known:
+            raise ApiError(
+                400, f"unknown query parameter {name!r}; known: {', '.join(sorted(known))}"
+            )
+
+
+def parse_state(value: str) -> MessageState:
+    if value.isdigit():
+        try:
+            return MessageState(int(value))
+        except ValueError:
+            pass
+    else:
+        try:
+            return MessageState[value.upper()]
+        except KeyError:
+            pass
+    names = ", ".join(s.name for s in MessageState)
+    raise ApiError(400, f"state {value!r} is not one of {names}")
+
+
+def parse_time(value: str, name: str) -> float:
+    """Seconds since the epoch, or an ISO 8601 date-time with a zone (2024-05-01T12:00:00Z)."""
+    try:
+        t = float(value)
+    except ValueError:
+        try:
+            when = datetime.fromisoformat(value)
+        except ValueError:
+            raise ApiError(
+                400, f"{name} must be seconds since the epoch or ISO 8601, got {value!r}"
+            ) from None
+        if when.tzinfo is None:
+            raise ApiError(400, f"{name} needs a time zone (e.g. Z), got {value!r}") from None
+        return when.timestamp()
+    if not math.isfinite(t):
+        raise ApiError(400, f"{name} must be finite, got {value!r}")
+    return t
+
+
+def _number(value: str | None, name: str, default: float, lo: float, hi: float) -> float:
+    if value is None:
+        return default
+    try:
+        n = float(value)
+    except ValueError:
+        raise ApiError(400, f"{name} must be a number, got {value!r}") from None
+    if not lo <= n <= hi:
+        raise ApiError(400, f"{name} must be between {lo:g} and {hi:g}, got {value!r}")
+    return n
+
+
+def _int(value: str | None, name: str, default: int, lo: int, hi: int) -> int:
+    if value is None:
+        return default
+    if not value.isdigit():
+        raise ApiError(400, f"{name} must be a whole number, got {value!r}")
+    n = int(value)
+    if not lo <= n <= hi:
+        raise ApiError(400, f"{name} must be between {lo} and {hi}, got {n}")
+    return n
+
+
+def parse_query(args: Mapping[str, list[str]]) -> MessageQuery:
+    direction = _one(args, "direction")
+    if direction is not None and direction not in ("mt", "mo"):
+        raise ApiError(400, f"direction must be mt or mo, got {direction!r}")
+    state = _one(args, "state")
+    since = _one(args, "since")
+    return MessageQuery(
+        direction=None if direction is None else Direction(direction),
+        source_addr=_one(args, "from"),
+        destination_addr=_one(args, "to"),
+        account=_one(args, "account"),
+        state=None if state is None else parse_state(state),
+        text_contains=_one(args, "text"),
+        since=None if since is None else parse_time(since, "since"),
+    )
+
+
+def parse_list_args(args: Mapping[str, list[str]]) -> tuple[MessageQuery, int, int]:
+    """GET /api/v1/messages: (filter, limit, offset)."""
+    _check_known(args, (*FILTER_PARAMS, "limit", "offset"))
+    query = parse_query(args)
+    limit = _int(_one(args, "limit"), "limit", DEFAULT_LIMIT, 0, MAX_LIMIT)
+    offset = _int(_one(args, "offset"), "offset", 0, 0, 2**62)
+    return query, limit, offset
+
+
+def parse_wait_args(args: Mapping[str, list[str]]) -> tuple[MessageQuery, float]:
+    """GET /api/v1/messages/wait: (filter, timeout in seconds)."""
+    _check_known(args, (*FILTER_PARAMS, "timeout"))
+    query = parse_query(args)
+    return query, _number(_one(args, "timeout"), "timeout", DEFAULT_WAIT, 0.0, MAX_WAIT)
+
+
+def decode_query_args(raw: Mapping[bytes, list[bytes]]) -> dict[str, list[str]]:
+    try:
+        return {k.decode(): [v.decode() for v in vs] for k, vs in raw.items()}
+    except UnicodeDecodeError:
+        raise ApiError(400, "query parameters must be UTF-8") from None
+
+
+# -- MO ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MoRequest:
+    source_addr: str
+    destination_addr: str
+    text: str
+    data_coding: int | None = None
+    method: SegmentMethod = SegmentMethod.UDH_8BIT_REF
+    account: str | None = None
+
+
+MO_FIELDS = ("from", "to", "text", "data_coding", "segmentation", "account")
+
+
+def parse_json_object(body: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ApiError(400, f"body is not valid JSON: {e}") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, "body must be a JSON object")
+    return data
+
+
+def parse_mo(body: bytes) -> MoRequest:
+    """POST /api/v1/mo body: {"from", "to", "text"} and optional data_coding, segmentation,
+    account."""
+    data = parse_json_object(body)
+    unknown = sorted(set(data) - set(MO_FIELDS))
+    if unknown:
+        raise ApiError(400, f"unknown field {unknown[0]!r}; known: {', '.join(MO_FIELDS)}")
+    for name in ("from", "to", "text"):
+        if name not in data:
+            raise ApiError(400, f"missing field {name!r}")
+        if not isinstance(data[name], str):
+            raise ApiError(400, f"{name!r} must be a string")
+    data_coding = data.get("data_coding")
+    if data_coding is not None and (
+        isinstance(data_coding, bool) or not isinstance(data_coding, int)
+    ):
+        raise ApiError(400, "'data_coding' must be an integer 0-255")
+    if data_coding is not None and not 0 <= data_coding <= 255:
+        raise ApiError(400, f"'data_coding' must be 0-255, got {data_coding}")
+    segmentation = data.get("segmentation", "udh")
+    if segmentation not in SEGMENTATION:
+        raise ApiError(
+            400, f"'segmentation' must be one of {', '.join(SEGMENTATION)}, got {segmentation!r}"
+        )
+    account = data.get("account")
+    if account is not None and not isinstance(account, str):
+        raise ApiError(400, "'account' must be a string")
+    return MoRequest(
+        data["from"],
+        data["to"],
+        data["text"],
+        data_coding,
+        SEGMENTATION[segmentation],
+        account,
+    )
+
+
+# -- views ------------------------------------------------------------------------------
+
+
+def message_json(m: Message) -> dict[str, object]:
+    return {
+        "id": m.message_id,
+        "direction": m.direction.value,
+        "account": m.account,
+        "from": m.source_addr,
+        "to": m.destination_addr,
+        "text": m.text,
+        "state": MessageState(m.state).name,
+        "error_code": m.error_code,
+        "data_coding": m.data_coding,
+        "esm_class": m.esm_class,
+        "registered_delivery": m.registered_delivery,
+        "submit_time": m.submit_time,
+        "done_time": m.done_time,
+        "part_number": m.part_number,
+        "part_total": m.part_total,
+        "concat_ref": m.concat_ref,
+    }
+
+
+def message_parts(store: Store, m: Message) -> list[Message]:
+    """The parts of ``m``'s long message that the store holds, by part number (``m`` alone
+    for a single-part message). References repeat after they wrap, so for each part number
+    the part nearest in time to ``m`` wins."""
+    if m.concat_ref is None or m.part_total <= 1:
+        return [m]
+    candidates = store.find_messages(
+        direction=m.direction,
+        account=m.account,
+        source_addr=m.source_addr,
+        destination_addr=m.destination_addr,
+        since=m.submit_time - PART_WINDOW,
+        limit=MAX_LIMIT,
+    )
+    best: dict[int, Message] = {m.part_number: m}
+    for c in candidates:
+        if c.concat_ref != m.concat_ref or c.part_total != m.part_total:
+            continue
+        if c.submit_time > m.submit_time + PART_WINDOW:
+            continue
+        held = best.get(c.part_number)
+        if held is None or abs(c.submit_time - m.submit_time) < abs(
+            held.submit_time - m.submit_time
+        ):
+            best[c.part_number] = c
+    return [best[n] for n in sorted(best)]
+
+
+def message_detail(store: Store, m: Message) -> dict[str, object]:
+    """GET /api/v1/messages/{id}: the message, its long message's text and parts, the
+    state history and the receipts queued for the ESME."""
+    parts = message_parts(store, m)
+    complete = len(parts) == m.part_total
+    texts = [p.text for p in parts]
+    history = store.state_history(m.message_id)
+    receipts: list[dict[str, object]] = []
+    if m.direction is Direction.MT:
+        if intermediate_wanted(m.registered_delivery):
+            receipts.append(
+                {"state": MessageState.ENROUTE.name, "time": m.submit_time, "intermediate": True}
+            )
+        for change in history[1:]:
+            state = MessageState(change.state)
+            if state.is_final and receipt_wanted(m.registered_delivery, state):
+                receipts.append({"state": state.name, "time": change.time, "intermediate": False})
+    view = message_json(m)
+    if complete and len(parts) > 1 and None not in texts:
+        view["text"] = "".join(t for t in texts if t is not None)  # the reassembled text
+    view.update(
+        complete=complete,
+        parts=[
+            {
+                "id": p.message_id,
+                "part_number": p.part_number,
+                "state": MessageState(p.state).name,
+                "text": p.text,
+                "short_message_hex": p.short_message.hex(),
+                "tlvs": {k: _jsonable(v) for k, v in p.tlvs.items()},
+            }
+            for p in parts
+        ],
+        history=[
+            {"state": MessageState(h.state).name, "time": h.time, "error_code": h.error_code}
+            for h in history
+        ],
+        receipts=receipts,
+    )
+    return view
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def bind_json(c: Connection) -> dict[str, object]:
+    return {
+        "connection": c.id,
+        "system_id": c.system_id,
+        "state": c.session.state.value,
+        "peer": c.peer,
+        "outstanding": c.session.outstanding,
+        "inbound_pending": c.session.inbound_pending,
+    }

@@ -1,0 +1,350 @@
+"""The OpenAPI 3 description of the HTTP API, as data; served at /api/v1/openapi.json.
+
+The tests check that every route of ``smsc.http.resources.ROUTES`` is described here and
+that nothing here is missing a route.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pdu import MessageState
+
+from .api import DEFAULT_LIMIT, DEFAULT_WAIT, MAX_LIMIT, MAX_WAIT, MO_FIELDS, SEGMENTATION
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return _json(_ref("Error"), description)
+
+
+def _q(name: str, description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema or {"type": "string"},
+    }
+
+
+FILTERS: list[dict[str, Any]] = [
+    _q("direction", "mt (submitted by an ESME) or mo (sent by a handset)", {"enum": ["mt", "mo"]}),
+    _q("from", "source_addr, exact"),
+    _q("to", "destination_addr, exact"),
+    _q("account", "system_id of the owning account (MO injected without one: empty string)"),
+    _q(
+        "state",
+        "message state name or number",
+        {"type": "string", "enum": [s.name for s in MessageState]},
+    ),
+    _q("text", "substring of the decoded text of a part (case-sensitive)"),
+    _q("since", "submit_time at or after: seconds since the epoch, or ISO 8601 with a zone"),
+]
+
+UNAUTHORIZED = _error("api_token configured and no valid 'Authorization: Bearer' header")
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["error", "status"],
+        "properties": {"error": {"type": "string"}, "status": {"type": "integer"}},
+    },
+    "Message": {
+        "type": "object",
+        "description": "One message, or one part of a long message (each part has its id).",
+        "properties": {
+            "id": {"type": "string"},
+            "direction": {"enum": ["mt", "mo"]},
+            "account": {"type": "string"},
+            "from": {"type": "string"},
+            "to": {"type": "string"},
+            "text": {"type": ["string", "null"], "description": "null for binary data"},
+            "state": {"enum": [s.name for s in MessageState]},
+            "error_code": {"type": "integer"},
+            "data_coding": {"type": "integer"},
+            "esm_class": {"type": "integer"},
+            "registered_delivery": {"type": "integer"},
+            "submit_time": {"type": "number", "description": "seconds since the epoch"},
+            "done_time": {"type": ["number", "null"]},
+            "part_number": {"type": "integer"},
+            "part_total": {"type": "integer"},
+            "concat_ref": {"type": ["integer", "null"]},
+        },
+    },
+    "MessageDetail": {
+        "allOf": [
+            _ref("Message"),
+            {
+                "type": "object",
+                "properties": {
+                    "text": {"description": "the reassembled text when every part is held"},
+                    "complete": {"type": "boolean"},
+                    "parts": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "id": {"type": "string"},
+                                "part_number": {"type": "integer"},
+                                "state": {"type": "string"},
+                                "text": {"type": ["string", "null"]},
+                                "short_message_hex": {
+                                    "type": "string",
+                                    "description": "the payload octets as sent, UDH included",
+                                },
+                                "tlvs": {"type": "object"},
+                            },
+                        },
+                    },
+                    "history": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "state": {"type": "string"},
+                                "time": {"type": "number"},
+                                "error_code": {"type": "integer"},
+                            },
+                        },
+                    },
+                    "receipts": {
+                        "type": "array",
+                        "description": "receipts queued for the ESME, per registered_delivery",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "state": {"type": "string"},
+                                "time": {"type": "number"},
+                                "intermediate": {"type": "boolean"},
+                            },
+                        },
+                    },
+                },
+            },
+        ]
+    },
+    "MoRequest": {
+        "type": "object",
+        "required": ["from", "to", "text"],
+        "additionalProperties": False,
+        "properties": {
+            "from": {"type": "string", "description": "the handset's number (source_addr)"},
+            "to": {"type": "string", "description": "short code or long number"},
+            "text": {"type": "string", "minLength": 1},
+            "data_coding": {
+                "type": "integer",
+                "minimum": 0,
+                "maximum": 255,
+                "description": "default: 0 (GSM 03.38) when the text fits, else 8 (UCS-2)",
+            },
+            "segmentation": {
+                "enum": list(SEGMENTATION),
+                "default": "udh",
+                "description": "how a long text is split: UDH 8- or 16-bit reference, SAR "
+                "TLVs, or one deliver_sm with message_payload",
+            },
+            "account": {
+                "type": "string",
+                "description": "deliver to this account's binds (default: any receiver bind)",
+            },
+        },
+    },
+    "MoCreated": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string", "description": "message id of the first part"},
+            "ids": {"type": "array", "items": {"type": "string"}},
+            "parts": {"type": "integer"},
+            "data_coding": {"type": "integer"},
+        },
+    },
+    "Bind": {
+        "type": "object",
+        "properties": {
+            "connection": {"type": "integer"},
+            "system_id": {"type": "string"},
+            "state": {"enum": ["bound_tx", "bound_rx", "bound_trx", "unbinding"]},
+            "peer": {"type": "string"},
+            "outstanding": {"type": "integer"},
+            "inbound_pending": {"type": "integer"},
+        },
+    },
+}
+
+assert set(MO_FIELDS) == set(SCHEMAS["MoRequest"]["properties"])
+
+PATHS: dict[str, Any] = {
+    "/api/v1/messages": {
+        "get": {
+            "summary": "List messages, oldest first",
+            "parameters": [
+                *FILTERS,
+                _q(
+                    "limit",
+                    f"page size (default {DEFAULT_LIMIT}, at most {MAX_LIMIT})",
+                    {"type": "integer", "minimum": 0, "maximum": MAX_LIMIT},
+                ),
+                _q("offset", "messages to skip", {"type": "integer", "minimum": 0}),
+            ],
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "properties": {
+                            "messages": {"type": "array", "items": _ref("Message")},
+                            "limit": {"type": "integer"},
+                            "offset": {"type": "integer"},
+                        },
+                    },
+                    "the page of matching messages",
+                ),
+                "400": _error("a bad filter or an unknown query parameter"),
+                "401": UNAUTHORIZED,
+            },
+        },
+        "delete": {
+            "summary": "Forget every message and pending delivery (reset between tests)",
+            "description": "Binds stay up; counters in /metrics are kept.",
+            "responses": {"204": {"description": "reset"}, "401": UNAUTHORIZED},
+        },
+    },
+    "/api/v1/messages/wait": {
+        "get": {
+            "summary": "Wait for a message matching the filters",
+            "description": "Answers as soon as a matching message is stored (at once if one "
+            "already is), with the oldest match.",
+            "parameters": [
+                *FILTERS,
+                _q(
+                    "timeout",
+                    f"seconds to wait (default {DEFAULT_WAIT:g}, at most {MAX_WAIT:g})",
+                    {"type": "number", "minimum": 0, "maximum": MAX_WAIT},
+                ),
+            ],
+            "responses": {
+                "200": _json(
+                    {"type": "object", "properties": {"message": _ref("Message")}},
+                    "the first matching message",
+                ),
+                "400": _error("a bad filter or an unknown query parameter"),
+                "401": UNAUTHORIZED,
+                "408": _error("no matching message within the timeout"),
+            },
+        },
+    },
+    "/api/v1/messages/{id}": {
+        "get": {
+            "summary": "One message with its parts, state history and receipts",
+            "parameters": [
+                {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
+            "responses": {
+                "200": _json(_ref("MessageDetail"), "the message"),
+                "401": UNAUTHORIZED,
+                "404": _error("no message with this id"),
+            },
+        },
+    },
+    "/api/v1/mo": {
+        "post": {
+            "summary": "A handset sends a message (mobile-originated)",
+            "description": "Stored, then delivered as deliver_sm to a receiver or "
+            "transceiver bind (queued while none is bound).",
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("MoRequest")}},
+            },
+            "responses": {
+                "201": _json(_ref("MoCreated"), "injected; Location names the first part"),
+                "400": _error("not JSON, an unknown or missing field, a wrong type"),
+                "401": UNAUTHORIZED,
+                "422": _error(
+                    "empty text, a bad address, text the data_coding cannot carry, "
+                    "an unknown account"
+                ),
+            },
+        },
+    },
+    "/api/v1/binds": {
+        "get": {
+            "summary": "SMPP sessions currently bound",
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "properties": {"binds": {"type": "array", "items": _ref("Bind")}},
+                    },
+                    "the binds",
+                ),
+                "401": UNAUTHORIZED,
+            },
+        },
+    },
+    "/api/v1/events": {
+        "get": {
+            "summary": "Server-sent events: stored and changed messages, resets",
+            "description": "text/event-stream. Event 'message': a Message JSON, sent when a "
+            "message is stored or changes state. Event 'reset': after DELETE /api/v1/messages.",
+            "responses": {
+                "200": {
+                    "description": "the stream",
+                    "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                },
+                "401": UNAUTHORIZED,
+            },
+        },
+    },
+    "/api/v1/openapi.json": {
+        "get": {
+            "summary": "This document",
+            "security": [],
+            "responses": {"200": {"description": "OpenAPI 3 document"}},
+        },
+    },
+    "/metrics": {
+        "get": {
+            "summary": "Prometheus metrics (text exposition format 0.0.4)",
+            "security": [],
+            "responses": {
+                "200": {
+                    "description": "binds, PDUs by command and status, submit and receipt "
+                    "counters, queue depths, ESME response latency histogram",
+                    "content": {"text/plain": {"schema": {"type": "string"}}},
+                }
+            },
+        },
+    },
+}
+
+
+def document(version: str) -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "smsc simulator API",
+            "version": version,
+            "description": "Inject handset messages, inspect what ESMEs sent, wait for "
+            "messages in tests, reset between tests.",
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"bearer": []}],
+        "components": {
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "only when the server has api_token configured",
+                }
+            },
+            "schemas": SCHEMAS,
+        },
+        "paths": PATHS,
+    }

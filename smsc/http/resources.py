@@ -1,0 +1,358 @@
+"""Twisted Web resources of the HTTP API and /metrics, on the SMPP server's reactor.
+
+Thin by design: parse with ``smsc.http.api``, call the core, the store or the server,
+write JSON. Waiting (for a message to be stored, for a reset) is done with Deferreds fired
+by the server's batch listeners: nothing polls.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import unquote
+
+from twisted.internet import defer
+from twisted.internet.base import DelayedCall
+from twisted.web import server as web_server
+from twisted.web.resource import Resource
+
+from ..core import MoError
+from ..metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
+from ..metrics import collect, exposition
+from ..model import Message
+from ..store import Batch
+from . import api
+from .openapi import document
+
+if TYPE_CHECKING:
+    from ..server import SmscServer
+
+# twisted.web's Request is untyped: handlers take it as Any.
+Request = Any
+
+log = logging.getLogger("smsc.http")
+
+T = TypeVar("T")
+MAX_BODY = 64 * 1024
+STORE_TIMEOUT = 10.0  # an injected MO is answered once stored; a store this slow is broken
+SSE_HEARTBEAT = 15.0  # keeps proxies and idle timers from closing the stream
+
+
+@dataclass
+class Reply:
+    status: int
+    body: object = None  # JSON-able; None for an empty body
+    headers: dict[str, str] = field(default_factory=dict)
+    raw: bytes | None = None  # sent as is, with headers["Content-Type"]
+
+
+# (api, request, path parameter) -> a reply now, later, or None for a stream kept open.
+Handler = Callable[["HttpApi", Any, str], "Reply | defer.Deferred[Reply] | None"]
+
+
+def _error(status: int, message: str) -> Reply:
+    return Reply(status, api.ApiError(status, message).body())
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    template: str  # OpenAPI path; "{id}" matches the rest of the path
+    handler: Handler
+    public: bool = False  # no token needed
+
+    def match(self, path: str) -> str | None:
+        """The path parameter ("" when none) if ``path`` matches, else None."""
+        head, brace, _ = self.template.partition("{")
+        if not brace:
+            return "" if path == self.template else None
+        if path.startswith(head) and len(path) > len(head):
+            return unquote(path[len(head) :])
+        return None
+
+
+@dataclass(eq=False)
+class _Wait:
+    probe: Callable[[], object]
+    deferred: defer.Deferred[Any]
+    timer: DelayedCall | None = None
+
+
+class Waiters:
+    """Deferreds that fire when a probe of the store finds something after a batch is
+    stored (or at once), or with None after their timeout."""
+
+    def __init__(self, reactor: Any) -> None:
+        self.reactor = reactor
+        self.pending: list[_Wait] = []
+
+    def wait(self, probe: Callable[[], T | None], timeout: float) -> defer.Deferred[T | None]:
+        found = probe()
+        if found is not None:
+            return defer.succeed(found)
+        w = _Wait(probe, defer.Deferred(lambda _: self._forget(w)))
+        w.timer = self.reactor.callLater(timeout, self._expire, w)
+        self.pending.append(w)
+        return w.deferred
+
+    def _forget(self, w: _Wait) -> None:
+        if w in self.pending:
+            self.pending.remove(w)
+        if w.timer is not None and w.timer.active():
+            w.timer.cancel()
+
+    def _expire(self, w: _Wait) -> None:
+        w.timer = None
+        self._forget(w)
+        w.deferred.callback(None)
+
+    def stored(self, _: Batch) -> None:
+        for w in list(self.pending):
+            found = w.probe()
+            if found is not None:
+                self._forget(w)
+                w.deferred.callback(found)
+
+
+class Events:
+    """Server-sent event streams: a 'message' event per message stored or changed."""
+
+    def __init__(self, server: SmscServer) -> None:
+        self.smsc = server
+        self.clients: list[Request] = []
+
+    def add(self, request: Request) -> None:
+        request.setHeader(b"Content-Type", b"text/event-stream; charset=utf-8")
+        request.setHeader(b"Cache-Control", b"no-cache")
+        request.write(b": smsc events\n\n")
+        self.clients.append(request)
+        timer = self.smsc.reactor.callLater(SSE_HEARTBEAT, self._beat, request)
+
+        def gone(_: object) -> None:
+            if request in self.clients:
+                self.clients.remove(request)
+            if timer.active():
+                timer.cancel()
+
+        request.notifyFinish().addBoth(gone)
+
+    def _beat(self, request: Request) -> None:
+        if request in self.clients:
+            request.write(b": keep-alive\n\n")
+            self.smsc.reactor.callLater(SSE_HEARTBEAT, self._beat, request)
+
+    def send(self, event: str, data: object) -> None:
+        frame = f"event: {event}\ndata: {json.dumps(data)}\n\n".encode()
+        for request in list(self.clients):
+            request.write(frame)
+
+    def stored(self, batch: Batch) -> None:
+        if not self.clients:
+            return
+        for m in batch.messages:
+            self.send("message", api.message_json(m))
+        for change in batch.state_changes:
+            changed = self.smsc.store.get_message(change.message_id)
+            if changed is not None:
+                self.send("message", api.message_json(changed))
+
+
+class HttpApi(Resource):
+    isLeaf = True  # noqa: N815 - Twisted's name
+
+    def __init__(self, server: SmscServer) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self.smsc = server
+        self.token = server.config.api_token
+        self.waiters = Waiters(server.reactor)
+        self.events = Events(server)
+        server.batch_listeners.append(self.waiters.stored)
+        server.batch_listeners.append(self.events.stored)
+        try:
+            version = metadata.version("smsc")
+        except metadata.PackageNotFoundError:
+            version = "0"
+        self.openapi = json.dumps(document(version), indent=1).encode()
+
+    # -- dispatch -----------------------------------------------------------------------
+
+    def render(self, request: Request) -> bytes | int:
+        method = (request.method or b"").decode("ascii", "replace")
+        path = (request.path or b"").decode("utf-8", "replace")
+        matched = [(r, p) for r in ROUTES if (p := r.match(path)) is not None]
+        if not matched:
+            return self._write(request, _error(404, f"no such path {path}"))
+        for route, param in matched:  # noqa: B007 - used after the loop
+            if route.method == method:
+                break
+        else:
+            allowed = ", ".join(sorted({r.method for r, _ in matched}))
+            reply = _error(405, f"{method} not allowed here; use {allowed}")
+            reply.headers["Allow"] = allowed
+            return self._write(request, reply)
+        if not route.public and not self._authorized(request):
+            reply = _error(401, "missing or wrong 'Authorization: Bearer' token")
+            reply.headers["WWW-Authenticate"] = "Bearer"
+            return self._write(request, reply)
+        try:
+            result = route.handler(self, request, param)
+        except api.ApiError as e:
+            return self._write(request, Reply(e.status, e.body()))
+        if result is None:  # a stream the handler keeps open
+            return web_server.NOT_DONE_YET
+        if isinstance(result, Reply):
+            return self._write(request, result)
+        result.addErrback(self._failed)
+        result.addCallback(self._finish, request)
+        request.notifyFinish().addErrback(lambda _: result.cancel())
+        return web_server.NOT_DONE_YET
+
+    def _authorized(self, request: Request) -> bool:
+        if self.token is None:
+            return True
+        given = request.getHeader(b"Authorization") or b""
+        return hmac.compare_digest(given, b"Bearer " + self.token.encode())
+
+    def _failed(self, failure: Any) -> Reply:
+        if failure.check(defer.CancelledError):
+            return Reply(499)  # the client went away; nothing is written
+        if failure.check(api.ApiError):
+            e: api.ApiError = failure.value
+            return Reply(e.status, e.body())
+        log.error("HTTP handler failed: %s", failure.getTraceback())
+        return _error(500, f"internal error: {failure.getErrorMessage()}")
+
+    def _finish(self, reply: Reply, request: Request) -> None:
+        if reply.status == 499 or request.finished or request._disconnected:
+            return
+        request.write(self._write(request, reply))
+        request.finish()
+
+    def _write(self, request: Request, reply: Reply) -> bytes:
+        request.setResponseCode(reply.status)
+        for name, value in reply.headers.items():
+            request.setHeader(name.encode(), value.encode())
+        if reply.raw is not None:
+            return reply.raw
+        if reply.body is None:
+            return b""
+        request.setHeader(b"Content-Type", b"application/json")
+        return json.dumps(reply.body).encode() + b"\n"
+
+    # -- handlers -----------------------------------------------------------------------
+
+    def _args(self, request: Request) -> dict[str, list[str]]:
+        return api.decode_query_args(request.args or {})
+
+    def list_messages(self, request: Request, _: str) -> Reply:
+        query, limit, offset = api.parse_list_args(self._args(request))
+        found = query.find(self.smsc.store, limit, offset)
+        return Reply(
+            200,
+            {"messages": [api.message_json(m) for m in found], "limit": limit, "offset": offset},
+        )
+
+    def get_message(self, _: Request, message_id: str) -> Reply:
+        m = self.smsc.store.get_message(message_id)
+        if m is None:
+            return _error(404, f"no message with id {message_id!r}")
+        return Reply(200, api.message_detail(self.smsc.store, m))
+
+    def wait_message(self, request: Request, _: str) -> defer.Deferred[Reply]:
+        query, timeout = api.parse_wait_args(self._args(request))
+
+        def first() -> Message | None:
+            found = query.find(self.smsc.store, 1)
+            return found[0] if found else None
+
+        def answer(m: Message | None) -> Reply:
+            if m is None:
+                return _error(408, f"no matching message within {timeout:g} s")
+            return Reply(200, {"message": api.message_json(m)})
+
+        return self.waiters.wait(first, timeout).addCallback(answer)
+
+    def reset(self, _: Request, __: str) -> defer.Deferred[Reply]:
+        def done(_: None) -> Reply:
+            self.events.send("reset", {})
+            return Reply(204)
+
+        return self.smsc.reset().addCallback(done)
+
+    def post_mo(self, request: Request, _: str) -> defer.Deferred[Reply]:
+        assert request.content is not None
+        body = request.content.read(MAX_BODY + 1)
+        if len(body) > MAX_BODY:
+            raise api.ApiError(413, f"body larger than {MAX_BODY} octets")
+        mo = api.parse_mo(body)
+        server = self.smsc
+        try:
+            parts = server.core.inject_mo_text(
+                mo.source_addr,
+                mo.destination_addr,
+                mo.text,
+                server.now(),
+                data_coding=mo.data_coding,
+                method=mo.method,
+                account=mo.account,
+            )
+        except MoError as e:
+            raise api.ApiError(422, str(e)) from None
+        server.flush()
+        ids = [m.message_id for m in parts]
+        reply = Reply(
+            201,
+            {"id": ids[0], "ids": ids, "parts": len(ids), "data_coding": parts[0].data_coding},
+            {"Location": f"/api/v1/messages/{ids[0]}"},
+        )
+
+        # Answered once stored, so that a GET of the id right after finds it.
+        def stored(found: object) -> Reply:
+            if found is None:
+                return Reply(503, {"error": "the message was not stored in time", "ids": ids})
+            return reply
+
+        last = ids[-1]
+        return self.waiters.wait(lambda: server.store.get_message(last), STORE_TIMEOUT).addCallback(
+            stored
+        )
+
+    def binds(self, _: Request, __: str) -> Reply:
+        return Reply(200, {"binds": [api.bind_json(c) for c in self.smsc.core.binds()]})
+
+    def stream_events(self, request: Request, _: str) -> None:
+        self.events.add(request)
+
+    def openapi_json(self, _: Request, __: str) -> Reply:
+        return Reply(200, raw=self.openapi, headers={"Content-Type": "application/json"})
+
+    def metrics(self, _: Request, __: str) -> Reply:
+        text = exposition(collect(self.smsc.core, self.smsc.pdus_sent))
+        return Reply(200, raw=text.encode(), headers={"Content-Type": METRICS_CONTENT_TYPE})
+
+
+# First match wins: /wait before /{id}.
+ROUTES = (
+    Route("GET", "/api/v1/messages/wait", HttpApi.wait_message),
+    Route("GET", "/api/v1/messages/{id}", HttpApi.get_message),
+    Route("GET", "/api/v1/messages", HttpApi.list_messages),
+    Route("DELETE", "/api/v1/messages", HttpApi.reset),
+    Route("POST", "/api/v1/mo", HttpApi.post_mo),
+    Route("GET", "/api/v1/binds", HttpApi.binds),
+    Route("GET", "/api/v1/events", HttpApi.stream_events),
+    Route("GET", "/api/v1/openapi.json", HttpApi.openapi_json, public=True),
+    Route("GET", "/metrics", HttpApi.metrics, public=True),
+)
+
+
+def listen_http(server: SmscServer) -> Any:
+    """Listen on the configured HTTP host and port; returns the listening port."""
+    site = web_server.Site(HttpApi(server))  # type: ignore[no-untyped-call]
+    site.displayTracebacks = False
+    config = server.config
+    return server.reactor.listenTCP(config.http_port, site, interface=config.http_host)

@@ -1,0 +1,177 @@
+"""pytest plugin: the simulator as a fixture (registered by the ``pytest11`` entry point).
+
+Fixtures:
+
+* ``smsc`` (function scope): the session's simulator, reset before the test; the usual one.
+* ``smsc_session`` (session scope): one ``smsc serve`` for the whole run, never reset.
+* ``smsc_fresh`` (function scope): a simulator of its own, started for the test and
+  stopped after it (for tests that change config or must not share state).
+
+Each is a :class:`Simulator`: ``smpp_host``/``smpp_port`` to point the app at,
+``send_mo(...)``, ``messages(...)``, ``wait_for_message(...)``, ``reset()``, ``binds()``.
+The simulator runs as a subprocess (``python -m smsc serve``) on free loopback ports, with
+the in-memory store. ini options: ``smsc_args`` (more ``smsc serve`` arguments, e.g.
+``--receipt-delay 0.1``) and ``smsc_config`` (a TOML config file).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .client import ApiClient
+
+START_TIMEOUT = 20.0
+STOP_TIMEOUT = 5.0
+SMPP_LINE = "smsc: SMPP listening on "
+HTTP_LINE = "smsc: web and API on "
+
+
+class Simulator:
+    """A running ``smsc serve`` subprocess and a client of its API."""
+
+    def __init__(self, proc: subprocess.Popen[bytes], workdir: Path, stdout: Path) -> None:
+        self.proc = proc
+        self.workdir = workdir
+        self.stdout_path = stdout
+        self.smpp_host = ""
+        self.smpp_port = 0
+        self.http_url = ""
+        self.api = ApiClient()
+
+    @classmethod
+    def start(
+        cls, workdir: Path, args: Sequence[str] = (), config: str | Path | None = None
+    ) -> Simulator:
+        workdir.mkdir(parents=True, exist_ok=True)
+        argv = [sys.executable, "-m", "smsc", "serve", "--smpp-port", "0", "--http-port", "0"]
+        argv += ["--store", "memory", "--data-dir", str(workdir / "data"), *args]
+        if config is not None:
+            argv += ["--config", str(config)]
+        stdout = workdir / "smsc.stdout"
+        # A file, not a pipe: a chatty server never blocks on a pipe nobody reads.
+        with stdout.open("wb") as out:
+            proc = subprocess.Popen(
+                argv,
+                cwd=workdir,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            )
+        sim = cls(proc, workdir, stdout)
+        sim._wait_started()
+        return sim
+
+    def _wait_started(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            for line in self.output().splitlines():
+                if line.startswith(SMPP_LINE):
+                    host, _, port = line.removeprefix(SMPP_LINE).split()[0].rpartition(":")
+                    self.smpp_host, self.smpp_port = host, int(port)
+                elif line.startswith(HTTP_LINE):
+                    self.http_url = line.removeprefix(HTTP_LINE).split()[0]
+            if self.smpp_port and self.http_url:
+                # smsc serve takes its --api-token from $SMSC_API_TOKEN too: the same token.
+                self.api = ApiClient(self.http_url, os.environ.get("SMSC_API_TOKEN") or None)
+                return
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.02)
+        self.stop()
+        raise RuntimeError(f"smsc serve did not start:\n{self.output()}")
+
+    def output(self) -> str:
+        return self.stdout_path.read_text(errors="replace")
+
+    @property
+    def smpp_address(self) -> tuple[str, int]:
+        return self.smpp_host, self.smpp_port
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=STOP_TIMEOUT)
+
+    # -- the harness, through the API ------------------------------------------------------
+
+    def send_mo(self, from_: str, to: str, text: str, **options: object) -> str:
+        """A handset sends ``text`` to ``to``; returns the message id. Options:
+        data_coding, segmentation (udh, udh16, sar, payload), account."""
+        return self.api.send_mo(from_, to, text, **options)
+
+    def messages(self, **filters: object) -> list[dict[str, Any]]:
+        """Stored messages, oldest first. Filters: direction ("mt"/"mo"), from_, to,
+        account, state, text (substring), since, limit, offset."""
+        return self.api.messages(**filters)
+
+    def message(self, message_id: str) -> dict[str, Any]:
+        """One message with its parts, state history and receipts."""
+        return self.api.message(message_id)
+
+    def wait_for_message(self, timeout: float = 10.0, **filters: object) -> dict[str, Any]:
+        """The oldest message matching the filters, waiting for it up to ``timeout``
+        seconds; fails the test (AssertionError) if none arrives."""
+        return self.api.wait_for_message(timeout, **filters)
+
+    def reset(self) -> None:
+        """Forget every message and pending delivery; binds stay up."""
+        self.api.reset()
+
+    def binds(self) -> list[dict[str, Any]]:
+        return self.api.binds()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini("smsc_args", "more arguments for `smsc serve` in the smsc fixtures", type="args")
+    parser.addini("smsc_config", "TOML config file for the smsc fixtures", type="string")
+
+
+def _start(config: pytest.Config, workdir: Path) -> Simulator:
+    args = list(config.getini("smsc_args") or [])
+    toml = config.getini("smsc_config") or None
+    if toml:
+        toml = str(config.rootpath / toml)
+    return Simulator.start(workdir, args, toml)
+
+
+@pytest.fixture(scope="session")
+def smsc_session(
+    pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Simulator]:
+    """One simulator for the whole test session (not reset between tests)."""
+    sim = _start(pytestconfig, tmp_path_factory.mktemp("smsc"))
+    try:
+        yield sim
+    finally:
+        sim.stop()
+
+
+@pytest.fixture
+def smsc(smsc_session: Simulator) -> Simulator:
+    """The session's simulator, reset before this test."""
+    smsc_session.reset()
+    return smsc_session
+
+
+@pytest.fixture
+def smsc_fresh(pytestconfig: pytest.Config, tmp_path: Path) -> Iterator[Simulator]:
+    """A simulator of this test's own, stopped after it."""
+    sim = _start(pytestconfig, tmp_path / "smsc")
+    try:
+        yield sim
+    finally:
+        sim.stop()
