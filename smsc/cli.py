@@ -244,6 +244,7 @@ def load(args: argparse.Namespace) -> ServerConfig:
 def serve(config: ServerConfig, tls: TlsOptions | None = None) -> int:
     # Imported here: importing the reactor installs it, which tests and --help must not do.
     from twisted.internet import reactor as _reactor  # noqa: PLC0415
+    from twisted.internet.error import CannotListenError  # noqa: PLC0415
 
     from .http import listen_http  # noqa: PLC0415
     from .server import SmscServer  # noqa: PLC0415
@@ -257,8 +258,14 @@ def serve(config: ServerConfig, tls: TlsOptions | None = None) -> int:
     addr = port.getHost()
     store = "in memory" if not server.durable else f"SQLite in {config.data_dir}"
     print(f"smsc: SMPP listening on {addr.host}:{addr.port} (store: {store})", flush=True)
-    http = listen_http(server).getHost()
-    print(f"smsc: web and API on http://{_url_host(http.host)}:{http.port}", flush=True)
+    try:
+        http = listen_http(server).getHost()
+    except CannotListenError as e:
+        # SMPP is what most runs need: a busy HTTP port (two servers on the default 8025)
+        # is reported, not fatal. --http-port 0 picks a free one.
+        print(f"smsc: web and API not started: {e}", file=sys.stderr, flush=True)
+    else:
+        print(f"smsc: web and API on http://{_url_host(http.host)}:{http.port}", flush=True)
     if server.core.accounts.development_mode:
         print("smsc: development mode: any system_id/password binds", flush=True)
 

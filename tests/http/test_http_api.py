@@ -372,3 +372,20 @@ def test_token_is_required_when_configured(guarded: Simulator) -> None:
     with pytest.raises(ApiError) as e:
         guarded.api.request("POST", "/api/v1/mo", {"from": "1", "to": "2", "text": "x"})
     assert e.value.status == 401
+
+
+# -- the SQLite store -------------------------------------------------------------------
+
+
+def test_sqlite_store_mo_is_readable_at_once_and_reset_empties_it(tmp_path: Any) -> None:
+    sim = Simulator.start(tmp_path, ["--store", "sqlite"])
+    try:
+        # POST answers once the message is committed: a GET right after finds it.
+        message_id = sim.send_mo(HANDSET, SHORT_CODE, "durable")
+        assert sim.message(message_id)["text"] == "durable"
+        sim.reset()
+        assert sim.messages() == []
+        sim.send_mo("1", "2", "again")
+        assert [m["text"] for m in sim.messages()] == ["again"]
+    finally:
+        sim.stop()
