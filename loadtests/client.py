@@ -186,11 +186,19 @@ class SmppClient:
         """Send unbind, wait for the session to end, close. True if the unbind was clean
         (every outstanding request answered first, then unbind_resp)."""
         timeout = self.io_timeout if timeout is None else timeout
-        with self._lock:
-            if self.session.state.is_bound:
-                self.session.send(pdu.Unbind(), time.perf_counter())
+        deadline = time.perf_counter() + timeout
+        session = self.session
+        with self._room:
+            # unbind takes a place in the window like any request.
+            while session.state.is_bound and session.window.full:
                 self._flush_locked()
-        self._ended.wait(timeout)
+                if time.perf_counter() > deadline:
+                    break
+                self._room.wait(_TICK)
+            if session.state.is_bound and not session.window.full:
+                session.send(pdu.Unbind(), time.perf_counter())
+                self._safe_flush_locked()
+        self._ended.wait(max(0.0, deadline - time.perf_counter()))
         clean = self.session.close_reason == "unbound"
         self.close()
         return clean

@@ -1,0 +1,1 @@
+"""Locust scenarios (locustfiles) against the simulator; see docs/load-testing.md."""
