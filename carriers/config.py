@@ -19,7 +19,6 @@ import json
 import math
 import random
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from enum import Enum
@@ -28,7 +27,7 @@ from typing import Any, TypeVar
 
 from pdu.enums import CommandStatus, MessageState
 from pdu.segment import SegmentMethod
-from smsc.config import ConfigError
+from smsc.config import CARRIER_TABLES, ConfigError, read_toml
 
 __all__ = [
     "CARRIER_TABLES",
@@ -62,7 +61,6 @@ __all__ = [
     "split_document",
 ]
 
-CARRIER_TABLES = frozenset({"carriers", "numbers", "compliance", "handset_rules", "handsets"})
 
 # Receipt stat: names (facts section 6) -> the state they report.
 STAT_STATES: dict[str, MessageState] = {
@@ -904,13 +902,4 @@ def split_document(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, A
 
 def load_carriers(path: str | Path) -> CarriersConfig:
     """Read the carrier tables of a TOML file; problems are ConfigErrors naming the file."""
-    path = Path(path)
-    source = str(path)
-    try:
-        with path.open("rb") as f:
-            data = tomllib.load(f)
-    except OSError as exc:
-        raise ConfigError(source, "", f"cannot read: {exc.strerror or exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(source, "", f"not valid TOML: {exc}") from None
-    return carriers_from_dict(data, source)
+    return carriers_from_dict(read_toml(path), str(path))

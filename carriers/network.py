@@ -31,6 +31,8 @@ from smsc.model import Message
 from smsc.outcome import Outcome
 
 from .config import (
+    DELIVER_ALL,
+    AbsentHandsets,
     AbsentMode,
     CarrierConfig,
     CarriersConfig,
@@ -40,6 +42,7 @@ from .config import (
     OutcomeWeight,
     OverThroughput,
     UnknownMode,
+    UnknownNumbers,
     normalize_number,
     number_pattern_matches,
 )
@@ -108,6 +111,19 @@ class Network:
         self._lengths = sorted({len(p) for p in self._by_prefix}, reverse=True)
         self._down: set[str] = {c.name for c in carriers if c.config.outage.down}
         self._tat: dict[str, float] = {}  # throughput cap: theoretical arrival time per carrier
+        # With no carriers configured, every MT is delivered after the same fixed delay: one
+        # shared Outcome, without the per-message draws (the server's zero-config hot path).
+        self._trivial: Outcome | None = None
+        cfg = catch_all.config
+        if (
+            not self._by_prefix
+            and isinstance(cfg.latency, FixedLatency)
+            and cfg.outcomes == DELIVER_ALL
+            and cfg.throughput is None
+            and cfg.absent == AbsentHandsets()
+            and cfg.unknown == UnknownNumbers()
+        ):
+            self._trivial = Outcome(MessageState.DELIVERED, 0, cfg.latency.seconds)
 
     # -- lookups ----------------------------------------------------------------------------
 
@@ -143,6 +159,20 @@ class Network:
     # -- the outcome model ----------------------------------------------------------------
 
     def outcome(self, message: Message, now: float, rng: random.Random) -> Outcome:
+        trivial = self._trivial
+        if (
+            trivial is not None
+            and not self._down
+            and message.schedule_time is None
+            and (
+                self.compliance is None
+                or self.compliance.mt_refusal(
+                    message.source_addr, normalize_number(message.destination_addr)
+                )
+                is None
+            )
+        ):
+            return trivial
         handset = normalize_number(message.destination_addr)
         carrier = self.carrier_for(handset)
         cfg = carrier.config

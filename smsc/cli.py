@@ -11,6 +11,8 @@ import signal
 import sys
 from typing import Any
 
+from carriers import CarriersConfig, load_carriers
+
 from .client import DEFAULT_API
 from .config import (
     DEFAULT_HTTP_PORT,
@@ -241,7 +243,9 @@ def load(args: argparse.Namespace) -> ServerConfig:
     return config
 
 
-def serve(config: ServerConfig, tls: TlsOptions | None = None) -> int:
+def serve(
+    config: ServerConfig, tls: TlsOptions | None = None, carriers: CarriersConfig | None = None
+) -> int:
     # Imported here: importing the reactor installs it, which tests and --help must not do.
     from twisted.internet import reactor as _reactor  # noqa: PLC0415
     from twisted.internet.error import CannotListenError  # noqa: PLC0415
@@ -250,7 +254,7 @@ def serve(config: ServerConfig, tls: TlsOptions | None = None) -> int:
     from .server import SmscServer  # noqa: PLC0415
 
     reactor: Any = _reactor
-    server = SmscServer(config, reactor)
+    server = SmscServer(config, reactor, carriers=carriers)
     port = server.listen()
     if tls is not None:
         tls_addr = server.listen_tls(tls.port, tls.context_factory(config.data_dir)).getHost()
@@ -306,6 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         config = load(args)
+        carriers = load_carriers(args.config) if args.config else None
         tls = tls_options(args.tls_port, args.tls_cert, args.tls_key, args.tls_self_signed)
     except ConfigError as e:
         print(f"smsc: config error: {e}", file=sys.stderr)
@@ -313,4 +318,4 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as e:
         print(f"smsc: cannot read config: {e}", file=sys.stderr)
         return 2
-    return serve(config, tls)
+    return serve(config, tls, carriers)

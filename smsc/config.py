@@ -571,18 +571,31 @@ def config_from_dict(
     return config
 
 
-def load_config(path: str | Path) -> ServerConfig:
-    """Read and validate a TOML config file; every problem is a ConfigError naming the file."""
-    path = Path(path)
+#: Top-level tables of a config file that describe the simulated networks; the carriers
+#: package reads them (carriers.config), so the server's own validation leaves them alone.
+CARRIER_TABLES = frozenset({"carriers", "numbers", "compliance", "handset_rules", "handsets"})
+
+
+def read_toml(path: str | Path) -> dict[str, Any]:
+    """A parsed TOML file; a missing or unreadable file or bad TOML is a ConfigError."""
     source = str(path)
     try:
-        with path.open("rb") as f:
-            data = tomllib.load(f)
+        with Path(path).open("rb") as f:
+            return tomllib.load(f)
     except OSError as exc:
         raise ConfigError(source, "", f"cannot read: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(source, "", f"not valid TOML: {exc}") from None
-    return config_from_dict(data, source, path.parent)
+
+
+def load_config(path: str | Path) -> ServerConfig:
+    """Read and validate a TOML config file; every problem is a ConfigError naming the file.
+
+    The carrier tables (CARRIER_TABLES) in the same file are not the server's: see
+    ``carriers.load_carriers``."""
+    path = Path(path)
+    data = {k: v for k, v in read_toml(path).items() if k not in CARRIER_TABLES}
+    return config_from_dict(data, str(path), path.parent)
 
 
 def apply_overrides(

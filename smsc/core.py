@@ -21,6 +21,16 @@ from datetime import UTC, datetime
 from itertools import count
 
 import pdu
+from carriers import (
+    CarriersConfig,
+    Compliance,
+    HandsetSimulator,
+    Network,
+    Numbers,
+    Reply,
+    ScheduledReply,
+    plan_mo,
+)
 from pdu import CommandId as C
 from pdu import CommandStatus as S
 from pdu import MessageState, Pdu
@@ -35,7 +45,7 @@ from .config import AccountConfig, BindType, MessageIdFormat, ReceiptPdu, Receip
 from .ids import MessageIdAllocator, format_id
 from .metrics import Histogram
 from .model import Delivery, DeliveryKind, Direction, Message, StateChange
-from .outcome import DeliverAfter, Outcome, OutcomeModel
+from .outcome import Outcome, OutcomeModel
 from .receipts import build_receipt, intermediate_wanted, receipt_wanted
 from .scheduler import Scheduler
 from .session import (
@@ -72,6 +82,7 @@ BIND_RESP: dict[
 TEMPORARY = frozenset((S.ESME_RX_T_APPN, S.ESME_RMSGQFUL, S.ESME_RTHROTTLED, S.ESME_RSYSERR))
 PERMANENT = frozenset((S.ESME_RX_P_APPN, S.ESME_RX_R_APPN))
 ANY_ACCOUNT = ""  # delivery queue key for MO in development mode: any receiver bind
+NETWORK_ACCOUNT = "-network"  # owner of the texts the network itself sends (STOP replies)
 MAX_ADDR = 20  # source_addr / destination_addr are C-Octet Strings of at most 21 octets
 
 
@@ -105,6 +116,13 @@ class _Retry:
     delivery: Delivery
 
 
+@dataclass(slots=True)
+class _HandsetReply:
+    """Scheduled: a simulated handset's reply to an MT reaches the SMSC."""
+
+    reply: ScheduledReply
+
+
 @dataclass
 class Held:
     """Responses waiting for a batch to become durable."""
@@ -125,18 +143,28 @@ class Smsc:
         now: float,
         outcome: OutcomeModel | None = None,
         rng: random.Random | None = None,
+        carriers: CarriersConfig | None = None,
     ) -> None:
         self.config = config
         self.accounts = Accounts.from_config(config)
         self.store = store
         self.durable = durable
-        self.outcome: OutcomeModel = outcome or DeliverAfter(config.timers.receipt_delay)
+        # The simulated networks: numbers and keywords decide where MO goes and what the
+        # network answers (STOP/HELP/START); the network decides what happens to MT.
+        self.carriers = carriers or CarriersConfig()
+        self.numbers = Numbers(self.carriers)
+        self.compliance = Compliance(self.numbers)
+        self.network = Network(
+            self.carriers, compliance=self.compliance, default_delay=config.timers.receipt_delay
+        )
+        self.handsets = HandsetSimulator(self.carriers, self.network)
+        self.outcome: OutcomeModel = outcome or self.network
         self.rng = rng or random.Random(config.seed)
         self.ids = MessageIdAllocator(now)
         self.connections: dict[int, Connection] = {}
         self._conn_ids = count(1)
         self._delivery_ids = count(store.next_delivery_id())
-        self._scheduler: Scheduler[_Final | _Retry] = Scheduler()
+        self._scheduler: Scheduler[_Final | _Retry | _HandsetReply] = Scheduler()
         self.open_messages: dict[str, Message] = {}
         self._due: dict[str, _Final] = {}  # message_id -> its live final-state timer
         self._queues: dict[str, deque[Delivery]] = {}
@@ -718,10 +746,12 @@ class Smsc:
                     msg = self.open_messages.get(item.message_id)
                     if msg is not None:
                         self._finalize(msg, item.state, now)
-            else:
-                assert isinstance(item, _Retry)
+            elif type(item) is _Retry:
                 self._queue(item.delivery)
                 self._pump(item.delivery.account, now)
+            else:
+                assert isinstance(item, _HandsetReply)
+                self._handset_replied(item.reply, now)
 
     def next_deadline(self) -> float | None:
         return self._scheduler.next_deadline()
@@ -732,6 +762,8 @@ class Smsc:
         msg.state = state
         msg.done_time = now
         self._batch.state_changes.append(StateChange(msg.message_id, state, now, msg.error_code))
+        if state is MessageState.DELIVERED and msg.direction is Direction.MT:
+            self._reached_handset(msg, now)
         if receipt_wanted(msg.registered_delivery, state):
             account = self.accounts.get(msg.account)
             per_message = account is not None and account.receipt_per is ReceiptPer.MESSAGE
@@ -788,9 +820,12 @@ class Smsc:
         esm_class: int = 0,
         tlvs: dict[str, object] | None = None,
         as_payload: bool = False,
+        deliver: bool = True,
     ) -> Message:
         """A handset sends a message: stored, then delivered as deliver_sm to ``account``'s
-        receiver binds (any receiver bind in development mode when ``account`` is None)."""
+        receiver binds (any receiver bind in development mode when ``account`` is None).
+        With ``deliver`` False it is only stored, as ACCEPTED: the network consumed it
+        (a compliance keyword not forwarded, a keyword nobody owns)."""
         key = account if account is not None else ANY_ACCOUNT
         msg = Message(
             message_id=format_id(self.ids.next(), False),
@@ -825,8 +860,12 @@ class Smsc:
             setattr(request, name, value)
         self._concat(msg, request)
         self.counters["mo"] += 1
+        if not deliver:
+            msg.state = MessageState.ACCEPTED
+            msg.done_time = now
         self._batch.messages.append(msg)
-        self._new_delivery(key, DeliveryKind.MO, request, now, msg.message_id)
+        if deliver:
+            self._new_delivery(key, DeliveryKind.MO, request, now, msg.message_id)
         return msg
 
     def inject_mo_text(
@@ -852,6 +891,12 @@ class Smsc:
             raise MoError("text is empty")
         if account is not None and self.accounts.get(account) is None:
             raise MoError(f"unknown account {account!r}")
+        deliver = True
+        replies: tuple[Reply, ...] = ()
+        if account is None:
+            # As the network does: compliance keywords first, then the number's routing.
+            plan = plan_mo(self.compliance, source_addr, destination_addr, text, now)
+            account, deliver, replies = plan.account, plan.forward, plan.replies
         if data_coding is None:
             data_coding = pdu_text.choose_data_coding(text)
         try:
@@ -879,9 +924,78 @@ class Smsc:
                 esm_class=0x40 if part.udhi else 0,
                 tlvs=tlvs,
                 as_payload=part.message_payload is not None,
+                deliver=deliver,
             )
             out.append(msg)
+        self._network_replies(replies, now)
         return out
+
+    def _network_replies(self, replies: tuple[Reply, ...], now: float) -> None:
+        """Texts the network itself sends a handset (STOP confirmation, HELP text, keyword
+        auto-replies): stored as delivered MT, so the harness shows the conversation."""
+        for r in replies:
+            data_coding = pdu_text.choose_data_coding(r.text)
+            msg = Message(
+                message_id=format_id(self.ids.next(), False),
+                direction=Direction.MT,
+                account=NETWORK_ACCOUNT,
+                source_addr_ton=0,
+                source_addr_npi=0,
+                source_addr=r.source_addr,
+                dest_addr_ton=1,
+                dest_addr_npi=1,
+                destination_addr=r.destination_addr,
+                esm_class=0,
+                data_coding=data_coding,
+                registered_delivery=0,
+                short_message=pdu_text.encode(r.text, data_coding),
+                submit_time=now,
+                state=MessageState.DELIVERED,
+                done_time=now,
+                text=r.text,
+            )
+            self._batch.messages.append(msg)
+
+    def _reached_handset(self, msg: Message, now: float) -> None:
+        """An MT was delivered: to one of our own numbers it loops back as MO to that
+        number's owner; to a simulated handset, the handset's rules may answer it."""
+        if self.numbers.get(msg.destination_addr) is not None:
+            text = msg.text or ""
+            plan = plan_mo(self.compliance, msg.source_addr, msg.destination_addr, text, now)
+            self.inject_mo(
+                msg.source_addr,
+                msg.destination_addr,
+                msg.short_message,
+                now,
+                data_coding=msg.data_coding,
+                account=plan.account,
+                esm_class=msg.esm_class & 0x40,
+                deliver=plan.forward,
+            )
+            self._network_replies(plan.replies, now)
+            return
+        for reply in self.handsets.on_mt(
+            msg.source_addr, msg.destination_addr, msg.text, now, self.rng
+        ):
+            self._scheduler.at(reply.due, _HandsetReply(reply))
+
+    def _handset_replied(self, reply: ScheduledReply, now: float) -> None:
+        """A simulated handset's answer arrives: routed like any MO; its parts are delivered
+        in the order (and with the faults) the simulator chose."""
+        plan = plan_mo(self.compliance, reply.source_addr, reply.destination_addr, reply.text, now)
+        for part in reply.parts:
+            self.inject_mo(
+                reply.source_addr,
+                reply.destination_addr,
+                part.short_message,
+                now,
+                data_coding=reply.data_coding,
+                account=plan.account,
+                esm_class=part.esm_class,
+                tlvs=part.tlvs(),
+                deliver=plan.forward,
+            )
+        self._network_replies(plan.replies, now)
 
     # -- harness ------------------------------------------------------------------------
 

@@ -20,6 +20,8 @@ from twisted.internet.interfaces import IAddress
 from twisted.internet.protocol import Factory, Protocol
 from twisted.python.failure import Failure
 
+from carriers import CarriersConfig
+
 from .config import ServerConfig, StoreKind
 from .core import Connection, Held, Smsc
 from .metrics import count_frames
@@ -45,12 +47,15 @@ class SmppProtocol(Protocol):
         self.server = server
         self.conn: Connection | None = None
         self.timer: DelayedCall | None = None
+        self.stall: DelayedCall | None = None  # running while the peer does not read
 
     def connectionMade(self) -> None:  # noqa: N802 - Twisted's name
         transport: Any = self.transport
         host = getattr(transport.getPeer(), "host", "?")
         with contextlib.suppress(AttributeError):  # not a TCP transport (tests)
             transport.setTcpNoDelay(True)
+        # Back-pressure: Twisted pauses us when its write buffer for this peer is full.
+        transport.registerProducer(self, True)
         self.conn = self.server.core.connect(host, self.server.now())
         self.server.protocols[self.conn.id] = self
         self.server.arm(self)
@@ -60,10 +65,41 @@ class SmppProtocol(Protocol):
         self.server.core.receive(self.conn, data, self.server.now())
         self.server.flush()
 
+    def pauseProducing(self) -> None:  # noqa: N802 - IPushProducer
+        """The peer does not read what we write: stop reading its requests (their answers
+        would pile up in memory) and drop it if it stays so for response_timeout."""
+        transport: Any = self.transport
+        transport.pauseProducing()
+        if self.stall is None:
+            timeout = self.server.config.timers.response_timeout
+            conn_id = self.conn.id if self.conn is not None else 0
+            log.info("conn %d: peer is not reading; stopped reading from it", conn_id)
+            self.stall = self.server.reactor.callLater(timeout, self.stall_expired)
+
+    def resumeProducing(self) -> None:  # noqa: N802 - IPushProducer
+        if self.stall is not None and self.stall.active():
+            self.stall.cancel()
+        self.stall = None
+        transport: Any = self.transport
+        transport.resumeProducing()
+
+    def stopProducing(self) -> None:  # noqa: N802 - IPushProducer
+        pass  # the connection is going; connectionLost cleans up
+
+    def stall_expired(self) -> None:
+        self.stall = None
+        conn_id = self.conn.id if self.conn is not None else 0
+        log.info("conn %d: dropped: peer did not read for response_timeout", conn_id)
+        transport: Any = self.transport
+        transport.abortConnection()
+
     def connectionLost(self, reason: Failure = None) -> None:  # type: ignore[assignment]  # noqa: N802
         if self.timer is not None and self.timer.active():
             self.timer.cancel()
         self.timer = None
+        if self.stall is not None and self.stall.active():
+            self.stall.cancel()
+        self.stall = None
         if self.conn is not None:
             self.server.protocols.pop(self.conn.id, None)
             self.server.core.disconnected(self.conn, self.server.now())
@@ -93,6 +129,7 @@ class SmscServer:
         store: Store | None = None,
         durable: bool | None = None,
         outcome: OutcomeModel | None = None,
+        carriers: CarriersConfig | None = None,
     ) -> None:
         self.config = config
         self.reactor = reactor
@@ -101,7 +138,14 @@ class SmscServer:
             durable = is_durable if durable is None else durable
         self.store = store
         self.durable = bool(durable)
-        self.core = Smsc(config, store=store, durable=self.durable, now=self.now(), outcome=outcome)
+        self.core = Smsc(
+            config,
+            store=store,
+            durable=self.durable,
+            now=self.now(),
+            outcome=outcome,
+            carriers=carriers,
+        )
         self.protocols: dict[int, SmppProtocol] = {}
         self.factory = SmppFactory(self)
         self.port: Any = None
@@ -144,6 +188,7 @@ class SmscServer:
                 count_frames(data, self.pdus_sent)
                 transport.write(data)
             if c.session.closed:
+                transport.unregisterProducer()  # else a paused one keeps it from closing
                 transport.loseConnection()
             else:
                 self.arm(proto)
