@@ -42,8 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Run the SMSC. With no --config it is a development mode: any system_id and "
             "password bind, every number exists and is delivered. A config file (TOML) "
-            "turns on accounts, limits, timers and receipt styles; see "
-            "docs/example-config.toml."
+            "turns on accounts, limits, timers and receipt styles (docs/example-config.toml) "
+            "and carriers, numbers, keywords and handset rules (docs/example-carriers.toml)."
         ),
     )
     serve.add_argument("--config", metavar="FILE", help="TOML config file")
