@@ -153,7 +153,11 @@ class Smsc:
         # network answers (STOP/HELP/START); the network decides what happens to MT.
         self.carriers = carriers or CarriersConfig()
         self.numbers = Numbers(self.carriers)
-        self.compliance = Compliance(self.numbers)
+        self.compliance = Compliance(
+            self.numbers,
+            opt_outs=store.pair_set("stop"),
+            subscriptions=store.pair_set("subscribed"),
+        )
         self.network = Network(
             self.carriers, compliance=self.compliance, default_delay=config.timers.receipt_delay
         )

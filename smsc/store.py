@@ -153,8 +153,13 @@ class Store(Protocol):
     def state_history(self, message_id: str) -> list[StateChange]:
         """The message's states in the order applied; empty for an unknown message."""
 
+    def pair_set(self, kind: str) -> PairSet:
+        """The (handset, sender) pairs of ``kind``: opt-outs ("stop"), subscriptions
+        ("subscribed"). Writes go through at once (they are rare: a STOP, a JOIN)."""
+
     def delete_all(self) -> None:
-        """Forget everything, delivery id counter included (reset between tests)."""
+        """Forget everything, delivery id counter and opt-outs included (reset between
+        tests)."""
 
     def close(self) -> None: ...
 
@@ -276,6 +281,7 @@ class MemoryStore:
         self._history: dict[str, list[StateChange]] = {}
         self._deliveries: dict[int, Delivery] = {}
         self._max_delivery_id = 0
+        self._pairs: dict[str, MemoryPairSet] = {}
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
@@ -317,6 +323,10 @@ class MemoryStore:
                 if stored is not None and stored is not m:
                     _replace_content(stored, m)
             self._evict()
+
+    def pair_set(self, kind: str) -> MemoryPairSet:
+        """A set of (handset, sender) pairs by kind; lives as long as the store."""
+        return self._pairs.setdefault(kind, MemoryPairSet())
 
     def _validate(self, batch: Batch) -> None:
         new_ids: set[str] = set()
@@ -401,6 +411,8 @@ class MemoryStore:
             self._history.clear()
             self._deliveries.clear()
             self._max_delivery_id = 0
+            for pairs in self._pairs.values():
+                pairs.clear()
 
     def close(self) -> None:
         with self._lock:
@@ -410,6 +422,12 @@ class MemoryStore:
 # --- SqliteStore -----------------------------------------------------------------------
 
 SCHEMA_VERSION: Final = 1
+# Opt-outs and subscriptions (handset, sender) by kind; added without a version bump, so it
+# is also created when missing from a store made before it existed.
+_PAIRS_TABLE: Final = """CREATE TABLE IF NOT EXISTS handset_pairs (
+        kind TEXT NOT NULL, handset TEXT NOT NULL, sender TEXT NOT NULL,
+        PRIMARY KEY (kind, handset, sender)
+    )"""
 
 # One statement per item: comments may hold any character.
 _SCHEMA: Final = (
@@ -471,6 +489,7 @@ _SCHEMA: Final = (
     # Acked deliveries are deleted, so max(delivery_id) could go back: keep the high mark.
     "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
     "INSERT INTO counters VALUES ('delivery_id', 0)",
+    _PAIRS_TABLE,
 )
 
 _MESSAGE_COLUMNS: Final = (
@@ -613,6 +632,7 @@ class SqliteStore:
         self.path = Path(path)
         self._write_lock = threading.Lock()
         self._read_lock = threading.Lock()
+        self._pair_sets: dict[str, SqlitePairSet] = {}
         self._writer = self._connect(busy_timeout, read_only, "open")
         try:
             self._writer.execute(f"PRAGMA synchronous = {synchronous}")
@@ -656,6 +676,8 @@ class SqliteStore:
                 for statement in _SCHEMA:
                     self._writer.execute(statement)
                 self._writer.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
+            else:
+                self._writer.execute(_PAIRS_TABLE)
 
     def _check_version(self) -> None:
         try:
@@ -682,6 +704,13 @@ class SqliteStore:
                 with suppress(sqlite3.Error):  # the original error is the one to report
                     self._writer.execute("ROLLBACK")
             raise
+
+    def pair_set(self, kind: str) -> SqlitePairSet:
+        """A persisted set of (handset, sender) pairs: opt-outs ("stop") or subscriptions."""
+        pairs = self._pair_sets.get(kind)
+        if pairs is None:
+            pairs = self._pair_sets[kind] = SqlitePairSet(self, kind)
+        return pairs
 
     def apply(self, batch: Batch) -> None:
         if not len(batch):
@@ -849,11 +878,13 @@ class SqliteStore:
         with self._write_lock:
             try:
                 with self._transaction():
-                    for table in ("messages", "state_history", "deliveries"):
+                    for table in ("messages", "state_history", "deliveries", "handset_pairs"):
                         self._writer.execute(f"DELETE FROM {table}")
                     self._writer.execute("UPDATE counters SET value = 0")
             except sqlite3.Error as err:
                 raise _store_error(err, "delete_all") from err
+        for pairs in self._pair_sets.values():
+            pairs.clear_cache()
 
     def close(self) -> None:
         with self._write_lock, self._read_lock:
@@ -865,3 +896,84 @@ if TYPE_CHECKING:
     # mypy checks here that both classes implement the protocol.
     _memory: Store = MemoryStore()
     _sqlite: Store = SqliteStore("")
+
+
+# --- opt-outs and subscriptions ---------------------------------------------------------
+
+
+class PairSet(Protocol):
+    """carriers.OptOuts, as the store keeps it."""
+
+    def add(self, handset: str, sender: str) -> None: ...
+    def remove(self, handset: str, sender: str) -> None: ...
+    def contains(self, handset: str, sender: str) -> bool: ...
+    def list(self) -> list[tuple[str, str]]: ...
+
+
+class MemoryPairSet:
+    __slots__ = ("_lock", "_pairs")
+
+    def __init__(self) -> None:
+        self._pairs: set[tuple[str, str]] = set()
+        self._lock = threading.Lock()
+
+    def add(self, handset: str, sender: str) -> None:
+        with self._lock:
+            self._pairs.add((handset, sender))
+
+    def remove(self, handset: str, sender: str) -> None:
+        with self._lock:
+            self._pairs.discard((handset, sender))
+
+    def contains(self, handset: str, sender: str) -> bool:
+        return (handset, sender) in self._pairs
+
+    def list(self) -> list[tuple[str, str]]:
+        with self._lock:
+            return sorted(self._pairs)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pairs.clear()
+
+
+class SqlitePairSet:
+    """Pairs cached in memory (contains() runs for every MT) and written through."""
+
+    __slots__ = ("_cache", "_kind", "_store")
+
+    def __init__(self, store: SqliteStore, kind: str) -> None:
+        self._store = store
+        self._kind = kind
+        rows = store._read("SELECT handset, sender FROM handset_pairs WHERE kind = ?", (kind,))
+        self._cache: set[tuple[str, str]] = {(r[0], r[1]) for r in rows}
+
+    def _write(self, sql: str, handset: str, sender: str) -> None:
+        store = self._store
+        with store._write_lock:
+            try:
+                with store._transaction():
+                    store._writer.execute(sql, (self._kind, handset, sender))
+            except sqlite3.Error as err:
+                raise _store_error(err, "write opt-outs") from err
+
+    def add(self, handset: str, sender: str) -> None:
+        self._write("INSERT OR IGNORE INTO handset_pairs VALUES (?, ?, ?)", handset, sender)
+        self._cache.add((handset, sender))
+
+    def remove(self, handset: str, sender: str) -> None:
+        self._write(
+            "DELETE FROM handset_pairs WHERE kind = ? AND handset = ? AND sender = ?",
+            handset,
+            sender,
+        )
+        self._cache.discard((handset, sender))
+
+    def contains(self, handset: str, sender: str) -> bool:
+        return (handset, sender) in self._cache
+
+    def list(self) -> list[tuple[str, str]]:
+        return sorted(self._cache)
+
+    def clear_cache(self) -> None:
+        self._cache.clear()

@@ -662,3 +662,35 @@ def test_synchronous_must_be_normal_or_full(tmp_path: Path) -> None:
     SqliteStore(tmp_path / "full.db", synchronous="FULL").close()
     with pytest.raises(ValueError, match="synchronous"):
         SqliteStore(tmp_path / "off.db", synchronous="OFF")  # type: ignore[arg-type]
+
+
+# --- opt-outs and subscriptions ------------------------------------------------------------
+
+
+def test_sqlite_opt_outs_survive_a_reopen_and_reset_clears_them(tmp_path: Path) -> None:
+    path = tmp_path / "pairs.sqlite3"
+    first = SqliteStore(path)
+    stops = first.pair_set("stop")
+    stops.add("447700900001", "12345")
+    stops.add("447700900002", "12345")
+    stops.remove("447700900002", "12345")
+    first.pair_set("subscribed").add("447700900003", "77777")
+    first.close()
+
+    again = SqliteStore(path)
+    assert again.pair_set("stop").contains("447700900001", "12345")
+    assert not again.pair_set("stop").contains("447700900002", "12345")
+    assert again.pair_set("subscribed").list() == [("447700900003", "77777")]
+    again.delete_all()
+    assert again.pair_set("stop").list() == []
+    again.close()
+    assert SqliteStore(path).pair_set("stop").list() == []
+
+
+def test_memory_opt_outs_are_kept_per_kind_and_reset() -> None:
+    store = MemoryStore()
+    store.pair_set("stop").add("1", "2")
+    assert store.pair_set("stop").contains("1", "2")
+    assert not store.pair_set("subscribed").contains("1", "2")
+    store.delete_all()
+    assert not store.pair_set("stop").contains("1", "2")

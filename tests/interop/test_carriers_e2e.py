@@ -170,3 +170,23 @@ def test_a_carrier_outcome_model_decides_the_receipt(sim: Simulator) -> None:
         resp = submit(shop, "12345", "999123456", b"to nowhere")
         fields = receipt_for(shop, resp.message_id)  # type: ignore[attr-defined]
         assert (fields["stat"], fields["err"]) == ("UNDELIV", "001")
+
+
+def test_an_opt_out_survives_a_restart(tmp_path: Path) -> None:
+    config = tmp_path / "smsc.toml"
+    config.write_text(CONFIG)
+    args = ["--store", "sqlite", "--data-dir", str(tmp_path / "data")]
+    first = Simulator.start(tmp_path / "a", args, config=config)
+    try:
+        first.send_mo(HANDSET, "12345", "STOP")
+        first.wait_for_message(direction="mt", to=HANDSET, text="unsubscribed")
+    finally:
+        first.stop()
+    second = Simulator.start(tmp_path / "b", args, config=config)
+    try:
+        with bound(second, "shop") as shop:
+            refused = submit(shop, "12345", HANDSET, b"Still there?")
+            fields = receipt_for(shop, refused.message_id)  # type: ignore[attr-defined]
+            assert (fields["stat"], fields["err"]) == ("REJECTD", "013")
+    finally:
+        second.stop()
