@@ -56,7 +56,19 @@ def start_server(workdir: Path, *args: str) -> Server:
     log_path = workdir / f"smsc-{time.monotonic_ns()}.log"
     with log_path.open("wb") as out:  # a file, not a pipe: a full pipe would stall the server
         proc = subprocess.Popen(
-            [sys.executable, "-m", "smsc", "serve", "--smpp-port", "0", "--store", "memory", *args],
+            [
+                sys.executable,
+                "-m",
+                "smsc",
+                "serve",
+                "--smpp-port",
+                "0",
+                "--store",
+                "memory",
+                "--http-port",
+                "0",
+                *args,
+            ],
             cwd=workdir,
             stdout=out,
             stderr=subprocess.STDOUT,

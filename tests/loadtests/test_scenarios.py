@@ -1,0 +1,79 @@
+"""Each scenario runs headless, briefly, against a server of its own, and shows what it is for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .conftest import Server, start_server
+from .locust_run import SCENARIOS, Row, start, stats, stop
+
+
+def _run(tmp_path: Path, server: Server, scenario: str, *args: str) -> tuple[int, dict[str, Row]]:
+    prefix = tmp_path / scenario
+    proc = start(
+        [
+            "-f", str(SCENARIOS / f"{scenario}.py"), "--headless", "-t", "4s",
+            "--host", f"smpp://{server.host}", "--json-file", str(prefix),
+            "--only-summary", "--stop-timeout", "5", *args,
+        ],
+        tmp_path,
+        f"{scenario}.log",
+    )  # fmt: skip
+    try:
+        rc = proc.wait(timeout=60)
+    finally:
+        stop(proc)
+    log = (tmp_path / f"{scenario}.log").read_text(errors="replace")
+    assert "Traceback" not in log, log[-3000:]
+    return rc, stats(prefix)
+
+
+def test_mixed_long_sends_every_part_and_gets_a_receipt_per_part(
+    tmp_path: Path, server: Server
+) -> None:
+    rc, rows = _run(tmp_path, server, "mixed_long", "-u", "2", "-r", "2")
+    assert rc == 0
+    names = ("submit_sm gsm7 udh", "submit_sm ucs2 udh", "submit_sm gsm7 sar")
+    assert all(rows[n].requests > 0 and rows[n].failures == 0 for n in names)
+    parts = sum(rows[n].requests for n in names)
+    assert rows["receipt"].failures == 0
+    # Receipts still on their way (50 ms) when the users unbound are not counted.
+    assert parts // 2 < rows["receipt"].requests <= parts
+
+
+def test_two_way_measures_mo_replies_from_handset_rules(
+    tmp_path: Path, servers: list[Server]
+) -> None:
+    server = start_server(
+        tmp_path, "--receipt-delay", "0.05", "--config", str(SCENARIOS / "two_way.toml")
+    )
+    servers.append(server)
+    rc, rows = _run(tmp_path, server, "two_way", "-u", "4", "-r", "4")
+    assert rc == 0
+    assert rows["submit_sm"].requests > 20
+    assert rows["mo_reply"].requests > 0 and rows["mo_reply"].failures == 0
+    # Each MT gets a receipt and a reply: both arrive as deliver_sm.
+    assert rows["deliver_sm"].requests == rows["receipt"].requests + rows["mo_reply"].requests
+
+
+def test_throttled_account_shows_esme_rthrottled(tmp_path: Path, servers: list[Server]) -> None:
+    server = start_server(
+        tmp_path, "--receipt-delay", "0.05", "--config", str(SCENARIOS / "throttled.toml")
+    )
+    servers.append(server)
+    rc, rows = _run(tmp_path, server, "throttled", "-u", "4", "-r", "4")
+    assert rc == 1  # Locust exits 1 on failures; here they are the point
+    submit = rows["submit_sm"]
+    assert submit.failures > submit.requests // 2
+    # 100/s allowed (plus the limiter's initial burst) for about 4 s.
+    assert 0 < submit.requests - submit.failures < 800
+    assert rows["receipt"].failures == 0
+    assert rows["bind_transceiver"].failures == 0
+
+
+def test_many_binds_each_user_binds_and_unbinds(tmp_path: Path, server: Server) -> None:
+    rc, rows = _run(tmp_path, server, "many_binds", "-u", "200", "-r", "200")
+    assert rc == 0
+    assert rows["bind_transceiver"] == Row(200, 0)
+    assert rows["unbind"] == Row(200, 0)
+    assert rows["submit_sm"].requests >= 200 and rows["submit_sm"].failures == 0
