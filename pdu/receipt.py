@@ -186,6 +186,9 @@ _EPOCH_DATES: dict[tuple[int, int], str] = {}
 def epoch_date(seconds: float, date_digits: int = 10) -> str:
     """A receipt date (UTC) for a POSIX time, memoised: receipts built within the same
     minute (or second, for 12 and 14 digits) share one string."""
+    # Rounded as datetime.fromtimestamp rounds (to microseconds), so that the key and the
+    # date it caches agree at a second's edge (x.9999995 is the next second).
+    seconds = round(seconds, 6)
     key = (int(seconds // 60) if date_digits == 10 else int(seconds), date_digits)
     text = _EPOCH_DATES.get(key)
     if text is None:

@@ -62,3 +62,10 @@ def test_server_receipt_text_is_the_codec_format(
     got = receipt_text_for(message(submit, text, err), state, done, digits)
     assert got == expected
     assert receipt_text.parse(got).id == "4711"
+
+
+def test_a_date_a_hair_before_the_next_second_is_that_next_second() -> None:
+    # Regression (hypothesis): the memoised date keyed x.9999995 under second x while
+    # datetime.fromtimestamp rounds it up to x+1.
+    receipt_text.epoch_date(4_102_444_798.0, 12)
+    assert receipt_text.epoch_date(4_102_444_798.9999995, 12) == "991231235959"
