@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 from pdu.enums import CommandStatus, MessageState
 from pdu.segment import SegmentMethod
-from smsc.config import CARRIER_TABLES, ConfigError, read_toml
+from smsc.config import CARRIER_TABLES, ConfigError, read_toml, shown
 
 __all__ = [
     "CARRIER_TABLES",
@@ -346,24 +346,12 @@ T = TypeVar("T")
 E = TypeVar("E", bound=Enum)
 
 
-def _shown(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, list):
-        return "an array"
-    return repr(value)
-
-
 class _Reader:
     """One TOML table: every key taken at most once; unknown keys fail on ``finish``."""
 
     def __init__(self, source: str, path: str, value: object) -> None:
         if not isinstance(value, dict):
-            raise ConfigError(source, path, f"must be a table, got {_shown(value)}")
+            raise ConfigError(source, path, f"must be a table, got {shown(value)}")
         self.source = source
         self.path = path
         self.data: Mapping[str, Any] = value
@@ -376,7 +364,7 @@ class _Reader:
         return ConfigError(self.source, self.key(name), problem)
 
     def bad(self, name: str, problem: str, value: object) -> ConfigError:
-        return self.fail(name, f"{problem}, got {_shown(value)}")
+        return self.fail(name, f"{problem}, got {shown(value)}")
 
     def has(self, name: str) -> bool:
         return name in self.data
@@ -849,7 +837,7 @@ def carriers_from_dict(data: Mapping[str, Any], source: str = "<config>") -> Car
     for i, t in enumerate(r.tables("carriers")):
         c = _carrier(t)
         if c.name in names:
-            raise t.fail("name", f"duplicate of carriers[{names[c.name]}].name {_shown(c.name)}")
+            raise t.fail("name", f"duplicate of carriers[{names[c.name]}].name {shown(c.name)}")
         names[c.name] = i
         if not c.prefixes:
             if catch_all is not None:

@@ -210,7 +210,7 @@ T = TypeVar("T")
 E = TypeVar("E", bound=Enum)
 
 
-def _shown(value: object) -> str:
+def shown(value: object) -> str:
     """A value as the user wrote it in TOML, for 'got ...' in messages."""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -264,7 +264,7 @@ class _Parsers:
         self.source = source
 
     def fail(self, key: str, problem: str, value: object) -> ConfigError:
-        return ConfigError(self.source, key, f"{problem}, got {_shown(value)}")
+        return ConfigError(self.source, key, f"{problem}, got {shown(value)}")
 
     def port(self, key: str, value: object) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 65535:
@@ -542,7 +542,7 @@ def config_from_dict(
                     source,
                     f"{key}.system_id",
                     f"duplicate of accounts[{first_index[account.system_id]}].system_id "
-                    f"{_shown(account.system_id)}",
+                    f"{shown(account.system_id)}",
                 )
             first_index[account.system_id] = i
             accounts.append(account)
