@@ -26,7 +26,7 @@ from ..metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from ..metrics import collect, exposition
 from ..model import Message
 from ..store import Batch
-from . import api
+from . import api, ui
 from .openapi import document
 
 if TYPE_CHECKING:
@@ -184,6 +184,8 @@ class HttpApi(Resource):
     def render(self, request: Request) -> bytes | int:
         method = (request.method or b"").decode("ascii", "replace")
         path = (request.path or b"").decode("utf-8", "replace")
+        if ui.is_ui_path(path):  # the web inbox: public files, the data comes from the API
+            return self._write(request, self._ui(method, path))
         matched = [(r, p) for r in ROUTES if (p := r.match(path)) is not None]
         if not matched:
             return self._write(request, _error(404, f"no such path {path}"))
@@ -243,6 +245,23 @@ class HttpApi(Resource):
             return b""
         request.setHeader(b"Content-Type", b"application/json")
         return json.dumps(reply.body).encode() + b"\n"
+
+    def _ui(self, method: str, path: str) -> Reply:
+        if method not in ("GET", "HEAD"):
+            reply = _error(405, f"{method} not allowed here; use GET")
+            reply.headers["Allow"] = "GET, HEAD"
+            return reply
+        found = ui.asset(path)
+        if found is None:
+            return _error(404, f"no such path {path}")
+        headers = {
+            "Content-Type": found.content_type,
+            "Cache-Control": "no-cache",
+            "X-Content-Type-Options": "nosniff",
+            # Only our own files and API: messages are shown as text, never as markup.
+            "Content-Security-Policy": "default-src 'self'; img-src 'self' data:",
+        }
+        return Reply(200, raw=found.body, headers=headers)
 
     # -- handlers -----------------------------------------------------------------------
 
