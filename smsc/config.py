@@ -27,6 +27,8 @@ from typing import Any, TypeVar
 from pdu import DEFAULT_MAX_COMMAND_LENGTH
 from pdu.enums import CommandStatus
 
+from .faults import Fault, FaultError, fault_from_dict
+
 __all__ = [
     "DEFAULT_HTTP_PORT",
     "DEFAULT_SMPP_PORT",
@@ -198,6 +200,7 @@ class ServerConfig:
     seed: int | None = None  # for message ids and simulated outcomes; None = seed from the OS
     # HTTP API: when set, every request but /metrics needs "Authorization: Bearer <token>".
     api_token: str | None = field(default=None, repr=False)
+    faults: tuple[Fault, ...] = ()  # active from the start ([[faults]]; see smsc.faults)
 
     @property
     def development_mode(self) -> bool:
@@ -547,6 +550,18 @@ def config_from_dict(
             first_index[account.system_id] = i
             accounts.append(account)
 
+    faults_raw = t.raw("faults")
+    faults: list[Fault] = []
+    if faults_raw is not None:
+        if not isinstance(faults_raw, list):
+            raise p.fail("faults", "must be an array of tables ([[faults]])", faults_raw)
+        for i, item in enumerate(faults_raw):
+            key = f"faults[{i}]"
+            try:
+                faults.append(fault_from_dict(_table(p, key, item), key))
+            except FaultError as exc:
+                raise ConfigError(source, exc.key, exc.problem) from None
+
     def opt_seed(key: str, value: object) -> int | None:
         return p.seed(key, value)
 
@@ -566,6 +581,7 @@ def config_from_dict(
         accounts=tuple(accounts),
         seed=t.get("seed", d.seed, opt_seed),
         api_token=t.get("api_token", d.api_token, opt_token),
+        faults=tuple(faults),
     )
     t.finish()
     return config

@@ -12,7 +12,9 @@ never waits on a single row: the adapter writes whole batches in a worker thread
 
 from __future__ import annotations
 
+import copy
 import logging
+import math
 import random
 from collections import deque
 from collections.abc import Iterable
@@ -42,6 +44,7 @@ from pdu.udh import UdhError
 
 from .accounts import Accounts
 from .config import AccountConfig, BindType, MessageIdFormat, ReceiptPdu, ReceiptPer, ServerConfig
+from .faults import Faults, SubmitAction
 from .ids import MessageIdAllocator, format_id
 from .metrics import Histogram
 from .model import Delivery, DeliveryKind, Direction, Message, StateChange
@@ -101,6 +104,8 @@ class Connection:
     system_id: str = ""
     can_receive: bool = False  # bound as receiver or transceiver
     closed: bool = False
+    late: SubmitAction | None = None  # a fault's plan for the response being built
+    drop_after: int = 0  # a fault closes the session after this many more PDUs (0: never)
 
 
 @dataclass(slots=True, eq=False)
@@ -123,12 +128,30 @@ class _HandsetReply:
     reply: ScheduledReply
 
 
+@dataclass(slots=True)
+class _LateResponse:
+    """Scheduled by a slow_response fault: a response sent late."""
+
+    connection: Connection
+    response: Pdu
+
+
+@dataclass(slots=True)
+class _LateReceipt:
+    """Scheduled by a receipt_delay fault: a receipt queued late."""
+
+    account: str
+    request: Pdu
+    message_id: str
+
+
 @dataclass
 class Held:
     """Responses waiting for a batch to become durable."""
 
     batch: Batch
     responses: list[tuple[Connection, Pdu]] = field(default_factory=list)
+    late: list[tuple[Connection, Pdu, float]] = field(default_factory=list)  # (.., due)
     deliveries: list[Delivery] = field(default_factory=list)
     messages: list[Message] = field(default_factory=list)
 
@@ -164,11 +187,14 @@ class Smsc:
         self.handsets = HandsetSimulator(self.carriers, self.network)
         self.outcome: OutcomeModel = outcome or self.network
         self.rng = rng or random.Random(config.seed)
+        self.faults = Faults(config.faults)  # on demand; see smsc.faults
         self.ids = MessageIdAllocator(now)
         self.connections: dict[int, Connection] = {}
         self._conn_ids = count(1)
         self._delivery_ids = count(store.next_delivery_id())
-        self._scheduler: Scheduler[_Final | _Retry | _HandsetReply] = Scheduler()
+        self._scheduler: Scheduler[
+            _Final | _Retry | _HandsetReply | _LateResponse | _LateReceipt
+        ] = Scheduler()
         self.open_messages: dict[str, Message] = {}
         self._due: dict[str, _Final] = {}  # message_id -> its live final-state timer
         self._queues: dict[str, deque[Delivery]] = {}
@@ -226,7 +252,10 @@ class Smsc:
         return c
 
     def receive(self, c: Connection, data: bytes, now: float) -> None:
-        self._handle(c, c.session.receive_data(data, now), now)
+        events = c.session.receive_data(data, now)
+        if c.drop_after:
+            events = self._drop_after(c, events, now)
+        self._handle(c, events, now)
         self._dirty[c.id] = c
 
     def session_timer(self, c: Connection, now: float) -> None:
@@ -247,15 +276,21 @@ class Smsc:
         for ev in events:
             t = type(ev)
             if t is pdu.SubmitSm:
-                self._submit_sm(c, ev, now)  # type: ignore[arg-type]
+                if self.faults.active:
+                    self._faulted(c, ev, now)  # type: ignore[arg-type]
+                else:
+                    self._submit_sm(c, ev, now)  # type: ignore[arg-type]
             elif t is ResponseReceived:
                 self._delivery_answered(c, ev, now)  # type: ignore[arg-type]
             elif t is pdu.BindTransceiver or t is pdu.BindTransmitter or t is pdu.BindReceiver:
                 self._bind(c, ev, now)  # type: ignore[arg-type]
-            elif t is pdu.DataSm:
-                self._data_sm(c, ev, now)  # type: ignore[arg-type]
-            elif t is pdu.SubmitMulti:
-                self._submit_multi(c, ev, now)  # type: ignore[arg-type]
+            elif t is pdu.DataSm or t is pdu.SubmitMulti:
+                if self.faults.active:
+                    self._faulted(c, ev, now)  # type: ignore[arg-type]
+                elif t is pdu.DataSm:
+                    self._data_sm(c, ev, now)  # type: ignore[arg-type]
+                else:
+                    self._submit_multi(c, ev, now)  # type: ignore[arg-type]
             elif t is pdu.QuerySm:
                 self._query_sm(c, ev)  # type: ignore[arg-type]
             elif t is pdu.CancelSm:
@@ -287,6 +322,14 @@ class Smsc:
                 resp_cls(sequence_number=p.sequence_number, command_status=result.status), now
             )
             return
+        if self.faults.active:
+            status = self.faults.bind_fault(p.system_id, self.rng)
+            if status:
+                log.info("conn %d: bind refused by a fault (0x%08X)", c.id, status)
+                c.session.send(
+                    resp_cls(sequence_number=p.sequence_number, command_status=status), now
+                )
+                return
         account = result.account
         self.accounts.bind_opened(account)
         c.account = account
@@ -303,6 +346,8 @@ class Smsc:
         )
         c.session.send(resp, now)
         log.info("conn %d: %s bound as %s", c.id, c.system_id, c.session.state.name)
+        if self.faults.active:
+            c.drop_after = self.faults.drop_after(c.system_id, self.rng)
         if account.throughput and c.system_id not in self._limiters:
             self._limiters[c.system_id] = RateLimiter.per_second(account.throughput)
         if cid != C.bind_transmitter:
@@ -627,10 +672,83 @@ class Smsc:
         self._scheduler.at(due, item)
 
     def _respond(self, c: Connection, resp: Pdu, now: float) -> None:
+        late = c.late
+        if late is not None:
+            c.late = None
+            if not late.respond:
+                log.info(
+                    "conn %d: response seq %d never sent (fault %d)",
+                    c.id,
+                    resp.sequence_number,
+                    late.fault_id,
+                )
+            elif self.durable:
+                self._held.late.append((c, resp, now + late.delay))
+            else:
+                self._scheduler.at(now + late.delay, _LateResponse(c, resp))
+            return
         if self.durable:
             self._held.responses.append((c, resp))
         else:
             c.session.send(resp, now)
+
+    # -- faults on demand (smsc.faults) -------------------------------------------------
+
+    def _faulted(
+        self, c: Connection, p: pdu.SubmitSm | pdu.DataSm | pdu.SubmitMulti, now: float
+    ) -> None:
+        """A submission while faults are active: refused by one, or handled as usual with
+        its response sent late or never (``c.late``, read by ``_respond``)."""
+        if type(p) is pdu.SubmitMulti:
+            first = p.dest_address[0] if p.dest_address else None
+            dest = first.destination_addr if isinstance(first, pdu.SmeAddress) else ""
+        else:
+            dest = p.destination_addr  # type: ignore[union-attr]
+        action = self.faults.submit_fault(c.system_id, dest, now, self.rng)
+        if action is not None and action.status:
+            if action.status == S.ESME_RTHROTTLED:
+                self.counters["throttled"] += 1
+            err = pdu.PduError(
+                "fault", action.status, sequence_number=p.sequence_number, command_id=p.command_id
+            )
+            c.session.send(pdu.error_response(err), now)  # type: ignore[arg-type]
+            return
+        c.late = action
+        try:
+            if type(p) is pdu.SubmitSm:
+                self._submit_sm(c, p, now)
+            elif type(p) is pdu.DataSm:
+                self._data_sm(c, p, now)
+            else:
+                self._submit_multi(c, p, now)  # type: ignore[arg-type]
+        finally:
+            c.late = None  # refused after all: the error response went out at once
+
+    def _drop_after(self, c: Connection, events: list[Event], now: float) -> list[Event]:
+        """A drop_session fault: count the PDUs from the ESME; at the last one, handle the
+        events up to it, then close the connection without unbinding."""
+        for i, ev in enumerate(events):
+            if isinstance(ev, Pdu | ResponseReceived):
+                c.drop_after -= 1
+                if not c.drop_after:
+                    self._handle(c, events[: i + 1], now)
+                    if not c.closed:
+                        log.info("conn %d (%s): dropped by a fault", c.id, c.system_id)
+                        self._handle(c, c.session.close("dropped by a fault"), now)
+                    return []
+        return events
+
+    def _fault_due(self, item: _LateResponse | _LateReceipt, now: float) -> None:
+        if type(item) is _LateReceipt:
+            self._new_delivery(
+                item.account, DeliveryKind.RECEIPT, item.request, now, item.message_id
+            )
+            return
+        assert isinstance(item, _LateResponse)
+        c = item.connection
+        if not c.closed and not c.session.closed:
+            c.session.send(item.response, now)
+            self._dirty[c.id] = c
 
     # -- query, cancel, replace ----------------------------------------------------------
 
@@ -753,9 +871,10 @@ class Smsc:
             elif type(item) is _Retry:
                 self._queue(item.delivery)
                 self._pump(item.delivery.account, now)
-            else:
-                assert isinstance(item, _HandsetReply)
+            elif type(item) is _HandsetReply:
                 self._handset_replied(item.reply, now)
+            else:
+                self._fault_due(item, now)  # type: ignore[arg-type]
 
     def next_deadline(self) -> float | None:
         return self._scheduler.next_deadline()
@@ -787,11 +906,35 @@ class Smsc:
             intermediate=intermediate,
         )
         self.counters["receipts"] += 1
+        if self.faults.active and not intermediate:
+            extra = self.faults.receipt_delay(msg.account, msg.destination_addr, self.rng)
+            if extra:
+                if extra != math.inf:  # else lost: the state is final, the ESME never hears
+                    self._scheduler.at(
+                        now + extra, _LateReceipt(msg.account, request, msg.message_id)
+                    )
+                return
         self._new_delivery(msg.account, DeliveryKind.RECEIPT, request, now, msg.message_id)
 
     def _new_delivery(
-        self, account: str, kind: DeliveryKind, request: Pdu, now: float, message_id: str | None
+        self,
+        account: str,
+        kind: DeliveryKind,
+        request: Pdu,
+        now: float,
+        message_id: str | None,
+        *,
+        duplicate: bool = False,
     ) -> Delivery:
+        if self.faults.active and not duplicate:
+            # A network resending: the same PDU again, as a delivery of its own.
+            dest = getattr(
+                request, "source_addr" if kind is DeliveryKind.RECEIPT else "destination_addr", ""
+            )
+            for _ in range(self.faults.duplicates(account, dest, self.rng)):
+                self._new_delivery(
+                    account, kind, copy.copy(request), now, message_id, duplicate=True
+                )
         d = Delivery(
             delivery_id=next(self._delivery_ids),
             account=account,
@@ -1152,6 +1295,8 @@ class Smsc:
                 if not c.closed:
                     c.session.send(resp, now)
                     self._dirty[c.id] = c
+            for c, resp, due in held.late:
+                self._scheduler.at(max(due, now), _LateResponse(c, resp))
             for d in held.deliveries:
                 self._queue(d)
             for key in {d.account for d in held.deliveries}:
@@ -1166,7 +1311,7 @@ class Smsc:
             self.open_messages.pop(message_id, None)
             self._due.pop(message_id, None)
         refused_ids = {message_id.split("/", 1)[0] for message_id in refused}  # submit_multi
-        for c, resp in held.responses:
+        for c, resp in held.responses + [(c, r) for c, r, _ in held.late]:
             if not c.closed:
                 if getattr(resp, "message_id", None) in refused_ids:
                     resp.command_status = status
