@@ -57,6 +57,7 @@ MAX_SOURCE_PATTERN = 64  # data_sm source_addr is C(65); submit_sm's C(21) is st
 MAX_THROUGHPUT = 100_000.0  # the limiter keeps one entry per accepted message in its window
 MIN_MAX_COMMAND_LENGTH = 1024  # below this even a full bind or submit_sm may not fit
 MAX_MAX_COMMAND_LENGTH = 16 * 1024 * 1024
+MIN_STORE_MAX_BYTES = 128 * 1024  # the empty schema alone takes 64 KiB (16 pages)
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -193,6 +194,9 @@ class ServerConfig:
     http_port: int = DEFAULT_HTTP_PORT
     data_dir: Path = Path("smsc-data")
     store: StoreKind = StoreKind.SQLITE
+    # SQLite store only: refuse writes past this file size, as a full disk would (submit_sm
+    # is then answered ESME_RMSGQFUL); None = no cap but the disk's own.
+    store_max_bytes: int | None = None
     system_id: str = "smsc"  # ours, sent in bind_*_resp
     max_command_length: int = DEFAULT_MAX_COMMAND_LENGTH
     timers: Timers = field(default_factory=Timers)
@@ -420,6 +424,11 @@ class _Parsers:
 
         return parse
 
+    def store_max_bytes(self, key: str, value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < MIN_STORE_MAX_BYTES:
+            raise self.fail(key, f"must be an integer of at least {MIN_STORE_MAX_BYTES}", value)
+        return value
+
     def max_command_length(self, key: str, value: object) -> int:
         if (
             isinstance(value, bool)
@@ -568,6 +577,9 @@ def config_from_dict(
     def opt_token(key: str, value: object) -> str | None:
         return p.api_token(key, value)
 
+    def opt_store_max_bytes(key: str, value: object) -> int | None:
+        return p.store_max_bytes(key, value)
+
     config = ServerConfig(
         smpp_host=t.get("smpp_host", d.smpp_host, p.host),
         smpp_port=t.get("smpp_port", d.smpp_port, p.port),
@@ -575,6 +587,7 @@ def config_from_dict(
         http_port=t.get("http_port", d.http_port, p.port),
         data_dir=t.get("data_dir", base / d.data_dir, p.data_dir(base)),
         store=t.get("store", d.store, p.enum(StoreKind)),
+        store_max_bytes=t.get("store_max_bytes", d.store_max_bytes, opt_store_max_bytes),
         system_id=t.get("system_id", d.system_id, p.smpp_id),
         max_command_length=t.get("max_command_length", d.max_command_length, p.max_command_length),
         timers=timers,

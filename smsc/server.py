@@ -39,7 +39,7 @@ def open_store(config: ServerConfig) -> tuple[Store, bool]:
         return MemoryStore(share_records=True), False
     data_dir = Path(config.data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
-    return SqliteStore(data_dir / DB_NAME), True
+    return SqliteStore(data_dir / DB_NAME, max_bytes=config.store_max_bytes), True
 
 
 class SmppProtocol(Protocol):
