@@ -110,6 +110,24 @@ class ApiClient:
         binds: list[dict[str, Any]] = self.request("GET", "/api/v1/binds")["binds"]
         return binds
 
+    # -- faults on demand -------------------------------------------------------------------
+
+    def faults(self) -> list[dict[str, Any]]:
+        faults: list[dict[str, Any]] = self.request("GET", "/api/v1/faults")["faults"]
+        return faults
+
+    def add_fault(self, kind: str, **params: object) -> dict[str, Any]:
+        """Activate a fault (kind and parameters as in a [[faults]] table); returns it with
+        its id."""
+        fault: dict[str, Any] = self.request("POST", "/api/v1/faults", {"kind": kind, **params})
+        return fault
+
+    def remove_fault(self, fault_id: int) -> None:
+        self.request("DELETE", f"/api/v1/faults/{int(fault_id)}")
+
+    def clear_faults(self) -> int:
+        return int(self.request("DELETE", "/api/v1/faults")["cleared"])
+
 
 def _params(filters: dict[str, object]) -> dict[str, object]:
     # "from" is a keyword in Python: callers write from_.

@@ -8,7 +8,8 @@ Fixtures:
   stopped after it (for tests that change config or must not share state).
 
 Each is a :class:`Simulator`: ``smpp_host``/``smpp_port`` to point the app at,
-``send_mo(...)``, ``messages(...)``, ``wait_for_message(...)``, ``reset()``, ``binds()``.
+``send_mo(...)``, ``messages(...)``, ``wait_for_message(...)``, ``reset()``, ``binds()``,
+``add_fault(kind, **params)``, ``remove_fault(id)``, ``clear_faults()``, ``faults()``.
 The simulator runs as a subprocess (``python -m smsc serve``) on free loopback ports, with
 the in-memory store. ini options: ``smsc_args`` (more ``smsc serve`` arguments, e.g.
 ``--receipt-delay 0.1``) and ``smsc_config`` (a TOML config file).
@@ -46,6 +47,7 @@ class Simulator:
         self.smpp_port = 0
         self.http_url = ""
         self.api = ApiClient()
+        self.added_faults: list[int] = []  # removed before the next test by the smsc fixture
 
     @classmethod
     def start(
@@ -134,6 +136,32 @@ class Simulator:
     def binds(self) -> list[dict[str, Any]]:
         return self.api.binds()
 
+    def add_fault(self, kind: str, **params: object) -> int:
+        """Activate a fault, e.g. ``add_fault("reject", status="ESME_RSYSERR",
+        probability=0.5, account="shop")`` (kinds and parameters: docs/carriers.md, "Faults
+        on demand"); returns its id. The ``smsc`` fixture clears it before the next test."""
+        fault_id = int(self.api.add_fault(kind, **params)["id"])
+        self.added_faults.append(fault_id)
+        return fault_id
+
+    def remove_fault(self, fault_id: int) -> None:
+        self.api.remove_fault(fault_id)
+
+    def clear_faults(self) -> int:
+        """Clear every fault, those of the config file too; returns how many."""
+        self.added_faults.clear()
+        return self.api.clear_faults()
+
+    def faults(self) -> list[dict[str, Any]]:
+        return self.api.faults()
+
+    def _forget_added_faults(self) -> None:
+        active = {f["id"] for f in self.api.faults()}
+        for fault_id in self.added_faults:
+            if fault_id in active:
+                self.api.remove_fault(fault_id)
+        self.added_faults.clear()
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("smsc_args", "more arguments for `smsc serve` in the smsc fixtures", type="args")
@@ -162,8 +190,11 @@ def smsc_session(
 
 @pytest.fixture
 def smsc(smsc_session: Simulator) -> Simulator:
-    """The session's simulator, reset before this test."""
+    """The session's simulator, reset before this test (faults an earlier test added
+    with ``add_fault`` cleared too)."""
     smsc_session.reset()
+    if smsc_session.added_faults:
+        smsc_session._forget_added_faults()
     return smsc_session
 
 

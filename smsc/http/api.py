@@ -18,6 +18,7 @@ from pdu import MessageState
 from pdu.segment import SegmentMethod
 
 from ..core import Connection
+from ..faults import Fault, FaultError, fault_from_dict
 from ..model import Direction, Message
 from ..receipts import intermediate_wanted, receipt_wanted
 from ..store import Store
@@ -215,6 +216,20 @@ def parse_json_object(body: bytes) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ApiError(400, "body must be a JSON object")
     return data
+
+
+def parse_fault(body: bytes) -> Fault:
+    """POST /api/v1/faults body: a fault as in a ``[[faults]]`` table of the config file."""
+    try:
+        return fault_from_dict(parse_json_object(body))
+    except FaultError as e:
+        raise ApiError(422, str(e)) from None
+
+
+def parse_fault_id(value: str) -> int:
+    if not value.isdigit() or len(value) > 9:
+        raise ApiError(404, f"no fault with id {value!r}")
+    return int(value)
 
 
 def parse_mo(body: bytes) -> MoRequest:

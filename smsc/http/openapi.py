@@ -10,6 +10,7 @@ from typing import Any
 
 from pdu import MessageState
 
+from ..faults import FaultKind
 from .api import DEFAULT_LIMIT, DEFAULT_WAIT, MAX_LIMIT, MAX_WAIT, MO_FIELDS, SEGMENTATION
 
 
@@ -177,6 +178,31 @@ SCHEMAS: dict[str, Any] = {
             "inbound_pending": {"type": "integer"},
         },
     },
+    "Fault": {
+        "type": "object",
+        "description": "A fault on demand (as a [[faults]] table of the config file). Scope: "
+        "account and/or destination prefix; neither = global. Parameters by kind: reject "
+        "status (default ESME_RSUBMITFAIL); throttle rate (per second); slow_response and "
+        "receipt_delay delay (seconds); duplicate_delivery copies (default 1); bind_refused "
+        "status (default ESME_RBINDFAIL); drop_session after (PDUs). no_response and "
+        "receipt_lost take none.",
+        "required": ["kind"],
+        "properties": {
+            "id": {"type": "integer", "readOnly": True},
+            "kind": {"enum": [k.value for k in FaultKind]},
+            "account": {"type": "string", "description": "system_id"},
+            "prefix": {"type": "string", "description": "destination_addr prefix"},
+            "probability": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+            "status": {
+                "type": ["string", "integer"],
+                "description": "command_status name (ESME_RSYSERR) or number",
+            },
+            "rate": {"type": "number", "exclusiveMinimum": 0},
+            "delay": {"type": "number", "exclusiveMinimum": 0},
+            "copies": {"type": "integer", "minimum": 1},
+            "after": {"type": "integer", "minimum": 1},
+        },
+    },
 }
 
 assert set(MO_FIELDS) == set(SCHEMAS["MoRequest"]["properties"])
@@ -285,6 +311,57 @@ PATHS: dict[str, Any] = {
                     "the binds",
                 ),
                 "401": UNAUTHORIZED,
+            },
+        },
+    },
+    "/api/v1/faults": {
+        "get": {
+            "summary": "The active faults",
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "properties": {"faults": {"type": "array", "items": _ref("Fault")}},
+                    },
+                    "the faults, by id",
+                ),
+                "401": UNAUTHORIZED,
+            },
+        },
+        "post": {
+            "summary": "Activate a fault",
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("Fault")}},
+            },
+            "responses": {
+                "201": _json(_ref("Fault"), "active; Location names it for DELETE"),
+                "400": _error("not a JSON object"),
+                "401": UNAUTHORIZED,
+                "422": _error("an unknown kind, a missing or bad parameter"),
+            },
+        },
+        "delete": {
+            "summary": "Clear every fault",
+            "responses": {
+                "200": _json(
+                    {"type": "object", "properties": {"cleared": {"type": "integer"}}},
+                    "how many were cleared",
+                ),
+                "401": UNAUTHORIZED,
+            },
+        },
+    },
+    "/api/v1/faults/{id}": {
+        "delete": {
+            "summary": "Clear one fault",
+            "parameters": [
+                {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+            ],
+            "responses": {
+                "204": {"description": "cleared"},
+                "401": UNAUTHORIZED,
+                "404": _error("no fault with this id"),
             },
         },
     },

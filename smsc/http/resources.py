@@ -341,6 +341,26 @@ class HttpApi(Resource):
             stored
         )
 
+    def list_faults(self, _: Request, __: str) -> Reply:
+        return Reply(200, {"faults": [f.to_dict() for f in self.smsc.core.faults.list()]})
+
+    def add_fault(self, request: Request, _: str) -> Reply:
+        assert request.content is not None
+        body = request.content.read(MAX_BODY + 1)
+        if len(body) > MAX_BODY:
+            raise api.ApiError(413, f"body larger than {MAX_BODY} octets")
+        fault = self.smsc.core.faults.add(api.parse_fault(body))
+        log.info("fault %d added: %s", fault.id, fault.to_dict())
+        return Reply(201, fault.to_dict(), {"Location": f"/api/v1/faults/{fault.id}"})
+
+    def delete_fault(self, _: Request, fault_id: str) -> Reply:
+        if not self.smsc.core.faults.remove(api.parse_fault_id(fault_id)):
+            return _error(404, f"no fault with id {fault_id!r}")
+        return Reply(204)
+
+    def clear_faults(self, _: Request, __: str) -> Reply:
+        return Reply(200, {"cleared": self.smsc.core.faults.clear()})
+
     def binds(self, _: Request, __: str) -> Reply:
         return Reply(200, {"binds": [api.bind_json(c) for c in self.smsc.core.binds()]})
 
@@ -363,6 +383,10 @@ ROUTES = (
     Route("DELETE", "/api/v1/messages", HttpApi.reset),
     Route("POST", "/api/v1/mo", HttpApi.post_mo),
     Route("GET", "/api/v1/binds", HttpApi.binds),
+    Route("GET", "/api/v1/faults", HttpApi.list_faults),
+    Route("POST", "/api/v1/faults", HttpApi.add_fault),
+    Route("DELETE", "/api/v1/faults", HttpApi.clear_faults),
+    Route("DELETE", "/api/v1/faults/{id}", HttpApi.delete_fault),
     Route("GET", "/api/v1/events", HttpApi.stream_events),
     Route("GET", "/api/v1/openapi.json", HttpApi.openapi_json, public=True),
     Route("GET", "/metrics", HttpApi.metrics, public=True),

@@ -1,0 +1,214 @@
+"""Faults on demand end to end: a real ``smsc serve`` with faults in its config file and
+faults added and cleared through the REST API, ESMEs over loopback (our raw client and
+smpplib). Outcomes are checked by order (a faulted response or receipt comes after an
+unfaulted one sent later), never by timing. Every wait is bounded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+import pdu
+from pdu import CommandStatus as S
+from smsc.client import ApiError
+from smsc.pytest_plugin import Simulator
+
+from .conftest import RawClient, SmpplibEsme, receipts
+
+pytestmark = pytest.mark.interop
+
+CONFIG = """
+seed = 7
+
+[[faults]]
+kind = "reject"
+account = "rejecter"
+probability = 0.5
+status = "ESME_RSYSERR"
+
+[[faults]]
+kind = "bind_refused"
+account = "nobind"
+"""
+
+
+@pytest.fixture(scope="module")
+def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Simulator]:
+    tmp = tmp_path_factory.mktemp("faults")
+    config = tmp / "smsc.toml"
+    config.write_text(CONFIG)
+    s = Simulator.start(tmp / "sim", ["--receipt-delay", "0.1"], config=config)
+    try:
+        yield s
+    finally:
+        s.stop()
+
+
+@pytest.fixture
+def smsc(sim: Simulator) -> Iterator[Simulator]:
+    """The module's simulator; faults a test adds through the API are gone after it."""
+    try:
+        yield sim
+    finally:
+        sim._forget_added_faults()
+
+
+def bound(sim: Simulator, system_id: str) -> RawClient:
+    client = RawClient(sim.smpp_address)
+    assert client.bind(system_id=system_id).command_status == 0
+    return client
+
+
+def submit_sm(dest: str, *, receipt: bool = False) -> pdu.SubmitSm:
+    return pdu.SubmitSm(
+        source_addr="12345",
+        destination_addr=dest,
+        short_message=b"hello",
+        registered_delivery=1 if receipt else 0,
+    )
+
+
+def receipt_ids(client: RawClient) -> list[str]:
+    return [r.receipted_message_id for r in receipts(client.received)]  # type: ignore[attr-defined]
+
+
+# -- set in the config file -------------------------------------------------------------------
+
+
+def test_config_rejects_a_share_with_the_status(smsc: Simulator) -> None:
+    with bound(smsc, "rejecter") as esme:
+        seqs = [esme.send(submit_sm("447700900001")) for _ in range(200)]
+        statuses = [esme.response(seq).command_status for seq in seqs]
+    assert set(statuses) == {0, S.ESME_RSYSERR}
+    # probability 0.5 of 200: mean 100, sd ~7; a fixed seed, so this is also reproducible.
+    assert 70 <= statuses.count(S.ESME_RSYSERR) <= 130
+
+
+def test_config_refuses_binds_of_one_account(smsc: Simulator) -> None:
+    with RawClient(smsc.smpp_address) as client:
+        assert client.bind(system_id="nobind").command_status == S.ESME_RBINDFAIL
+    with bound(smsc, "other"):
+        pass
+    kinds = [(f["kind"], f.get("account")) for f in smsc.faults()]
+    assert ("reject", "rejecter") in kinds and ("bind_refused", "nobind") in kinds
+
+
+# -- set through the API -----------------------------------------------------------------------
+
+
+def test_api_bind_refused_then_cleared(smsc: Simulator) -> None:
+    fault_id = smsc.add_fault("bind_refused", account="flaky", status="ESME_RINVPASWD")
+    with RawClient(smsc.smpp_address) as client:
+        assert client.bind(system_id="flaky").command_status == S.ESME_RINVPASWD
+    smsc.remove_fault(fault_id)
+    with bound(smsc, "flaky"):
+        pass
+
+
+def test_api_reject_scoped_to_a_prefix_with_smpplib(smsc: Simulator) -> None:
+    smsc.add_fault("reject", prefix="3361", status=0x45)
+    with SmpplibEsme(smsc.smpp_address) as esme:
+        esme.bind(system_id="prefixed")
+        assert esme.submit(destination_addr="33610000000").status == S.ESME_RSUBMITFAIL
+        assert esme.submit(destination_addr="447700900001").status == 0
+
+
+def test_api_throttle_above_the_rate(smsc: Simulator) -> None:
+    smsc.add_fault("throttle", account="throttled", rate=5)
+    with bound(smsc, "throttled") as esme:
+        seqs = [esme.send(submit_sm("447700900001")) for _ in range(20)]
+        statuses = [esme.response(seq).command_status for seq in seqs]
+    assert statuses[:5] == [0] * 5
+    assert S.ESME_RTHROTTLED in statuses
+    assert set(statuses) == {0, S.ESME_RTHROTTLED}
+
+
+def test_api_slow_response_arrives_after_a_later_one(smsc: Simulator) -> None:
+    smsc.add_fault("slow_response", prefix="111", delay=1.0)
+    with bound(smsc, "slow") as esme:
+        slow = esme.send(submit_sm("1110000"))
+        fast = esme.send(submit_sm("447700900001"))
+        esme.response(fast)
+        assert slow not in esme.responses
+        assert esme.response(slow).command_status == 0
+
+
+def test_api_missing_response_never_comes(smsc: Simulator) -> None:
+    smsc.add_fault("no_response", prefix="222")
+    with bound(smsc, "mute") as esme:
+        lost = esme.send(submit_sm("2220000"))
+        later = esme.send(submit_sm("447700900001"))
+        assert esme.response(later).command_status == 0
+        esme.collect(1.0)
+        assert lost not in esme.responses
+
+
+def test_api_receipt_delayed_comes_after_a_later_one(smsc: Simulator) -> None:
+    smsc.add_fault("receipt_delay", prefix="333", delay=1.0)
+    with bound(smsc, "late") as esme:
+        late = esme.request(submit_sm("3330000", receipt=True)).message_id  # type: ignore[attr-defined]
+        prompt = esme.request(submit_sm("447700900001", receipt=True)).message_id  # type: ignore[attr-defined]
+        esme.wait_for(lambda p: prompt in receipt_ids(esme), what="the prompt receipt")
+        assert late not in receipt_ids(esme)
+        esme.wait_for(lambda p: late in receipt_ids(esme), what="the delayed receipt")
+        assert receipt_ids(esme) == [prompt, late]
+
+
+def test_api_receipt_lost_but_message_delivered(smsc: Simulator) -> None:
+    smsc.add_fault("receipt_lost", prefix="444")
+    with bound(smsc, "lossy") as esme:
+        lost = esme.request(submit_sm("4440000", receipt=True)).message_id  # type: ignore[attr-defined]
+        kept = esme.request(submit_sm("447700900001", receipt=True)).message_id  # type: ignore[attr-defined]
+        esme.wait_for(lambda p: kept in receipt_ids(esme), what="the kept receipt")
+        esme.collect(0.5)
+        assert receipt_ids(esme) == [kept]
+    assert smsc.message(lost)["state"] == "DELIVERED"
+
+
+def test_api_duplicate_receipts_and_mo(smsc: Simulator) -> None:
+    smsc.add_fault("duplicate_delivery", account="dups", copies=1)
+    with bound(smsc, "dups") as esme:
+        message_id = esme.request(submit_sm("447700900001", receipt=True)).message_id  # type: ignore[attr-defined]
+        esme.wait_for(lambda p: receipt_ids(esme).count(message_id) == 2, what="two receipts")
+        smsc.send_mo("447700900123", "12345", "YES", account="dups")
+
+        def mos() -> list[pdu.Pdu]:
+            return [p for p in esme.received if isinstance(p, pdu.DeliverSm) and not p.esm_class]
+
+        esme.wait_for(lambda p: len(mos()) == 2, what="two MO copies")
+        assert [p.short_message for p in mos()] == [b"YES", b"YES"]  # type: ignore[attr-defined]
+
+
+def test_api_session_dropped_after_n_pdus(smsc: Simulator) -> None:
+    smsc.add_fault("drop_session", account="dropped", after=2)
+    with bound(smsc, "dropped") as esme:
+        assert esme.request(submit_sm("447700900001")).command_status == 0
+        assert esme.request(submit_sm("447700900001")).command_status == 0
+        with pytest.raises(ConnectionError):
+            esme.collect(5.0)
+    with bound(smsc, "other2") as esme:  # another account is not dropped
+        for _ in range(3):
+            assert esme.request(submit_sm("447700900001")).command_status == 0
+
+
+def test_api_cleared_faults_stop(smsc: Simulator) -> None:
+    smsc.add_fault("reject", account="cleared", status="ESME_RSYSERR")
+    with bound(smsc, "cleared") as esme:
+        assert esme.request(submit_sm("447700900001")).command_status == S.ESME_RSYSERR
+        cleared = smsc.clear_faults()
+        assert cleared >= 3  # ours and the two of the config file
+        assert smsc.faults() == []
+        assert esme.request(submit_sm("447700900001")).command_status == 0
+
+
+def test_api_refuses_bad_faults_and_unknown_ids(smsc: Simulator) -> None:
+    with pytest.raises(ApiError) as e:
+        smsc.add_fault("throttle")
+    assert e.value.status == 422 and "rate" in str(e.value)
+    with pytest.raises(ApiError) as e:
+        smsc.add_fault("explode")
+    assert e.value.status == 422
+    with pytest.raises(ApiError) as e:
+        smsc.remove_fault(999_999)
+    assert e.value.status == 404
