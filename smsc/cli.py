@@ -171,6 +171,21 @@ def _add_client_commands(sub: Any) -> None:
     msgs.add_argument("--json", action="store_true", help="print JSON instead of lines")
     _add_api_options(msgs)
 
+    faults = sub.add_parser(
+        "faults",
+        help="list, add or clear faults on demand of a running server",
+        description="Faults on demand (docs/carriers.md): 'smsc faults' lists them, "
+        "'smsc faults add reject status=ESME_RSYSERR probability=0.2 account=shop' adds one "
+        "(prints its id), 'smsc faults remove ID' and 'smsc faults clear' clear them.",
+    )
+    faults.add_argument(
+        "action", nargs="?", default="list", choices=("list", "add", "remove", "clear")
+    )
+    faults.add_argument(
+        "params", nargs="*", metavar="ARG", help="add: KIND KEY=VALUE...; remove: ID"
+    )
+    _add_api_options(faults)
+
 
 def run_client(args: argparse.Namespace) -> int:
     from .client import ApiClient, ApiError, MessageTimeoutError  # noqa: PLC0415
@@ -189,6 +204,8 @@ def run_client(args: argparse.Namespace) -> int:
             }
             print(client.send_mo(args.from_, args.to, args.text, **options))
             return 0
+        if args.command == "faults":
+            return _faults(client, args.action, args.params)
         filters = {
             "direction": args.direction,
             "from_": args.from_,
@@ -219,6 +236,45 @@ def run_client(args: argparse.Namespace) -> int:
         text = m["text"] if m["text"] is not None else "<binary>"
         print(f"{m['id']}\t{m['direction']}\t{m['from']}\t{m['to']}\t{m['state']}\t{text}")
     return 0
+
+
+def _faults(client: Any, action: str, params: list[str]) -> int:
+    if action == "add":
+        if not params:
+            print("smsc: faults add KIND [KEY=VALUE ...]", file=sys.stderr)
+            return 2
+        values: dict[str, object] = {}
+        for item in params[1:]:
+            key, eq, raw = item.partition("=")
+            if not eq:
+                print(f"smsc: {item!r} is not KEY=VALUE", file=sys.stderr)
+                return 2
+            values[key] = _scalar(key, raw)
+        print(client.add_fault(params[0], **values)["id"])
+    elif action == "remove":
+        if len(params) != 1 or not params[0].isdigit():
+            print("smsc: faults remove ID", file=sys.stderr)
+            return 2
+        client.remove_fault(int(params[0]))
+    elif action == "clear":
+        print(client.clear_faults())
+    else:
+        for f in client.faults():
+            print(json.dumps(f))
+    return 0
+
+
+def _scalar(key: str, raw: str) -> object:
+    """A KEY=VALUE value typed as the fault's JSON wants it: numbers for the numeric
+    parameters (and a numeric status), text for the rest (account, prefix: 999 stays "999")."""
+    try:
+        if key in ("probability", "rate", "delay"):
+            return float(raw)
+        if key in ("copies", "after") or (key == "status" and raw[:1].isdigit()):
+            return int(raw, 0)
+    except ValueError:
+        pass  # sent as text: the server names the key in its error
+    return raw
 
 
 def load(args: argparse.Namespace) -> ServerConfig:
@@ -299,7 +355,7 @@ def _url_host(host: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command in ("mo", "messages"):
+    if args.command in ("mo", "messages", "faults"):
         return run_client(args)
     if args.command != "serve":
         parser.print_help()

@@ -5,6 +5,9 @@ unfaulted one sent later), never by timing. Every wait is bounded."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -212,3 +215,22 @@ def test_api_refuses_bad_faults_and_unknown_ids(smsc: Simulator) -> None:
     with pytest.raises(ApiError) as e:
         smsc.remove_fault(999_999)
     assert e.value.status == 404
+
+
+def test_cli_adds_lists_and_removes_a_fault(smsc: Simulator) -> None:
+    def cli(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "smsc", "faults", *args, "--api", smsc.http_url],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        )
+        return done.stdout
+
+    fault_id = int(cli("add", "reject", "status=ESME_RSYSERR", "probability=0.5", "prefix=999"))
+    listed = [json.loads(line) for line in cli().splitlines()]
+    assert {"id": fault_id, "kind": "reject", "prefix": "999", "probability": 0.5,
+            "status": "ESME_RSYSERR"} in listed  # fmt: skip
+    cli("remove", str(fault_id))
+    assert fault_id not in [f["id"] for f in smsc.faults()]
