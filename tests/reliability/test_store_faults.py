@@ -5,6 +5,7 @@ again once the condition ends."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -32,6 +33,12 @@ def submit(n: int, registered_delivery: int = 0) -> pdu.SubmitSm:
         short_message=f"message {n} ".encode().ljust(140, b"x"),
         registered_delivery=registered_delivery,
     )
+
+
+def stored_destinations(base: str) -> list[str]:
+    """destination_addr of every message the server holds, through its HTTP API."""
+    with urllib.request.urlopen(f"{base}/api/v1/messages?limit=1000", timeout=5) as resp:
+        return [m["to"] for m in json.loads(resp.read())["messages"]]
 
 
 def test_store_max_bytes_is_read_from_config_and_validated() -> None:
@@ -78,6 +85,10 @@ def test_a_full_store_answers_msgqful_and_recovers_when_space_is_freed(
                 == S.ESME_ROK
             )
         assert "store write failed" in server.output()
+        # ... and nothing refused was stored: no receipt can come for it later.
+        stored = stored_destinations(http_base(server))
+        assert len(stored) == len(accepted)
+        assert submit(len(accepted)).destination_addr not in stored
 
         # Space is freed (the harness's reset empties the store); submits are accepted again.
         req = urllib.request.Request(http_base(server) + "/api/v1/messages", method="DELETE")
@@ -108,7 +119,7 @@ def test_a_locked_database_answers_syserr_and_recovers_when_the_lock_is_released
     smsc_server: ServerFactory, tmp_path: Path
 ) -> None:
     data_dir = tmp_path / "data"
-    server = smsc_server("--data-dir", str(data_dir), "--receipt-delay", "0")
+    server = smsc_server("--data-dir", str(data_dir), "--receipt-delay", "0", "--http-port", "0")
     with RawClient(server.address) as esme:
         assert esme.bind().command_status == 0
         assert esme.request(submit(1)).command_status == S.ESME_ROK
@@ -143,3 +154,6 @@ def test_a_locked_database_answers_syserr_and_recovers_when_the_lock_is_released
             what="receipt after the lock",
         )
         assert receipt.esm_class & 0x3C == 0x04
+        # The submit refused while locked was not stored after all once the lock went.
+        destinations = stored_destinations(http_base(server))
+        assert sorted(destinations) == [submit(1).destination_addr, submit(3).destination_addr]
