@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime
 import json
 import logging
 import os
@@ -106,6 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="info",
         choices=("debug", "info", "warning", "error"),
         help="log verbosity (default info)",
+    )
+    serve.add_argument(
+        "--log-format",
+        default="text",
+        choices=("text", "json"),
+        help="text lines (default), or one JSON object per line on stderr for log collectors",
     )
     _add_client_commands(sub)
     return parser
@@ -300,7 +307,11 @@ def load(args: argparse.Namespace) -> ServerConfig:
 
 
 def serve(
-    config: ServerConfig, tls: TlsOptions | None = None, carriers: CarriersConfig | None = None
+    config: ServerConfig,
+    tls: TlsOptions | None = None,
+    carriers: CarriersConfig | None = None,
+    *,
+    json_logs: bool = False,
 ) -> int:
     # Imported here: importing the reactor installs it, which tests and --help must not do.
     from twisted.internet import reactor as _reactor  # noqa: PLC0415
@@ -323,7 +334,10 @@ def serve(
     except CannotListenError as e:
         # SMPP is what most runs need: a busy HTTP port (two servers on the default 8025)
         # is reported, not fatal. --http-port 0 picks a free one.
-        print(f"smsc: web and API not started: {e}", file=sys.stderr, flush=True)
+        if json_logs:
+            log.warning("web and API not started: %s", e)
+        else:
+            print(f"smsc: web and API not started: {e}", file=sys.stderr, flush=True)
     else:
         print(f"smsc: web and API on http://{_url_host(http.host)}:{http.port}", flush=True)
     if server.core.accounts.development_mode:
@@ -352,6 +366,44 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
+# Attributes every LogRecord has; anything else on a record came from ``extra=``.
+_RECORD_ATTRS = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per record: time (UTC, ISO 8601), level, logger, message, the
+    ``extra=`` fields, and the traceback as ``exception`` when there is one."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        when = datetime.datetime.fromtimestamp(record.created, datetime.UTC)
+        line: dict[str, object] = {
+            "time": when.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for name, value in record.__dict__.items():
+            if name not in _RECORD_ATTRS and name not in line:
+                line[name] = value
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        if record.stack_info:
+            line["stack"] = self.formatStack(record.stack_info)
+        # default=str: an extra field that JSON cannot hold is logged as text, not lost.
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+
+def _setup_logging(level: str, log_format: str) -> None:
+    handler = logging.StreamHandler()  # stderr
+    if log_format == "json":
+        handler.setFormatter(JsonFormatter())
+        # Python warnings would otherwise reach stderr as bare text between the JSON lines.
+        logging.captureWarnings(True)
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=getattr(logging, level.upper()), handlers=[handler])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -360,18 +412,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.command != "serve":
         parser.print_help()
         return 2
-    logging.basicConfig(
-        level=getattr(logging, args.log_level.upper()),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    _setup_logging(args.log_level, args.log_format)
     try:
         config = load(args)
         carriers = load_carriers(args.config) if args.config else None
-        tls = tls_options(args.tls_port, args.tls_cert, args.tls_key, args.tls_self_signed)
+        tls = tls_options(args.tls_port, args.tls_cert, args.tls_key, args.tls_self_signed, config)
     except ConfigError as e:
         print(f"smsc: config error: {e}", file=sys.stderr)
         return 2
     except OSError as e:
         print(f"smsc: cannot read config: {e}", file=sys.stderr)
         return 2
-    return serve(config, tls, carriers)
+    try:
+        return serve(config, tls, carriers, json_logs=args.log_format == "json")
+    except ConfigError as e:  # an unreadable or bad TLS certificate, found when listening
+        print(f"smsc: config error: {e}", file=sys.stderr)
+        return 2

@@ -43,6 +43,7 @@ __all__ = [
     "StoreKind",
     "Timers",
     "apply_overrides",
+    "check_tls",
     "load_config",
     "source_pattern_matches",
 ]
@@ -205,6 +206,12 @@ class ServerConfig:
     # HTTP API: when set, every request but /metrics needs "Authorization: Bearer <token>".
     api_token: str | None = field(default=None, repr=False)
     faults: tuple[Fault, ...] = ()  # active from the start ([[faults]]; see smsc.faults)
+    # SMPP over TLS on a port of its own (smsc.tls): a certificate and key, or a self-signed
+    # pair made in data_dir. None = no TLS port. check_tls says which combinations are valid.
+    tls_port: int | None = None
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    tls_self_signed: bool = False
 
     @property
     def development_mode(self) -> bool:
@@ -272,6 +279,11 @@ class _Parsers:
 
     def fail(self, key: str, problem: str, value: object) -> ConfigError:
         return ConfigError(self.source, key, f"{problem}, got {shown(value)}")
+
+    def boolean(self, key: str, value: object) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(key, "must be true or false", value)
+        return value
 
     def port(self, key: str, value: object) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 65535:
@@ -580,6 +592,12 @@ def config_from_dict(
     def opt_store_max_bytes(key: str, value: object) -> int | None:
         return p.store_max_bytes(key, value)
 
+    def opt_port(key: str, value: object) -> int | None:
+        return p.port(key, value)
+
+    def opt_path(key: str, value: object) -> Path | None:
+        return p.data_dir(base)(key, value)
+
     config = ServerConfig(
         smpp_host=t.get("smpp_host", d.smpp_host, p.host),
         smpp_port=t.get("smpp_port", d.smpp_port, p.port),
@@ -595,9 +613,65 @@ def config_from_dict(
         seed=t.get("seed", d.seed, opt_seed),
         api_token=t.get("api_token", d.api_token, opt_token),
         faults=tuple(faults),
+        tls_port=t.get("tls_port", d.tls_port, opt_port),
+        tls_cert=t.get("tls_cert", d.tls_cert, opt_path),
+        tls_key=t.get("tls_key", d.tls_key, opt_path),
+        tls_self_signed=t.get("tls_self_signed", d.tls_self_signed, p.boolean),
     )
     t.finish()
+    check_tls(
+        source,
+        config.tls_port,
+        config.tls_cert,
+        config.tls_key,
+        config.tls_self_signed,
+        names={k: k for k in TLS_KEYS},
+    )
     return config
+
+
+TLS_KEYS = ("tls_port", "tls_cert", "tls_key", "tls_self_signed")
+
+
+def check_tls(
+    source: str,
+    port: int | None,
+    cert: object,
+    key: object,
+    self_signed: bool,
+    names: Mapping[str, str],
+) -> None:
+    """The TLS settings' one rule, for the file and the command line alike: a port, and either
+    a certificate with its key or a self-signed pair. ``names`` maps each of TLS_KEYS to how
+    the user spelled it (``--tls-port`` on the command line); the error's key is the TLS_KEYS
+    name."""
+    n = names
+    if port is None:
+        if cert or key or self_signed:
+            raise ConfigError(
+                source,
+                "tls_port",
+                f"{n['tls_cert']}/{n['tls_key']}/{n['tls_self_signed']} need {n['tls_port']}",
+            )
+        return
+    if self_signed:
+        if cert or key:
+            raise ConfigError(
+                source,
+                "tls_cert" if cert else "tls_key",
+                f"give either {n['tls_self_signed']} or {n['tls_cert']}/{n['tls_key']}",
+            )
+        return
+    if cert and not key:
+        raise ConfigError(source, "tls_key", f"{n['tls_cert']} needs {n['tls_key']}")
+    if key and not cert:
+        raise ConfigError(source, "tls_cert", f"{n['tls_key']} needs {n['tls_cert']}")
+    if not cert:
+        raise ConfigError(
+            source,
+            "tls_cert",
+            f"{n['tls_port']} needs {n['tls_cert']} and {n['tls_key']}, or {n['tls_self_signed']}",
+        )
 
 
 #: Top-level tables of a config file that describe the simulated networks; the carriers

@@ -1,5 +1,6 @@
 """SMPP over TLS on a port of its own: the certificate and key from files, or a self-signed
-pair generated for local use into the data directory (``--tls-self-signed``).
+pair generated for local use into the data directory (``--tls-self-signed``). Set on the
+command line or by the config file's ``tls_*`` keys; the command line wins.
 
 The self-signed pair names ``localhost`` and ``127.0.0.1`` (subjectAltName), so a client can
 verify it with the certificate file as its only CA. It is made once and reused, so a client
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .config import ConfigError
+from .config import ConfigError, ServerConfig, check_tls
 
 SELF_SIGNED_CERT = "tls-self-signed.crt"
 SELF_SIGNED_KEY = "tls-self-signed.key"
@@ -53,30 +54,41 @@ class TlsOptions:
             ) from None
 
 
+#: How the command line spells each TLS setting, for its error messages.
+CLI_NAMES = {
+    "tls_port": "--tls-port",
+    "tls_cert": "--tls-cert",
+    "tls_key": "--tls-key",
+    "tls_self_signed": "--tls-self-signed",
+}
+
+
 def tls_options(
-    port: int | None, cert: str | None, key: str | None, self_signed: bool
+    port: int | None,
+    cert: str | Path | None,
+    key: str | Path | None,
+    self_signed: bool,
+    config: ServerConfig | None = None,
 ) -> TlsOptions | None:
-    """TLS settings from the command line; None when no TLS port was asked for."""
-    if port is None:
-        if cert or key or self_signed:
-            raise ConfigError(
-                "command line", "tls_port", "--tls-cert/--tls-key/--tls-self-signed need --tls-port"
-            )
-        return None
-    if not 0 <= port <= 65535:
+    """TLS settings from the command line over the config file's; None when neither asks for
+    a TLS port.
+
+    The port overrides on its own. A certificate, key or --tls-self-signed on the command line
+    replaces the file's choice of certificate whole, so a file's self-signed pair never mixes
+    with a command-line certificate."""
+    if config is not None:
+        if port is None:
+            port = config.tls_port
+        if not (cert or key or self_signed):
+            cert, key, self_signed = config.tls_cert, config.tls_key, config.tls_self_signed
+    if port is not None and not 0 <= port <= 65535:
         raise ConfigError("command line", "tls_port", f"must be a port number 0-65535, got {port}")
+    check_tls("command line", port, cert, key, self_signed, CLI_NAMES)
+    if port is None:
+        return None
     if self_signed:
-        if cert or key:
-            raise ConfigError(
-                "command line", "tls_cert", "give either --tls-self-signed or --tls-cert/--tls-key"
-            )
         return TlsOptions(port, self_signed=True)
-    if not (cert and key):
-        raise ConfigError(
-            "command line",
-            "tls_cert",
-            "--tls-port needs --tls-cert and --tls-key, or --tls-self-signed",
-        )
+    assert cert and key  # check_tls
     return TlsOptions(port, Path(cert), Path(key))
 
 

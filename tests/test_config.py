@@ -86,6 +86,21 @@ def test_relative_data_dir_is_relative_to_the_file_absolute_is_kept(tmp_path: Pa
     assert load_config(write(tmp_path, text)).data_dir == absolute
 
 
+def test_tls_paths_are_relative_to_the_file_and_off_by_default(tmp_path: Path) -> None:
+    assert load_config(write(tmp_path, "")).tls_port is None
+    c = load_config(
+        write(tmp_path, f'tls_port = 2776\ntls_cert = "pki/a.crt"\ntls_key = "{tmp_path}/k"')
+    )
+    assert (c.tls_port, c.tls_cert, c.tls_key, c.tls_self_signed) == (
+        2776,
+        tmp_path / "pki" / "a.crt",
+        tmp_path / "k",
+        False,
+    )
+    c = load_config(write(tmp_path, "tls_port = 0\ntls_self_signed = true"))
+    assert (c.tls_port, c.tls_cert, c.tls_key, c.tls_self_signed) == (0, None, None, True)
+
+
 def test_example_config_loads_with_the_values_it_shows() -> None:
     c = load_config(EXAMPLE)
     assert not c.development_mode
@@ -245,6 +260,20 @@ ERRORS = [
     (ACCOUNT + 'receipt_per = "segment"', "accounts[0].receipt_per", '"part", "message"'),
     (ACCOUNT + "receipt_date_digits = 14", "accounts[0].receipt_date_digits", "10 or 12"),
     (ACCOUNT + "receipt_date_digits = true", "accounts[0].receipt_date_digits", "10 or 12"),
+    ("tls_port = 65536", "tls_port", "0-65535, got 65536"),
+    ('tls_cert = ""', "tls_cert", "non-empty path"),
+    ("tls_key = 1", "tls_key", "path, got 1"),
+    ('tls_self_signed = "yes"', "tls_self_signed", 'true or false, got "yes"'),
+    ("tls_port = 2776", "tls_cert", "tls_port needs tls_cert and tls_key, or tls_self_signed"),
+    ('tls_port = 2776\ntls_cert = "c"', "tls_key", "tls_cert needs tls_key"),
+    ('tls_port = 2776\ntls_key = "k"', "tls_cert", "tls_key needs tls_cert"),
+    ('tls_cert = "c"\ntls_key = "k"', "tls_port", "need tls_port"),
+    ("tls_self_signed = true", "tls_port", "need tls_port"),
+    (
+        'tls_port = 2776\ntls_self_signed = true\ntls_cert = "c"',
+        "tls_cert",
+        "either tls_self_signed or tls_cert/tls_key",
+    ),
 ]
 
 
