@@ -128,6 +128,36 @@ class ApiClient:
     def clear_faults(self) -> int:
         return int(self.request("DELETE", "/api/v1/faults")["cleared"])
 
+    # -- opt-outs and carriers ----------------------------------------------------------------
+
+    def optouts(self) -> list[dict[str, str]]:
+        """The opt-out list: {"handset", "sender"} pairs."""
+        pairs: list[dict[str, str]] = self.request("GET", "/api/v1/optouts")["optouts"]
+        return pairs
+
+    def opt_out(self, handset: str, sender: str) -> None:
+        """``handset`` opted out of ``sender``, as by its STOP (no texts sent)."""
+        self.request("POST", "/api/v1/optouts", {"handset": handset, "sender": sender})
+
+    def opt_in(self, handset: str, sender: str) -> None:
+        """Take the pair off the opt-out list; ApiError 404 if it is not on it."""
+        self.request("DELETE", "/api/v1/optouts", params={"handset": handset, "sender": sender})
+
+    def clear_optouts(self) -> int:
+        return int(self.request("DELETE", "/api/v1/optouts")["cleared"])
+
+    def carriers(self) -> list[dict[str, Any]]:
+        carriers: list[dict[str, Any]] = self.request("GET", "/api/v1/carriers")["carriers"]
+        return carriers
+
+    def set_outage(self, name: str, down: bool) -> dict[str, Any]:
+        """Switch carrier ``name``'s outage on or off; returns the carrier."""
+        quoted = urllib.parse.quote(name, safe="")
+        carrier: dict[str, Any] = self.request(
+            "PUT", f"/api/v1/carriers/{quoted}/outage", {"down": down}
+        )
+        return carrier
+
 
 def _params(filters: dict[str, object]) -> dict[str, object]:
     # "from" is a keyword in Python: callers write from_.

@@ -33,6 +33,7 @@ from carriers import (
     ScheduledReply,
     plan_mo,
 )
+from carriers.config import normalize_number
 from pdu import CommandId as C
 from pdu import CommandStatus as S
 from pdu import MessageState, Pdu
@@ -1166,6 +1167,29 @@ class Smsc:
         self._saturated.clear()
         # Deliveries still in a session's window must not come back by retry or requeue.
         self._reset_mark = next(self._delivery_ids)
+
+    # -- harness: opt-outs ----------------------------------------------------------------
+
+    def opt_out(self, handset: str, sender: str) -> None:
+        """Put ``handset`` on ``sender``'s opt-out list as its STOP would (a subscription
+        ends too), without the texts a STOP makes the network send."""
+        handset, sender = normalize_number(handset), normalize_number(sender)
+        self.compliance.opt_outs.add(handset, sender)
+        self.compliance.subscriptions.remove(handset, sender)
+
+    def opt_in(self, handset: str, sender: str) -> bool:
+        """Take the pair off the opt-out list; whether it was on it."""
+        handset, sender = normalize_number(handset), normalize_number(sender)
+        listed = self.compliance.opt_outs.contains(handset, sender)
+        self.compliance.opt_outs.remove(handset, sender)
+        return listed
+
+    def clear_opt_outs(self) -> int:
+        """Empty the opt-out list; how many pairs were on it."""
+        pairs = self.compliance.opt_outs.list()
+        for handset, sender in pairs:
+            self.compliance.opt_outs.remove(handset, sender)
+        return len(pairs)
 
     def queue_depths(self) -> dict[str, int]:
         """Work waiting, for metrics: deliveries queued per account key, open messages,

@@ -9,7 +9,9 @@ Fixtures:
 
 Each is a :class:`Simulator`: ``smpp_host``/``smpp_port`` to point the app at,
 ``send_mo(...)``, ``messages(...)``, ``wait_for_message(...)``, ``reset()``, ``binds()``,
-``add_fault(kind, **params)``, ``remove_fault(id)``, ``clear_faults()``, ``faults()``.
+``add_fault(kind, **params)``, ``remove_fault(id)``, ``clear_faults()``, ``faults()``,
+``optouts()``, ``opt_out(handset, sender)``, ``opt_in(handset, sender)``, ``carriers()``,
+``set_outage(name, down)``.
 The simulator runs as a subprocess (``python -m smsc serve``) on free loopback ports, with
 the in-memory store. ini options: ``smsc_args`` (more ``smsc serve`` arguments, e.g.
 ``--receipt-delay 0.1``) and ``smsc_config`` (a TOML config file).
@@ -48,6 +50,8 @@ class Simulator:
         self.http_url = ""
         self.api = ApiClient()
         self.added_faults: list[int] = []  # removed before the next test by the smsc fixture
+        # carrier -> its outage before this test switched it; restored by the smsc fixture
+        self.switched_outages: dict[str, bool] = {}
 
     @classmethod
     def start(
@@ -155,6 +159,35 @@ class Simulator:
     def faults(self) -> list[dict[str, Any]]:
         return self.api.faults()
 
+    def optouts(self) -> list[dict[str, str]]:
+        """The opt-out list: {"handset", "sender"} pairs (emptied by ``reset()``)."""
+        return self.api.optouts()
+
+    def opt_out(self, handset: str, sender: str) -> None:
+        """``handset`` opted out of ``sender`` as by its STOP, without the texts: MT from
+        ``sender`` to it is refused."""
+        self.api.opt_out(handset, sender)
+
+    def opt_in(self, handset: str, sender: str) -> None:
+        self.api.opt_in(handset, sender)
+
+    def carriers(self) -> list[dict[str, Any]]:
+        return self.api.carriers()
+
+    def set_outage(self, name: str, down: bool) -> dict[str, Any]:
+        """Switch carrier ``name``'s outage on or off (``"default"`` is the built-in
+        catch-all); the ``smsc`` fixture switches it back before the next test."""
+        if name not in self.switched_outages:
+            before = {c["name"]: c["down"] for c in self.api.carriers()}
+            if name in before:
+                self.switched_outages[name] = before[name]
+        return self.api.set_outage(name, down)
+
+    def _restore_outages(self) -> None:
+        for name, down in self.switched_outages.items():
+            self.api.set_outage(name, down)
+        self.switched_outages.clear()
+
     def _forget_added_faults(self) -> None:
         active = {f["id"] for f in self.api.faults()}
         for fault_id in self.added_faults:
@@ -191,10 +224,13 @@ def smsc_session(
 @pytest.fixture
 def smsc(smsc_session: Simulator) -> Simulator:
     """The session's simulator, reset before this test (faults an earlier test added
-    with ``add_fault`` cleared too)."""
+    with ``add_fault`` cleared too, outages it switched with ``set_outage`` switched
+    back; ``reset()`` empties the opt-out list)."""
     smsc_session.reset()
     if smsc_session.added_faults:
         smsc_session._forget_added_faults()
+    if smsc_session.switched_outages:
+        smsc_session._restore_outages()
     return smsc_session
 
 

@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from carriers.config import FixedLatency, UniformLatency
+from carriers.network import Carrier
 from pdu import MessageState
 from pdu.segment import SegmentMethod
 
-from ..core import Connection
+from ..core import MAX_ADDR, Connection
 from ..faults import Fault, FaultError, fault_from_dict
 from ..model import Direction, Message
 from ..receipts import intermediate_wanted, receipt_wanted
@@ -269,6 +271,65 @@ def parse_mo(body: bytes) -> MoRequest:
     )
 
 
+# -- opt-outs ---------------------------------------------------------------------------
+
+OPT_OUT_FIELDS = ("handset", "sender")
+
+
+def _address(value: object, name: str) -> str:
+    if not isinstance(value, str):
+        raise ApiError(400, f"{name!r} must be a string")
+    digits = value.removeprefix("+")
+    if not digits or len(digits) > MAX_ADDR or not digits.isascii() or not digits.isalnum():
+        raise ApiError(
+            400,
+            f"{name!r} must be 1-{MAX_ADDR} ASCII letters or digits (a leading + is "
+            f"dropped), got {value!r}",
+        )
+    return digits
+
+
+def parse_opt_out(body: bytes) -> tuple[str, str]:
+    """POST /api/v1/optouts body: {"handset", "sender"}."""
+    data = parse_json_object(body)
+    unknown = sorted(set(data) - set(OPT_OUT_FIELDS))
+    if unknown:
+        raise ApiError(400, f"unknown field {unknown[0]!r}; known: {', '.join(OPT_OUT_FIELDS)}")
+    for name in OPT_OUT_FIELDS:
+        if name not in data:
+            raise ApiError(400, f"missing field {name!r}")
+    return _address(data["handset"], "handset"), _address(data["sender"], "sender")
+
+
+def parse_opt_out_args(args: Mapping[str, list[str]]) -> tuple[str, str] | None:
+    """DELETE /api/v1/optouts: None (every pair) or the one pair named by handset and
+    sender."""
+    _check_known(args, OPT_OUT_FIELDS)
+    handset, sender = _one(args, "handset"), _one(args, "sender")
+    if handset is None and sender is None:
+        return None
+    if handset is None or sender is None:
+        raise ApiError(400, "give both handset and sender to delete one opt-out, or neither")
+    return _address(handset, "handset"), _address(sender, "sender")
+
+
+def opt_out_json(handset: str, sender: str) -> dict[str, str]:
+    return {"handset": handset, "sender": sender}
+
+
+def parse_outage(body: bytes) -> bool:
+    """PUT /api/v1/carriers/{name}/outage body: {"down": true|false}."""
+    data = parse_json_object(body)
+    unknown = sorted(set(data) - {"down"})
+    if unknown:
+        raise ApiError(400, f"unknown field {unknown[0]!r}; known: down")
+    if "down" not in data:
+        raise ApiError(400, "missing field 'down'")
+    if not isinstance(data["down"], bool):
+        raise ApiError(400, f"'down' must be true or false, got {json.dumps(data['down'])}")
+    return bool(data["down"])
+
+
 # -- views ------------------------------------------------------------------------------
 
 
@@ -379,4 +440,30 @@ def bind_json(c: Connection) -> dict[str, object]:
         "peer": c.peer,
         "outstanding": c.session.outstanding,
         "inbound_pending": c.session.inbound_pending,
+    }
+
+
+def carrier_json(c: Carrier, down: bool) -> dict[str, object]:
+    """GET /api/v1/carriers: one carrier as configured (latency with the config's keys),
+    and whether it is down now."""
+    cfg = c.config
+    lat = cfg.latency
+    latency: dict[str, object]
+    if isinstance(lat, FixedLatency):
+        latency = {"kind": "fixed", "seconds": lat.seconds}
+    elif isinstance(lat, UniformLatency):
+        latency = {"kind": "uniform", "min": lat.low, "max": lat.high}
+    else:
+        latency = {"kind": "lognormal", "median": lat.median, "sigma": lat.sigma, "max": lat.cap}
+    return {
+        "name": c.name,
+        "country": cfg.country,
+        "mcc": cfg.mcc,
+        "mnc": cfg.mnc,
+        "prefixes": list(cfg.prefixes),
+        "latency": latency,
+        "throughput": cfg.throughput,
+        "over_throughput": cfg.over_throughput.value,
+        "down": down,
+        "outage_mode": cfg.outage.mode.value,
     }

@@ -11,7 +11,15 @@ from typing import Any
 from pdu import MessageState
 
 from ..faults import FaultKind
-from .api import DEFAULT_LIMIT, DEFAULT_WAIT, MAX_LIMIT, MAX_WAIT, MO_FIELDS, SEGMENTATION
+from .api import (
+    DEFAULT_LIMIT,
+    DEFAULT_WAIT,
+    MAX_LIMIT,
+    MAX_WAIT,
+    MO_FIELDS,
+    OPT_OUT_FIELDS,
+    SEGMENTATION,
+)
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -203,9 +211,50 @@ SCHEMAS: dict[str, Any] = {
             "after": {"type": "integer", "minimum": 1},
         },
     },
+    "OptOut": {
+        "type": "object",
+        "description": "A handset opted out of a sender's number, as by its STOP: MT from "
+        "that number to the handset is refused (per the number's compliance opted_out mode).",
+        "required": ["handset", "sender"],
+        "additionalProperties": False,
+        "properties": {
+            "handset": {"type": "string", "description": "E.164 digits; a leading + dropped"},
+            "sender": {"type": "string", "description": "the short code or long number"},
+        },
+    },
+    "Carrier": {
+        "type": "object",
+        "description": "A simulated carrier as configured ([[carriers]]; 'default' is the "
+        "built-in catch-all), and whether it is in an outage now.",
+        "properties": {
+            "name": {"type": "string"},
+            "country": {"type": "string"},
+            "mcc": {"type": "string"},
+            "mnc": {"type": "string"},
+            "prefixes": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "empty: the catch-all",
+            },
+            "latency": {
+                "type": "object",
+                "description": "as in the config: kind fixed (seconds), uniform (min, "
+                "max) or lognormal (median, sigma, max)",
+                "properties": {"kind": {"enum": ["fixed", "uniform", "lognormal"]}},
+            },
+            "throughput": {"type": ["number", "null"], "description": "messages/s; null: no cap"},
+            "over_throughput": {"enum": ["queue", "throttle"]},
+            "down": {"type": "boolean"},
+            "outage_mode": {
+                "enum": ["reject", "undeliverable", "expire"],
+                "description": "what an MT meets while the carrier is down",
+            },
+        },
+    },
 }
 
 assert set(MO_FIELDS) == set(SCHEMAS["MoRequest"]["properties"])
+assert set(OPT_OUT_FIELDS) == set(SCHEMAS["OptOut"]["properties"])
 
 PATHS: dict[str, Any] = {
     "/api/v1/messages": {
@@ -362,6 +411,100 @@ PATHS: dict[str, Any] = {
                 "204": {"description": "cleared"},
                 "401": UNAUTHORIZED,
                 "404": _error("no fault with this id"),
+            },
+        },
+    },
+    "/api/v1/optouts": {
+        "get": {
+            "summary": "The opt-out list: (handset, sender) pairs, sorted",
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "properties": {"optouts": {"type": "array", "items": _ref("OptOut")}},
+                    },
+                    "the pairs",
+                ),
+                "401": UNAUTHORIZED,
+            },
+        },
+        "post": {
+            "summary": "Opt a handset out of a sender, as its STOP would, sending no texts",
+            "description": "A subscription of the handset to the sender ends too. "
+            "DELETE /api/v1/messages empties the list.",
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("OptOut")}},
+            },
+            "responses": {
+                "201": _json(_ref("OptOut"), "opted out (the numbers as stored)"),
+                "400": _error("not JSON, an unknown or missing field, a bad number"),
+                "401": UNAUTHORIZED,
+            },
+        },
+        "delete": {
+            "summary": "Opt one handset back in (handset and sender given), or every one",
+            "description": "Only takes the pair off the list: no START texts, no subscription.",
+            "parameters": [
+                _q("handset", "with sender: delete this pair only"),
+                _q("sender", "with handset: delete this pair only"),
+            ],
+            "responses": {
+                "200": _json(
+                    {"type": "object", "properties": {"cleared": {"type": "integer"}}},
+                    "every pair deleted (no parameters): how many there were",
+                ),
+                "204": {"description": "the pair deleted"},
+                "400": _error(
+                    "only one of handset and sender, a bad number, an unknown query parameter"
+                ),
+                "401": UNAUTHORIZED,
+                "404": _error("the pair is not on the list"),
+            },
+        },
+    },
+    "/api/v1/carriers": {
+        "get": {
+            "summary": "The simulated carriers and their outage switches",
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "properties": {"carriers": {"type": "array", "items": _ref("Carrier")}},
+                    },
+                    "the carriers, in config order",
+                ),
+                "401": UNAUTHORIZED,
+            },
+        },
+    },
+    "/api/v1/carriers/{name}/outage": {
+        "put": {
+            "summary": "Switch a carrier's outage on or off",
+            "description": "While down, MT to its numbers meets its [carriers.outage] mode: "
+            "submit_sm refused, UNDELIV receipts (the default) or EXPIRED at the end of "
+            "validity. Kept until switched back or the server restarts.",
+            "parameters": [
+                {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["down"],
+                            "additionalProperties": False,
+                            "properties": {"down": {"type": "boolean"}},
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": _json(_ref("Carrier"), "the carrier, switched"),
+                "400": _error("not JSON, 'down' missing or not a boolean"),
+                "401": UNAUTHORIZED,
+                "404": _error("no carrier with this name"),
             },
         },
     },

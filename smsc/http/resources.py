@@ -62,18 +62,24 @@ def _error(status: int, message: str) -> Reply:
 @dataclass(frozen=True)
 class Route:
     method: str
-    template: str  # OpenAPI path; "{id}" matches the rest of the path
+    # OpenAPI path; a parameter at the end ("{id}") matches the rest of the path, one
+    # followed by more ("{name}/outage") matches one segment.
+    template: str
     handler: Handler
     public: bool = False  # no token needed
 
     def match(self, path: str) -> str | None:
         """The path parameter ("" when none) if ``path`` matches, else None."""
-        head, brace, _ = self.template.partition("{")
+        head, brace, rest = self.template.partition("{")
         if not brace:
             return "" if path == self.template else None
-        if path.startswith(head) and len(path) > len(head):
-            return unquote(path[len(head) :])
-        return None
+        tail = rest.partition("}")[2]
+        if not path.startswith(head) or not path.endswith(tail):
+            return None
+        param = path[len(head) : len(path) - len(tail)]
+        if not param or (tail and "/" in param):
+            return None
+        return unquote(param)
 
 
 @dataclass(eq=False)
@@ -361,6 +367,46 @@ class HttpApi(Resource):
     def clear_faults(self, _: Request, __: str) -> Reply:
         return Reply(200, {"cleared": self.smsc.core.faults.clear()})
 
+    def _body(self, request: Request) -> bytes:
+        assert request.content is not None
+        body: bytes = request.content.read(MAX_BODY + 1)
+        if len(body) > MAX_BODY:
+            raise api.ApiError(413, f"body larger than {MAX_BODY} octets")
+        return body
+
+    def list_opt_outs(self, _: Request, __: str) -> Reply:
+        pairs = self.smsc.core.compliance.opt_outs.list()
+        return Reply(200, {"optouts": [api.opt_out_json(h, s) for h, s in pairs]})
+
+    def add_opt_out(self, request: Request, _: str) -> Reply:
+        handset, sender = api.parse_opt_out(self._body(request))
+        self.smsc.core.opt_out(handset, sender)
+        return Reply(201, api.opt_out_json(handset, sender))
+
+    def delete_opt_outs(self, request: Request, _: str) -> Reply:
+        pair = api.parse_opt_out_args(self._args(request))
+        if pair is None:
+            return Reply(200, {"cleared": self.smsc.core.clear_opt_outs()})
+        if not self.smsc.core.opt_in(*pair):
+            return _error(404, f"{pair[0]} has not opted out of {pair[1]}")
+        return Reply(204)
+
+    def list_carriers(self, _: Request, __: str) -> Reply:
+        network = self.smsc.core.network
+        down = network.outages
+        carriers = [api.carrier_json(c, c.name in down) for c in network.carriers.values()]
+        return Reply(200, {"carriers": carriers})
+
+    def set_outage(self, request: Request, name: str) -> Reply:
+        down = api.parse_outage(self._body(request))
+        network = self.smsc.core.network
+        try:
+            network.set_outage(name, down)
+        except ValueError as e:
+            return _error(404, str(e))
+        log.info("carrier %r outage %s", name, "on" if down else "off")
+        return Reply(200, api.carrier_json(network.carriers[name], down))
+
     def binds(self, _: Request, __: str) -> Reply:
         return Reply(200, {"binds": [api.bind_json(c) for c in self.smsc.core.binds()]})
 
@@ -387,6 +433,11 @@ ROUTES = (
     Route("POST", "/api/v1/faults", HttpApi.add_fault),
     Route("DELETE", "/api/v1/faults", HttpApi.clear_faults),
     Route("DELETE", "/api/v1/faults/{id}", HttpApi.delete_fault),
+    Route("GET", "/api/v1/optouts", HttpApi.list_opt_outs),
+    Route("POST", "/api/v1/optouts", HttpApi.add_opt_out),
+    Route("DELETE", "/api/v1/optouts", HttpApi.delete_opt_outs),
+    Route("GET", "/api/v1/carriers", HttpApi.list_carriers),
+    Route("PUT", "/api/v1/carriers/{name}/outage", HttpApi.set_outage),
     Route("GET", "/api/v1/events", HttpApi.stream_events),
     Route("GET", "/api/v1/openapi.json", HttpApi.openapi_json, public=True),
     Route("GET", "/metrics", HttpApi.metrics, public=True),

@@ -7,6 +7,8 @@ import pytest
 from test_core import DELAY, DEST, SOURCE, Harness
 
 import pdu
+from carriers.config import CarrierConfig, LognormalLatency
+from carriers.network import Carrier
 from pdu import MessageState
 from pdu.segment import SegmentMethod
 from smsc.config import ConfigError, ServerConfig, apply_overrides, config_from_dict
@@ -237,3 +239,43 @@ def test_api_token_from_toml_and_command_line_never_shown() -> None:
     with pytest.raises(ConfigError, match="api_token") as e:
         config_from_dict({"api_token": "has space"})
     assert "has space" not in str(e.value)
+
+
+# -- core: opt-outs set by the harness --------------------------------------------------
+
+
+def test_opt_out_refuses_mt_from_that_sender_only_and_sends_no_text() -> None:
+    h = Harness()
+    esme = h.client()
+    h.core.opt_out("+" + HANDSET, SOURCE)  # '+' dropped, as a STOP's numbers are
+    assert h.core.compliance.opt_outs.list() == [(HANDSET, SOURCE)]
+    assert h.core.compliance.mt_allowed(SOURCE, HANDSET) is False
+    assert h.core.compliance.mt_allowed("55555", HANDSET) is True
+    h.flush()
+    assert deliver_sms(h) == [] and esme.receipts() == []  # no stop reply, no MO
+
+
+def test_opt_out_ends_a_subscription_as_stop_does() -> None:
+    h = Harness()
+    h.core.compliance.subscriptions.add(HANDSET, SOURCE)
+    h.core.opt_out(HANDSET, SOURCE)
+    assert not h.core.compliance.subscriptions.contains(HANDSET, SOURCE)
+
+
+def test_opt_in_says_whether_the_pair_was_listed_and_clear_counts() -> None:
+    h = Harness()
+    h.core.opt_out(HANDSET, SOURCE)
+    h.core.opt_out("447700900999", SOURCE)
+    assert h.core.opt_in("+" + HANDSET, SOURCE) is True
+    assert h.core.opt_in(HANDSET, SOURCE) is False
+    assert h.core.compliance.mt_allowed(SOURCE, HANDSET) is True
+    assert h.core.clear_opt_outs() == 1
+    assert h.core.clear_opt_outs() == 0
+    assert h.core.compliance.opt_outs.list() == []
+
+
+def test_carrier_json_names_latency_as_the_config_does() -> None:
+    c = Carrier(CarrierConfig(name="x", prefixes=("44",), latency=LognormalLatency(2.0, 0.5)))
+    view = api.carrier_json(c, down=True)
+    assert view["latency"] == {"kind": "lognormal", "median": 2.0, "sigma": 0.5, "max": None}
+    assert (view["prefixes"], view["down"], view["throughput"]) == (["44"], True, None)

@@ -51,3 +51,23 @@ def test_fixtures_reset_between_tests_and_fail_on_a_missing_message(
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=3, failed=1)
     result.stdout.fnmatch_lines(["*MessageTimeoutError: no message matching*never sent*"])
+
+
+def test_outages_and_opt_outs_of_a_test_are_undone_before_the_next(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        test_switches="""
+        def test_one(smsc):
+            smsc.set_outage("default", True)
+            smsc.opt_out("447700900001", "12345")
+            assert smsc.carriers()[0]["down"] is True
+            assert smsc.optouts() == [{"handset": "447700900001", "sender": "12345"}]
+
+        def test_two_starts_clean(smsc):
+            assert smsc.carriers()[0]["down"] is False
+            assert smsc.optouts() == []
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
