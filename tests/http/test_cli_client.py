@@ -86,7 +86,9 @@ def test_a_busy_http_port_is_reported_and_smpp_still_serves(
         )
     try:
         deadline = time.monotonic() + 20
-        while "development mode" not in out.read_text() and time.monotonic() < deadline:
+        # Wait for the HTTP outcome itself: the log's early "development mode" warning
+        # comes before the listening lines.
+        while "web and API" not in out.read_text() and time.monotonic() < deadline:
             assert proc.poll() is None, out.read_text()
             time.sleep(0.05)
         text = out.read_text()
