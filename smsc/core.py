@@ -124,9 +124,13 @@ class _Retry:
 
 @dataclass(slots=True)
 class _HandsetReply:
-    """Scheduled: a simulated handset's reply to an MT reaches the SMSC."""
+    """Scheduled: a simulated handset's reply to an MT reaches the SMSC; ``part`` is None
+    for the first arrival (routing is decided then), else the index of a later part."""
 
     reply: ScheduledReply
+    part: int | None = None
+    account: str | None = None
+    deliver: bool = True
 
 
 @dataclass(slots=True)
@@ -873,7 +877,7 @@ class Smsc:
                 self._queue(item.delivery)
                 self._pump(item.delivery.account, now)
             elif type(item) is _HandsetReply:
-                self._handset_replied(item.reply, now)
+                self._handset_replied(item, now)
             else:
                 self._fault_due(item, now)  # type: ignore[arg-type]
 
@@ -1127,23 +1131,35 @@ class Smsc:
         ):
             self._scheduler.at(reply.due, _HandsetReply(reply))
 
-    def _handset_replied(self, reply: ScheduledReply, now: float) -> None:
-        """A simulated handset's answer arrives: routed like any MO; its parts are delivered
-        in the order (and with the faults) the simulator chose."""
-        plan = plan_mo(self.compliance, reply.source_addr, reply.destination_addr, reply.text, now)
-        for part in reply.parts:
-            self.inject_mo(
-                reply.source_addr,
-                reply.destination_addr,
-                part.short_message,
-                now,
-                data_coding=reply.data_coding,
-                account=plan.account,
-                esm_class=part.esm_class,
-                tlvs=part.tlvs(),
-                deliver=plan.forward,
+    def _handset_replied(self, item: _HandsetReply, now: float) -> None:
+        """A simulated handset's answer arrives: routed like any MO when its first part
+        comes in; each part is delivered at its own time, in the order (and with the faults)
+        the simulator chose."""
+        reply = item.reply
+        if item.part is None:
+            plan = plan_mo(
+                self.compliance, reply.source_addr, reply.destination_addr, reply.text, now
             )
-        self._network_replies(plan.replies, now)
+            self._network_replies(plan.replies, now)
+            for i, part in enumerate(reply.parts):
+                later = _HandsetReply(reply, i, plan.account, plan.forward)
+                if part.due > now:
+                    self._scheduler.at(part.due, later)
+                else:
+                    self._handset_replied(later, now)
+            return
+        part = reply.parts[item.part]
+        self.inject_mo(
+            reply.source_addr,
+            reply.destination_addr,
+            part.short_message,
+            now,
+            data_coding=reply.data_coding,
+            account=item.account,
+            esm_class=part.esm_class,
+            tlvs=part.tlvs(),
+            deliver=item.deliver,
+        )
 
     # -- harness ------------------------------------------------------------------------
 

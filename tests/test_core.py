@@ -975,3 +975,40 @@ def test_replace_sm_with_a_new_validity_period_reschedules_the_outcome() -> None
     h.advance(30.0)
     (receipt,) = esme.receipts()
     assert_receipt(receipt, mid, MessageState.EXPIRED)
+
+
+def test_a_long_handset_reply_arrives_part_by_part_at_each_parts_time() -> None:
+    from carriers import carriers_from_dict
+
+    carriers = carriers_from_dict(
+        {
+            "handset_rules": [
+                {
+                    "name": "chatty",
+                    "match": "Tell me more",
+                    "reply": "word " * 60,  # 300 GSM-7 characters: 2 parts
+                    "probability": 1.0,
+                    "delay": {"kind": "fixed", "seconds": 5},
+                }
+            ],
+            "handsets": {"part_gap": 2},
+        }
+    )
+    h = Harness()
+    h.core = Smsc(h.config, store=h.store, durable=False, now=h.now, carriers=carriers)
+    shop = h.client(pdu.BindTransceiver, system_id="shop")
+    shop.session.send(
+        pdu.SubmitSm(
+            source_addr="12345", destination_addr="447700900123", short_message=b"Tell me more"
+        ),
+        h.now,
+    )
+    h.flush()
+    h.advance(DELAY)  # the MT reaches the handset
+    h.advance(5)  # the reply's first part arrives
+    first = [p for p in shop.received if isinstance(p, pdu.DeliverSm) and not p.esm_class & 0x04]
+    assert len(first) == 1
+    h.advance(10)  # the rest arrives later
+    parts = [p for p in shop.received if isinstance(p, pdu.DeliverSm) and not p.esm_class & 0x04]
+    assert len(parts) == 2
+    assert all(p.esm_class & 0x40 for p in parts)  # UDH parts, rejoined by the ESME
