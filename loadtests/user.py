@@ -199,6 +199,7 @@ class SmppUser(User):
     password = "pw"
     bind_type = BindType.TRANSCEIVER
     window = 10  # submit_sm outstanding per bind
+    registered_delivery = 1  # receipts asked for; --smpp-no-receipts sets 0
     response_timeout = 30.0
     receipt_timeout = 60.0  # a receipt later than this is a failure
     enquire_link_interval = 30.0
@@ -224,6 +225,7 @@ class SmppUser(User):
         self.window = getattr(opts, "smpp_window", None) or self.window
         self.system_id = getattr(opts, "smpp_system_id", None) or self.system_id
         self.password = getattr(opts, "smpp_password", None) or self.password
+        self.registered_delivery = 0 if getattr(opts, "smpp_no_receipts", False) else 1
         host, port = parse_host(self.host)
         client = SmppClient(
             host,
@@ -400,6 +402,11 @@ def _options(parser: Any, **_kw: Any) -> None:
     group.add_argument("--smpp-window", type=int, default=0, help="submits outstanding per bind")
     group.add_argument("--smpp-system-id", default="", help="system_id (default: lt<pid>)")
     group.add_argument("--smpp-password", default="", help="password to bind with")
+    group.add_argument(
+        "--smpp-no-receipts",
+        action="store_true",
+        help="submit with registered_delivery 0 (measures submit_sm alone)",
+    )
 
 
 @events.test_start.add_listener

@@ -25,5 +25,10 @@ class MtBurst(SmppUser):
     @task
     def burst(self) -> None:
         for _ in range(self.window):
-            self.submit_sm(str(next(_numbers)), b"Load test: short GSM-7 MT", flush=False)
+            self.submit_sm(
+                str(next(_numbers)),
+                b"Load test: short GSM-7 MT",
+                registered_delivery=self.registered_delivery,
+                flush=False,
+            )
         self.flush()
