@@ -40,7 +40,8 @@ class Pdu:
     attributes: the encoder computes them.
     """
 
-    __slots__ = ("command_status", "sequence_number")
+    # raw: the frame as received, set only by a Framer(keep_raw=True); unset otherwise.
+    __slots__ = ("command_status", "raw", "sequence_number")
 
     command_id: ClassVar[int]
     # Names of the mandatory fields in wire order, and the TLVs this PDU may carry.
@@ -52,6 +53,7 @@ class Pdu:
 
     sequence_number: int
     command_status: int
+    raw: bytes  # only with Framer(keep_raw=True); read it with getattr(p, "raw", b"")
     extra_tlvs: tuple[tuple[int, bytes], ...] = ()
 
     def __init__(self, sequence_number: int = 0, command_status: int = 0) -> None:

@@ -34,12 +34,17 @@ class Framer:
     every later call raises the same error.
     """
 
-    __slots__ = ("_error", "_need", "_pending", "_pending_len", "max_command_length")
+    __slots__ = ("_error", "_need", "_pending", "_pending_len", "keep_raw", "max_command_length")
 
-    def __init__(self, max_command_length: int = DEFAULT_MAX_COMMAND_LENGTH) -> None:
+    def __init__(
+        self, max_command_length: int = DEFAULT_MAX_COMMAND_LENGTH, *, keep_raw: bool = False
+    ) -> None:
+        """``keep_raw``: ``feed_pdus`` also sets each PDU's ``raw`` to its frame (a copy per
+        PDU, so off unless wanted: the SMSC keeps frames for its message history)."""
         if max_command_length < MIN_COMMAND_LENGTH:
             raise ValueError("max_command_length must be at least 16")
         self.max_command_length = max_command_length
+        self.keep_raw = keep_raw
         self._pending: list[bytes] = []
         self._pending_len = 0
         self._need = 0
@@ -134,6 +139,7 @@ class Framer:
         n = len(buf)
         maximum = self.max_command_length
         decoders_get = DECODERS.get
+        keep_raw = self.keep_raw
         while n - pos >= 16:
             length, cid, status, seq = _unpack_header(buf, pos)
             if length < MIN_COMMAND_LENGTH or length > maximum:
@@ -147,7 +153,10 @@ class Framer:
             try:
                 if dec is None:
                     raise _unknown_command(cid, seq)
-                out.append(dec(buf, pos, end, seq, status))
+                item = dec(buf, pos, end, seq, status)
+                if keep_raw:
+                    item.raw = buf[pos:end]
+                out.append(item)
             except PduError as e:
                 out.append(e)
             except _NATURAL_FAULTS:

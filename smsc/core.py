@@ -231,6 +231,7 @@ class Smsc:
             inactivity_timeout=t.inactivity_timeout,
             unbind_timeout=t.unbind_timeout,
             max_command_length=config.max_command_length,
+            keep_raw=True,  # the message history shows each part's PDU as received
         )
         if self.accounts.development_mode:
             log.warning("development mode: no accounts configured, any system_id/password binds")
@@ -422,6 +423,7 @@ class Smsc:
             payload,
             now,
             service_type=p.service_type,
+            raw=getattr(p, "raw", b""),
             protocol_id=p.protocol_id,
             priority_flag=p.priority_flag,
             schedule=schedule,
@@ -472,6 +474,7 @@ class Smsc:
             p.message_payload or b"",
             now,
             service_type=p.service_type,
+            raw=getattr(p, "raw", b""),
             schedule=None,
             expiry=now + self.config.timers.default_validity,
         )
@@ -523,6 +526,7 @@ class Smsc:
                 payload,
                 now,
                 service_type=p.service_type,
+                raw=getattr(p, "raw", b""),
                 protocol_id=p.protocol_id,
                 priority_flag=p.priority_flag,
                 schedule=schedule,
@@ -611,6 +615,7 @@ class Smsc:
         expiry: float,
         message_id: str | None = None,
         direction: Direction = Direction.MT,
+        raw: bytes = b"",
     ) -> Message:
         if message_id is None:
             message_id = format_id(
@@ -636,6 +641,7 @@ class Smsc:
             priority_flag=priority_flag,
             schedule_time=schedule,
             expiry_time=expiry,
+            raw_pdu=raw,
         )
 
     def _concat(self, msg: Message, p: Pdu) -> int:
@@ -1011,6 +1017,7 @@ class Smsc:
         for name, value in (tlvs or {}).items():
             setattr(request, name, value)
         self._concat(msg, request)
+        msg.raw_pdu = pdu.encode(request)  # as we send it; each attempt numbers it afresh
         self.counters["mo"] += 1
         if not deliver:
             msg.state = MessageState.ACCEPTED

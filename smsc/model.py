@@ -55,6 +55,7 @@ class Message:
     part_total: int = 1
     text: str | None = None  # decoded text of this part (None for binary)
     tlvs: dict[str, object] = field(default_factory=dict)  # TLVs worth keeping (e.g. SAR)
+    raw_pdu: bytes = b""  # the PDU that carried it (as received, or as we sent it for MO)
 
 
 @dataclass(frozen=True, slots=True)

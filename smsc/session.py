@@ -46,6 +46,7 @@ class SessionConfig:
     max_inbound_pending: int = 1000  # requests received and not yet answered
     inbound_full_status: int = S.ESME_RMSGQFUL
     max_command_length: int = pdu.DEFAULT_MAX_COMMAND_LENGTH
+    keep_raw: bool = False  # received PDUs carry their frame in .raw (the SMSC keeps it)
 
 
 # -- events --------------------------------------------------------------------------------
@@ -125,7 +126,7 @@ class Session:
         self.role = config.role
         self.state = BindState.OPEN
         self.window = Window(config.window_size, config.response_timeout)
-        self.framer = pdu.Framer(config.max_command_length)
+        self.framer = pdu.Framer(config.max_command_length, keep_raw=config.keep_raw)
         self.bind_request: Pdu | None = None  # the bind that bound this session
         self.peer_interface_version = 0x34
         self._out: list[bytes] = []

@@ -460,7 +460,8 @@ _SCHEMA: Final = (
         part_number INTEGER NOT NULL,
         part_total INTEGER NOT NULL,
         text TEXT,
-        tlvs TEXT  -- tagged JSON, NULL when empty
+        tlvs TEXT,  -- tagged JSON, NULL when empty
+        raw_pdu BLOB NOT NULL DEFAULT x''
     )""",
     # Every filter index ends in submit_time so that results come out in order, unsorted.
     "CREATE INDEX messages_submit_time ON messages (submit_time)",
@@ -497,9 +498,9 @@ _MESSAGE_COLUMNS: Final = (
     "dest_addr_ton, dest_addr_npi, destination_addr, esm_class, data_coding, "
     "registered_delivery, short_message, submit_time, state, service_type, protocol_id, "
     "priority_flag, schedule_time, expiry_time, done_time, error_code, concat_ref, "
-    "part_number, part_total, text, tlvs"
+    "part_number, part_total, text, tlvs, raw_pdu"
 )
-_INSERT_MESSAGE: Final = f"INSERT INTO messages ({_MESSAGE_COLUMNS}) VALUES ({', '.join('?' * 27)})"
+_INSERT_MESSAGE: Final = f"INSERT INTO messages ({_MESSAGE_COLUMNS}) VALUES ({', '.join('?' * 28)})"
 _SELECT_MESSAGES: Final = f"SELECT {_MESSAGE_COLUMNS} FROM messages"
 _DELIVERY_COLUMNS: Final = (
     "delivery_id, account, kind, pdu, created, next_attempt, attempts, message_id"
@@ -540,6 +541,7 @@ def _message_row(m: Message) -> _Row:
         m.part_total,
         m.text,
         _encode_tlvs(m.tlvs),
+        m.raw_pdu,
     )
 
 
@@ -572,6 +574,7 @@ def _message_from_row(r: _DbRow) -> Message:
         part_total=r[24],
         text=r[25],
         tlvs=_decode_tlvs(r[26]),
+        raw_pdu=r[27],
     )
 
 
@@ -678,6 +681,11 @@ class SqliteStore:
                 self._writer.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
             else:
                 self._writer.execute(_PAIRS_TABLE)
+                columns = {r[1] for r in self._writer.execute("PRAGMA table_info(messages)")}
+                if columns and "raw_pdu" not in columns:  # made before raw PDUs were kept
+                    self._writer.execute(
+                        "ALTER TABLE messages ADD COLUMN raw_pdu BLOB NOT NULL DEFAULT x''"
+                    )
 
     def _check_version(self) -> None:
         try:

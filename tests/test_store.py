@@ -694,3 +694,20 @@ def test_memory_opt_outs_are_kept_per_kind_and_reset() -> None:
     assert not store.pair_set("subscribed").contains("1", "2")
     store.delete_all()
     assert not store.pair_set("stop").contains("1", "2")
+
+
+def test_a_store_made_before_raw_pdus_were_kept_gains_the_column(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    SqliteStore(path).close()
+    with sqlite3.connect(path) as db:  # the messages table as it was before raw_pdu
+        columns = [r[1] for r in db.execute("PRAGMA table_info(messages)")]
+        kept = ", ".join(c for c in columns if c != "raw_pdu")
+        db.execute(f"CREATE TABLE old AS SELECT {kept} FROM messages")
+        db.execute("DROP TABLE messages")
+        db.execute("ALTER TABLE old RENAME TO messages")
+    store = SqliteStore(path)
+    m = msg("m-raw", raw_pdu=b"\x00\x00\x00\x10")
+    store.apply(Batch(messages=[m]))
+    got = store.get_message("m-raw")
+    assert got is not None and got.raw_pdu == b"\x00\x00\x00\x10"
+    store.close()

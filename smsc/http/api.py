@@ -411,6 +411,9 @@ def message_detail(store: Store, m: Message) -> dict[str, object]:
                 "state": MessageState(p.state).name,
                 "text": p.text,
                 "short_message_hex": p.short_message.hex(),
+                # The whole PDU that carried the part: as received for MT, as we send it
+                # for MO (its sequence_number is set per delivery attempt).
+                "pdu_hex": p.raw_pdu.hex(),
                 "tlvs": {k: _jsonable(v) for k, v in p.tlvs.items()},
             }
             for p in parts

@@ -109,6 +109,14 @@ SCHEMAS: dict[str, Any] = {
                                     "type": "string",
                                     "description": "the payload octets as sent, UDH included",
                                 },
+                                "pdu_hex": {
+                                    "type": "string",
+                                    "description": (
+                                        "the whole PDU that carried the part: as received "
+                                        "(MT) or as sent without its per-attempt "
+                                        "sequence_number (MO)"
+                                    ),
+                                },
                                 "tlvs": {"type": "object"},
                             },
                         },

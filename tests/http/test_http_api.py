@@ -118,6 +118,11 @@ def test_long_mo_is_split_with_udh_and_reassembled_in_the_detail(
     assert [p["part_number"] for p in detail["parts"]] == [1, 2]
     # Each part's octets as sent: a UDH (05 00 03 ref 02 n) then the text.
     assert detail["parts"][0]["short_message_hex"].startswith("050003")
+    # And the whole deliver_sm that carries each part (its sequence number is per attempt).
+    for part, sent in zip(detail["parts"], parts, strict=True):
+        carried = pdu.decode(bytes.fromhex(part["pdu_hex"]))
+        assert isinstance(carried, pdu.DeliverSm)
+        assert carried.short_message == sent.short_message
 
 
 def test_mo_in_ucs2_when_the_text_needs_it(smsc: Simulator, esme: RawClient) -> None:
@@ -179,6 +184,11 @@ def test_mt_detail_has_state_history_and_receipt(smsc: Simulator, esme: RawClien
     assert [h["state"] for h in detail["history"]] == ["ENROUTE", "DELIVERED"]
     assert [(r["state"], r["intermediate"]) for r in detail["receipts"]] == [("DELIVERED", False)]
     assert detail["parts"][0]["short_message_hex"] == b"Your code is 1234".hex()
+    # The submit_sm as the ESME sent it, byte for byte (RawClient numbers from 1; bind was 1).
+    raw = bytes.fromhex(detail["parts"][0]["pdu_hex"])
+    sent = pdu.decode(raw)
+    assert isinstance(sent, pdu.SubmitSm) and sent.short_message == b"Your code is 1234"
+    assert pdu.encode(sent) == raw
 
 
 def test_filters_select_messages(smsc: Simulator, esme: RawClient) -> None:
