@@ -667,7 +667,9 @@ class Smsc:
         self._batch.messages.append(msg)
         self._held.messages.append(msg)
         if intermediate_wanted(msg.registered_delivery):
-            self._receipt(msg, MessageState.ENROUTE, now, intermediate=True)
+            self._receipt(
+                msg, MessageState.ENROUTE, now, self.accounts.get(msg.account), intermediate=True
+            )
         self._schedule_final(msg, outcome, now)
 
     def _schedule_final(self, msg: Message, outcome: Outcome, now: float) -> None:
@@ -902,12 +904,17 @@ class Smsc:
             account = self.accounts.get(msg.account)
             per_message = account is not None and account.receipt_per is ReceiptPer.MESSAGE
             if not per_message or msg.part_number == msg.part_total:
-                self._receipt(msg, state, now)
+                self._receipt(msg, state, now, account)
 
     def _receipt(
-        self, msg: Message, state: MessageState, now: float, *, intermediate: bool = False
+        self,
+        msg: Message,
+        state: MessageState,
+        now: float,
+        account: AccountConfig | None,
+        *,
+        intermediate: bool = False,
     ) -> None:
-        account = self.accounts.get(msg.account)
         request = build_receipt(
             msg,
             state,
@@ -936,6 +943,7 @@ class Smsc:
         message_id: str | None,
         *,
         duplicate: bool = False,
+        encoded: bytes | None = None,
     ) -> Delivery:
         if self.faults.active and not duplicate:
             # A network resending: the same PDU again, as a delivery of its own.
@@ -950,7 +958,7 @@ class Smsc:
             delivery_id=next(self._delivery_ids),
             account=account,
             kind=kind,
-            pdu=pdu.encode(request) if self.durable else b"",
+            pdu=(encoded if encoded is not None else pdu.encode(request)) if self.durable else b"",
             created=now,
             next_attempt=now,
             message_id=message_id,
@@ -1024,7 +1032,9 @@ class Smsc:
             msg.done_time = now
         self._batch.messages.append(msg)
         if deliver:
-            self._new_delivery(key, DeliveryKind.MO, request, now, msg.message_id)
+            self._new_delivery(
+                key, DeliveryKind.MO, request, now, msg.message_id, encoded=msg.raw_pdu
+            )
         return msg
 
     def inject_mo_text(
