@@ -181,20 +181,30 @@ def format_fields(
 
 
 _EPOCH_DATES: dict[tuple[int, int], str] = {}
+# Per date_digits, the last date returned and the times that surely give it: (lo, hi, text).
+_LAST_SPAN: dict[int, tuple[float, float, str]] = {}
 
 
 def epoch_date(seconds: float, date_digits: int = 10) -> str:
     """A receipt date (UTC) for a POSIX time, memoised: receipts built within the same
     minute (or second, for 12 and 14 digits) share one string."""
+    last = _LAST_SPAN.get(date_digits)
+    if last is not None and last[0] <= seconds < last[1]:
+        return last[2]  # the common case: a receipt in the same minute as the last one
     # Rounded as datetime.fromtimestamp rounds (to microseconds), so that the key and the
     # date it caches agree at a second's edge (x.9999995 is the next second).
     seconds = round(seconds, 6)
-    key = (int(seconds // 60) if date_digits == 10 else int(seconds), date_digits)
+    span = 60 if date_digits == 10 else 1
+    unit = int(seconds // span)
+    key = (unit, date_digits)
     text = _EPOCH_DATES.get(key)
     if text is None:
         if len(_EPOCH_DATES) >= 4096:
             _EPOCH_DATES.clear()
         text = _EPOCH_DATES[key] = _date(datetime.fromtimestamp(seconds, UTC), date_digits)
+    # A microsecond inside each edge: no rounding there can reach the next unit.
+    start = unit * span
+    _LAST_SPAN[date_digits] = (start + 1e-6, start + span - 1e-6, text)
     return text
 
 

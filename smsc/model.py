@@ -58,9 +58,10 @@ class Message:
     raw_pdu: bytes = b""  # the PDU that carried it (as received, or as we sent it for MO)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class StateChange:
-    """One entry of a message's state history."""
+    """One entry of a message's state history. Never changed once made (not frozen only
+    because a frozen dataclass costs several times as much to build, twice per message)."""
 
     message_id: str
     state: MessageState

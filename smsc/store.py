@@ -65,7 +65,7 @@ class StoreFullError(StoreError):
     """No room left (disk full or the configured size cap): answer ESME_RMSGQFUL."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Reschedule:
     """A delivery attempt failed temporarily: try again at ``next_attempt``."""
 
@@ -212,8 +212,11 @@ def _decode_tlvs(text: str | None) -> dict[str, object]:
     return {name: _untag_tlv(v) for name, v in json.loads(text).items()}
 
 
+_FINAL_STATES = frozenset(int(s) for s in MessageState if s.is_final)
+
+
 def _done_time(change: StateChange) -> float | None:
-    return change.time if MessageState(change.state).is_final else None
+    return change.time if change.state in _FINAL_STATES else None
 
 
 def _check_page(limit: int, offset: int) -> None:
@@ -293,33 +296,49 @@ class MemoryStore:
     def apply(self, batch: Batch) -> None:
         with self._locked():
             self._validate(batch)
-            # Nothing below can fail, so the batch is all-or-nothing.
-            for m in batch.messages:
-                self._messages[m.message_id] = self._copy(m)
-                self._order.append(m.message_id)
-                self._history[m.message_id] = [
-                    StateChange(m.message_id, m.state, m.submit_time, m.error_code)
-                ]
-            for change in batch.state_changes:
-                stored = self._messages.get(change.message_id)
-                if stored is None:
-                    continue
-                stored.state = change.state
-                stored.error_code = change.error_code
-                stored.done_time = _done_time(change)
-                self._history[change.message_id].append(change)
-            for d in batch.deliveries:
-                self._deliveries[d.delivery_id] = self._copy_delivery(d)
-                self._max_delivery_id = max(self._max_delivery_id, d.delivery_id)
+            # Nothing below can fail, so the batch is all-or-nothing. This runs for every
+            # message at full load: the loops keep their lookups local.
+            messages = self._messages
+            history = self._history
+            if batch.messages:
+                copy = self._copy
+                order_append = self._order.append
+                for m in batch.messages:
+                    message_id = m.message_id
+                    messages[message_id] = copy(m)
+                    order_append(message_id)
+                    history[message_id] = [
+                        StateChange(message_id, m.state, m.submit_time, m.error_code)
+                    ]
+            if batch.state_changes:
+                get = messages.get
+                final = _FINAL_STATES
+                for change in batch.state_changes:
+                    stored = get(change.message_id)
+                    if stored is None:
+                        continue
+                    stored.state = change.state
+                    stored.error_code = change.error_code
+                    stored.done_time = change.time if change.state in final else None
+                    history[change.message_id].append(change)
+            deliveries = self._deliveries
+            if batch.deliveries:
+                copy_delivery = self._copy_delivery
+                for d in batch.deliveries:
+                    deliveries[d.delivery_id] = copy_delivery(d)
+                newest = max(d.delivery_id for d in batch.deliveries)
+                self._max_delivery_id = max(self._max_delivery_id, newest)
             for r in batch.rescheduled:
-                pending = self._deliveries.get(r.delivery_id)
+                pending = deliveries.get(r.delivery_id)
                 if pending is not None:
                     pending.attempts = r.attempts
                     pending.next_attempt = r.next_attempt
-            for delivery_id in batch.acked:
-                self._deliveries.pop(delivery_id, None)
+            if batch.acked:
+                pop = deliveries.pop
+                for delivery_id in batch.acked:
+                    pop(delivery_id, None)
             for m in batch.replaced:
-                stored = self._messages.get(m.message_id)
+                stored = messages.get(m.message_id)
                 if stored is not None and stored is not m:
                     _replace_content(stored, m)
             self._evict()
@@ -329,17 +348,23 @@ class MemoryStore:
         return self._pairs.setdefault(kind, MemoryPairSet())
 
     def _validate(self, batch: Batch) -> None:
-        new_ids: set[str] = set()
-        for m in batch.messages:
-            if m.message_id in self._messages or m.message_id in new_ids:
-                raise StoreError(f"duplicate message_id {m.message_id!r}")
-            new_ids.add(m.message_id)
-            _encode_tlvs(m.tlvs)  # the same TypeError SqliteStore would raise
-        new_deliveries: set[int] = set()
-        for d in batch.deliveries:
-            if d.delivery_id in self._deliveries or d.delivery_id in new_deliveries:
-                raise StoreError(f"duplicate delivery_id {d.delivery_id}")
-            new_deliveries.add(d.delivery_id)
+        if batch.messages:
+            messages = self._messages
+            new_ids: set[str] = set()
+            for m in batch.messages:
+                message_id = m.message_id
+                if message_id in messages or message_id in new_ids:
+                    raise StoreError(f"duplicate message_id {message_id!r}")
+                new_ids.add(message_id)
+                if m.tlvs:
+                    _encode_tlvs(m.tlvs)  # the same TypeError SqliteStore would raise
+        if batch.deliveries:
+            deliveries = self._deliveries
+            new_deliveries: set[int] = set()
+            for d in batch.deliveries:
+                if d.delivery_id in deliveries or d.delivery_id in new_deliveries:
+                    raise StoreError(f"duplicate delivery_id {d.delivery_id}")
+                new_deliveries.add(d.delivery_id)
 
     def _evict(self) -> None:
         if self._max_messages is None:

@@ -69,3 +69,28 @@ def test_a_date_a_hair_before_the_next_second_is_that_next_second() -> None:
     # datetime.fromtimestamp rounds it up to x+1.
     receipt_text.epoch_date(4_102_444_798.0, 12)
     assert receipt_text.epoch_date(4_102_444_798.9999995, 12) == "991231235959"
+
+
+# Offsets that land on and around minute and second edges, where a memo keyed too loosely
+# would hand out the previous date.
+EDGE_OFFSETS = st.sampled_from(
+    [0.0, 1e-7, 5e-7, 9.999e-7, 1e-6, 0.5, 0.9999995, 0.999999, 59.9999995]
+)
+
+
+@given(
+    base=st.integers(946_684_810, 4_102_444_000),
+    steps=st.lists(st.tuples(st.integers(-3, 130), EDGE_OFFSETS), min_size=1, max_size=30),
+    digits=st.sampled_from([10, 12, 14]),
+)
+def test_memoised_dates_equal_datetime_for_times_close_together(
+    base: int, steps: list[tuple[int, float]], digits: int
+) -> None:
+    for whole, frac in steps:
+        t = base + whole + frac
+        expected = datetime.fromtimestamp(t, UTC)
+        if digits == 14:
+            want = expected.strftime("%Y%m%d%H%M%S")
+        else:
+            want = expected.strftime("%y%m%d%H%M%S" if digits == 12 else "%y%m%d%H%M")
+        assert receipt_text.epoch_date(t, digits) == want, t
