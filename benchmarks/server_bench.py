@@ -12,6 +12,8 @@ Servers (each started afresh per cell on a free 127.0.0.1 port):
 
 * ``ours``: ``python -m smsc serve --smpp-port PORT --store memory --receipt-delay D``; skipped
   with a message when it cannot start.
+* ``ours-sqlite``: the same with the default store (``--store sqlite``, a fresh database per
+  cell in the run's temporary directory): every message, state and receipt committed.
 * ``twisted``: the server side of PyPI's ``smpp.twisted3`` (SMPPServerFactory), wrapped by
   benchmarks/peers/twisted3_smpp_server.py to accept any bind, answer submit_sm with a
   message_id and send a receipt after D seconds, like ours. It pins Twisted~=23.10, so it runs
@@ -49,7 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
 PEERS = HERE / "peers"
 LOADCLIENT = HERE / "loadclient.py"
-ALL_SERVERS = ("ours", "twisted", "node")
+ALL_SERVERS = ("ours", "ours-sqlite", "twisted", "node")
 CLIENT_BOUND_PCT = 90.0  # per client core: above this the client, not the server, is the limit
 
 
@@ -65,7 +67,7 @@ class UnavailableError(Exception):
 @dataclass
 class ServerSpec:
     name: str
-    argv: list[str]  # "{port}" is replaced
+    argv: list[str]  # "{port}", "{http_port}" and "{data_dir}" are replaced per cell
     receipts: bool
     env: dict[str, str] = field(default_factory=dict)
     note: str = ""
@@ -104,6 +106,16 @@ def spec_ours(args: argparse.Namespace) -> ServerSpec:
         argv += ["--http-port", "{http_port}"]  # never a fixed port another run may hold
     argv += args.ours_arg
     return ServerSpec("ours", argv, receipts=True, note=note)
+
+
+def spec_ours_sqlite(args: argparse.Namespace) -> ServerSpec:
+    """Ours with the default store: every message and receipt in SQLite (a fresh database
+    per cell), submit_sm_resp only after the batch holding the message is committed."""
+    ours = spec_ours(args)
+    argv = list(ours.argv)
+    at = argv.index("--store")
+    argv[at : at + 2] = ["--store", "sqlite", "--data-dir", "{data_dir}"]
+    return ServerSpec("ours-sqlite", argv, receipts=True, note=ours.note)
 
 
 def spec_twisted(args: argparse.Namespace) -> ServerSpec:
@@ -150,7 +162,12 @@ def spec_node(args: argparse.Namespace) -> ServerSpec:
     )
 
 
-SPECS = {"ours": spec_ours, "twisted": spec_twisted, "node": spec_node}
+SPECS = {
+    "ours": spec_ours,
+    "ours-sqlite": spec_ours_sqlite,
+    "twisted": spec_twisted,
+    "node": spec_node,
+}
 
 
 class Procs:
@@ -239,7 +256,9 @@ def run_cell(
         with log.open("w") as logf:
             server = procs.start(
                 [
-                    a.replace("{port}", str(port)).replace("{http_port}", str(_free_port()))
+                    a.replace("{port}", str(port))
+                    .replace("{http_port}", str(_free_port()))
+                    .replace("{data_dir}", str(logdir / f"{spec.name}-{binds}x{window}.data"))
                     for a in spec.argv
                 ],
                 server_cpus,
@@ -410,7 +429,7 @@ def _version(argv: list[str]) -> str:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--servers", default=",".join(ALL_SERVERS), help="ours,twisted,node")
+    ap.add_argument("--servers", default=",".join(ALL_SERVERS), help="ours,ours-sqlite,twisted,node")
     ap.add_argument("--binds", default="1,4", help="transceiver binds per cell, comma-separated")
     ap.add_argument("--windows", default="1,10,100", help="outstanding submit_sm per bind")
     ap.add_argument("--duration", type=float, default=10.0, help="measured seconds per cell")

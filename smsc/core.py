@@ -1275,7 +1275,7 @@ class Smsc:
             d = q.popleft()
             d.attempts += 1
             assert d.request is not None
-            session.send(d.request, now, d)
+            session.send(d.request, now, d, d.pdu or None)
             self._dirty[c.id] = c
         self._rr[key] = i
         if q:
@@ -1319,7 +1319,7 @@ class Smsc:
             d = q.popleft()
             d.attempts += 1
             assert d.request is not None
-            session.send(d.request, now, d)
+            session.send(d.request, now, d, d.pdu or None)
         self._dirty[c.id] = c
 
     def _delivery_failed(self, d: object, now: float, why: str) -> None:

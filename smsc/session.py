@@ -20,6 +20,7 @@ towards a peer that bound as SMPP 3.3, and runs the session timers.
 from __future__ import annotations
 
 import copy
+import struct
 from dataclasses import dataclass, field, replace
 
 import pdu
@@ -31,6 +32,7 @@ from .states import BIND_REQUESTS, RECEIVABLE, SENDABLE, STATE_AFTER_BIND, BindS
 from .window import Pending, Window, WindowFull
 
 MAX_SEQUENCE_NUMBER = 0x7FFFFFFF
+_SEQUENCE_NUMBER = struct.Struct(">I")  # header octets 12-15
 RESPONSE_BIT = 0x80000000
 
 
@@ -199,9 +201,12 @@ class Session:
         self._next_seq = seq + 1 if seq < MAX_SEQUENCE_NUMBER else 1
         return seq
 
-    def send(self, p: Pdu, now: float, context: object = None) -> int:
+    def send(self, p: Pdu, now: float, context: object = None, encoded: bytes | None = None) -> int:
         """Queue a PDU. Requests get a sequence number (returned) and a place in the window;
-        a response must answer a request received and not yet answered."""
+        a response must answer a request received and not yet answered.
+
+        ``encoded``: the request already encoded (as stored for store-and-forward), used
+        instead of encoding ``p`` again; only its sequence_number is rewritten."""
         cid = p.command_id
         if self.state is BindState.CLOSED:
             raise LocalProtocolError("the session is closed")
@@ -218,7 +223,10 @@ class Session:
         p.sequence_number = seq = self._next_sequence_number()
         if cid not in (C.alert_notification, C.outbind):  # neither has a response
             self.window.add(p, context, now)
-        self._write(p)
+        if encoded is not None and (self.peer_interface_version >= 0x34 or not p.__dict__):
+            self._out.append(encoded[:12] + _SEQUENCE_NUMBER.pack(seq) + encoded[16:])
+        else:
+            self._write(p)
         if cid == C.unbind:
             self._set_state(BindState.UNBINDING)
             self._unbind_deadline = now + self.config.unbind_timeout

@@ -722,3 +722,39 @@ def test_an_esme_whose_bind_gets_no_answer_closes_instead_of_guessing() -> None:
     assert [type(e) for e in esme_events] == [RequestTimedOut, Closed]
     assert pair.esme.closed
     assert of_type(esme_events, Closed)[0].reason == "no bind response"
+
+
+# -- requests sent already encoded (store-and-forward) ----------------------------------------
+
+
+def receipt_like() -> pdu.DeliverSm:
+    r = deliver(b"id:1 stat:DELIVRD")
+    r.esm_class = 0x04
+    r.receipted_message_id = "1"
+    r.message_state = 2
+    return r
+
+
+def test_a_stored_encoding_is_sent_with_this_sessions_sequence_number() -> None:
+    pair = bound_pair()
+    pair.smsc.send(deliver(b"first"), pair.now)  # the window's seq moves on to 2
+    kept = receipt_like()
+    kept.short_message = b"id:1 stat:DELIVRD (as stored)"
+    stored = pdu.encode(kept)  # as the store keeps it: sequence_number 0
+    seq = pair.smsc.send(receipt_like(), pair.now, "ctx", encoded=stored)
+    sent = pair.smsc.data_to_send()
+    kept.sequence_number = seq
+    assert seq == 2 and sent.endswith(pdu.encode(kept))  # the stored bytes, renumbered
+    got = [e for e in pair.esme.receive_data(sent, pair.now) if isinstance(e, pdu.DeliverSm)]
+    assert [g.sequence_number for g in got] == [1, 2]
+    assert got[1].short_message == b"id:1 stat:DELIVRD (as stored)"
+
+
+def test_a_stored_encoding_with_tlvs_is_not_sent_to_a_3_3_peer() -> None:
+    pair = ConnectionPair()
+    pair.bind(pdu.BindTransceiver, interface_version=0x33)
+    stored = pdu.encode(receipt_like())
+    pair.smsc.send(receipt_like(), pair.now, None, encoded=stored)
+    (got,) = [e for e in pair.deliver(pair.smsc) if isinstance(e, pdu.DeliverSm)]
+    assert got.receipted_message_id is None and got.message_state is None  # TLVs stripped
+    assert got.short_message == b"id:1 stat:DELIVRD"
