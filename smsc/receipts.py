@@ -14,6 +14,8 @@ from pdu import receipt as receipt_text
 from .model import Message
 
 GSM_NETWORK = 3  # network_error_code network type: GSM
+_RECEIPT = int(EsmClass.SMSC_DELIVERY_RECEIPT)
+_INTERMEDIATE = int(EsmClass.INTERMEDIATE_NOTIFICATION)
 
 
 def receipt_wanted(registered_delivery: int, state: MessageState) -> bool:
@@ -30,16 +32,28 @@ def intermediate_wanted(registered_delivery: int) -> bool:
     return bool(registered_delivery & 0x10)
 
 
+def _receipted_id(message_id: str) -> str:
+    # A part of a submit_multi is stored as "<id>/<n>"; its receipts carry the id it was given.
+    return message_id.split("/", 1)[0] if "/" in message_id else message_id
+
+
+_STAT = {int(s): stat for s, stat in receipt_text.STATE_TO_STAT.items()}
+
+
 def receipt_text_for(
-    message: Message, state: MessageState, done_time: float, date_digits: int
+    message: Message,
+    state: MessageState,
+    done_time: float,
+    date_digits: int,
+    receipted_id: str | None = None,
 ) -> str:
     return receipt_text.format_fields(
-        message.message_id.split("/", 1)[0],
+        _receipted_id(message.message_id) if receipted_id is None else receipted_id,
         1,
         1 if state is MessageState.DELIVERED else 0,
         receipt_text.epoch_date(message.submit_time, date_digits),
         receipt_text.epoch_date(done_time, date_digits),
-        receipt_text.STATE_TO_STAT.get(int(state), "UNKNOWN"),
+        _STAT.get(state, "UNKNOWN"),
         f"{message.error_code:03d}",
         _sanitize((message.text or "")[:20]),
     )
@@ -61,11 +75,9 @@ def build_receipt(
     as_data_sm: bool = False,
     intermediate: bool = False,
 ) -> pdu.DeliverSm | pdu.DataSm:
-    text = receipt_text_for(message, state, done_time, date_digits).encode("ascii")
-    esm_class = (
-        EsmClass.INTERMEDIATE_NOTIFICATION if intermediate else EsmClass.SMSC_DELIVERY_RECEIPT
-    )
-    receipted_id = message.message_id.split("/", 1)[0]
+    receipted_id = _receipted_id(message.message_id)
+    text = receipt_text_for(message, state, done_time, date_digits, receipted_id).encode("ascii")
+    esm_class = _INTERMEDIATE if intermediate else _RECEIPT
     nec = NetworkErrorCode(GSM_NETWORK, message.error_code)
     # TLVs are set as attributes, not constructor keywords: this runs once per receipt and the
     # keyword path validates names that are fixed here.
@@ -78,21 +90,32 @@ def build_receipt(
             dest_addr_ton=message.source_addr_ton,
             dest_addr_npi=message.source_addr_npi,
             destination_addr=message.source_addr,
-            esm_class=int(esm_class),
+            esm_class=esm_class,
             registered_delivery=0,
             data_coding=0,
         )
         r.message_payload = text
     else:
+        # Positional (the order of pdu.DeliverSm's fields): keywords cost a tenth of the
+        # receipt here.
         r = pdu.DeliverSm(
-            source_addr_ton=message.dest_addr_ton,
-            source_addr_npi=message.dest_addr_npi,
-            source_addr=message.destination_addr,
-            dest_addr_ton=message.source_addr_ton,
-            dest_addr_npi=message.source_addr_npi,
-            destination_addr=message.source_addr,
-            esm_class=int(esm_class),
-            short_message=text,
+            "",
+            message.dest_addr_ton,
+            message.dest_addr_npi,
+            message.destination_addr,
+            message.source_addr_ton,
+            message.source_addr_npi,
+            message.source_addr,
+            esm_class,
+            0,
+            0,
+            "",
+            "",
+            0,
+            0,
+            0,
+            0,
+            text,
         )
     r.receipted_message_id = receipted_id
     r.message_state = int(state)

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from pdu import MessageState
 from pdu import receipt as receipt_text
 from smsc.model import Direction, Message
-from smsc.receipts import receipt_text_for
+from smsc.receipts import build_receipt, receipt_text_for
 
 TIMES = st.floats(min_value=946_684_800, max_value=4_102_444_799, allow_nan=False)
 STATES = st.sampled_from([s for s in MessageState if s not in (MessageState.SCHEDULED,)])
@@ -94,3 +94,19 @@ def test_memoised_dates_equal_datetime_for_times_close_together(
         else:
             want = expected.strftime("%y%m%d%H%M%S" if digits == 12 else "%y%m%d%H%M")
         assert receipt_text.epoch_date(t, digits) == want, t
+
+
+def test_receipt_pdu_swaps_addresses_with_their_ton_and_npi() -> None:
+    m = message(1_800_000_000.0, "hi", 0)
+    m.source_addr_ton, m.source_addr_npi, m.source_addr = 5, 0, "ACME"
+    m.dest_addr_ton, m.dest_addr_npi, m.destination_addr = 1, 1, "447700900123"
+    m.message_id = "4711/2"  # a part of a submit_multi: receipts carry the id given
+    r = build_receipt(m, MessageState.DELIVERED, 1_800_000_060.0)
+    assert (r.source_addr_ton, r.source_addr_npi, r.source_addr) == (1, 1, "447700900123")
+    assert (r.dest_addr_ton, r.dest_addr_npi, r.destination_addr) == (5, 0, "ACME")
+    assert (r.esm_class, r.registered_delivery, r.data_coding) == (0x04, 0, 0)  # type: ignore[union-attr]
+    assert (r.service_type, r.protocol_id, r.priority_flag) == ("", 0, 0)
+    assert r.receipted_message_id == "4711" and r.message_state == MessageState.DELIVERED
+    assert receipt_text.parse_bytes(r.short_message).id == "4711"  # type: ignore[union-attr]
+    intermediate = build_receipt(m, MessageState.ENROUTE, 1_800_000_001.0, intermediate=True)
+    assert intermediate.esm_class == 0x20
