@@ -71,6 +71,7 @@ __all__ = [
 ]
 
 _S_B = struct.Struct(">B")
+_new = object.__new__  # decoders make their objects bare (see _Gen.decoder)
 
 
 class GenericNack(Pdu):
@@ -1364,7 +1365,9 @@ class AlertNotification(Pdu):
 # -- decoders: buf[start:end] is one whole PDU; the header is already read --
 
 def _decode_generic_nack(buf: bytes, start: int, end: int, seq: int, status: int) -> Pdu:
-    o = GenericNack(seq, status)
+    o = _new(GenericNack)
+    o.sequence_number = seq
+    o.command_status = status
     if start + 16 < end:
         _TLVS[0x80000000].decode(o, buf, start + 16, end, seq)
     return o
@@ -1372,50 +1375,52 @@ def _decode_generic_nack(buf: bytes, start: int, end: int, seq: int, status: int
 
 def _decode_bind_receiver(buf: bytes, start: int, end: int, seq: int, status: int) -> Pdu:
     p = start + 16
+    o = _new(BindReceiver)
     index = buf.index
     if buf[p] == 0:
-        system_id = ""
+        o.system_id = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 16:
             raise _field_error(buf, start, end, 'system_id')
-        system_id = buf[p:i].decode("latin-1")
+        o.system_id = buf[p:i].decode("latin-1")
         p = i + 1
     if buf[p] == 0:
-        password = ""
+        o.password = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 9:
             raise _field_error(buf, start, end, 'password')
-        password = buf[p:i].decode("latin-1")
+        o.password = buf[p:i].decode("latin-1")
         p = i + 1
     if buf[p] == 0:
-        system_type = ""
+        o.system_type = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 13:
             raise _field_error(buf, start, end, 'system_type')
-        system_type = buf[p:i].decode("latin-1")
+        o.system_type = buf[p:i].decode("latin-1")
         p = i + 1
-    interface_version = buf[p]
-    addr_ton = buf[p + 1]
-    addr_npi = buf[p + 2]
+    o.interface_version = buf[p]
+    o.addr_ton = buf[p + 1]
+    o.addr_npi = buf[p + 2]
     p += 3
     if buf[p] == 0:
-        address_range = ""
+        o.address_range = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 41:
             raise _field_error(buf, start, end, 'address_range')
-        address_range = buf[p:i].decode("latin-1")
+        o.address_range = buf[p:i].decode("latin-1")
         p = i + 1
     if p > end:
         raise _field_error(buf, start, end, None)
-    o = BindReceiver(system_id, password, system_type, interface_version, addr_ton, addr_npi, address_range, seq, status)
+    o.sequence_number = seq
+    o.command_status = status
     if p < end:
         _TLVS[0x00000001].decode(o, buf, p, end, seq)
     return o
@@ -1425,19 +1430,21 @@ def _decode_bind_receiver_resp(buf: bytes, start: int, end: int, seq: int, statu
     if start + 16 == end:
         return BindReceiverResp(sequence_number=seq, command_status=status)
     p = start + 16
+    o = _new(BindReceiverResp)
     index = buf.index
     if buf[p] == 0:
-        system_id = ""
+        o.system_id = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 16:
             raise _field_error(buf, start, end, 'system_id')
-        system_id = buf[p:i].decode("latin-1")
+        o.system_id = buf[p:i].decode("latin-1")
         p = i + 1
     if p > end:
         raise _field_error(buf, start, end, None)
-    o = BindReceiverResp(system_id, seq, status)
+    o.sequence_number = seq
+    o.command_status = status
     if p < end:
         _TLVS[0x80000001].decode(o, buf, p, end, seq)
     return o
@@ -1445,50 +1452,52 @@ def _decode_bind_receiver_resp(buf: bytes, start: int, end: int, seq: int, statu
 
 def _decode_bind_transmitter(buf: bytes, start: int, end: int, seq: int, status: int) -> Pdu:
     p = start + 16
+    o = _new(BindTransmitter)
     index = buf.index
     if buf[p] == 0:
-        system_id = ""
+        o.system_id = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 16:
             raise _field_error(buf, start, end, 'system_id')
-        system_id = buf[p:i].decode("latin-1")
+        o.system_id = buf[p:i].decode("latin-1")
         p = i + 1
     if buf[p] == 0:
-        password = ""
+        o.password = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 9:
             raise _field_error(buf, start, end, 'password')
-        password = buf[p:i].decode("latin-1")
+        o.password = buf[p:i].decode("latin-1")
         p = i + 1
     if buf[p] == 0:
-        system_type = ""
+        o.system_type = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 13:
             raise _field_error(buf, start, end, 'system_type')
-        system_type = buf[p:i].decode("latin-1")
+        o.system_type = buf[p:i].decode("latin-1")
         p = i + 1
-    interface_version = buf[p]
-    addr_ton = buf[p + 1]
-    addr_npi = buf[p + 2]
+    o.interface_version = buf[p]
+    o.addr_ton = buf[p + 1]
+    o.addr_npi = buf[p + 2]
     p += 3
     if buf[p] == 0:
-        address_range = ""
+        o.address_range = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 41:
             raise _field_error(buf, start, end, 'address_range')
-        address_range = buf[p:i].decode("latin-1")
+        o.address_range = buf[p:i].decode("latin-1")
         p = i + 1
     if p > end:
         raise _field_error(buf, start, end, None)
-    o = BindTransmitter(system_id, password, system_type, interface_version, addr_ton, addr_npi, address_range, seq, status)
+    o.sequence_number = seq
+    o.command_status = status
     if p < end:
         _TLVS[0x00000002].decode(o, buf, p, end, seq)
     return o
@@ -1498,19 +1507,21 @@ def _decode_bind_transmitter_resp(buf: bytes, start: int, end: int, seq: int, st
     if start + 16 == end:
         return BindTransmitterResp(sequence_number=seq, command_status=status)
     p = start + 16
+    o = _new(BindTransmitterResp)
     index = buf.index
     if buf[p] == 0:
-        system_id = ""
+        o.system_id = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 16:
             raise _field_error(buf, start, end, 'system_id')
-        system_id = buf[p:i].decode("latin-1")
+        o.system_id = buf[p:i].decode("latin-1")
         p = i + 1
     if p > end:
         raise _field_error(buf, start, end, None)
-    o = BindTransmitterResp(system_id, seq, status)
+    o.sequence_number = seq
+    o.command_status = status
     if p < end:
         _TLVS[0x80000002].decode(o, buf, p, end, seq)
     return o
@@ -1518,50 +1529,52 @@ def _decode_bind_transmitter_resp(buf: bytes, start: int, end: int, seq: int, st
 
 def _decode_bind_transceiver(buf: bytes, start: int, end: int, seq: int, status: int) -> Pdu:
     p = start + 16
+    o = _new(BindTransceiver)
     index = buf.index
     if buf[p] == 0:
-        system_id = ""
+        o.system_id = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 16:
             raise _field_error(buf, start, end, 'system_id')
-        system_id = buf[p:i].decode("latin-1")
+        o.system_id = buf[p:i].decode("latin-1")
         p = i + 1
     if buf[p] == 0:
-        password = ""
+        o.password = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 9:
             raise _field_error(buf, start, end, 'password')
-        password = buf[p:i].decode("latin-1")
+        o.password = buf[p:i].decode("latin-1")
         p = i + 1
     if buf[p] == 0:
-        system_type = ""
+        o.system_type = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 13:
             raise _field_error(buf, start, end, 'system_type')
-        system_type = buf[p:i].decode("latin-1")
+        o.system_type = buf[p:i].decode("latin-1")
         p = i + 1
-    interface_version = buf[p]
-    addr_ton = buf[p + 1]
-    addr_npi = buf[p + 2]
+    o.interface_version = buf[p]
+    o.addr_ton = buf[p + 1]
+    o.addr_npi = buf[p + 2]
     p += 3
     if buf[p] == 0:
-        address_range = ""
+        o.address_range = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 41:
             raise _field_error(buf, start, end, 'address_range')
-        address_range = buf[p:i].decode("latin-1")
+        o.address_range = buf[p:i].decode("latin-1")
         p = i + 1
     if p > end:
         raise _field_error(buf, start, end, None)
-    o = BindTransceiver(system_id, password, system_type, interface_version, addr_ton, addr_npi, address_range, seq, status)
+    o.sequence_number = seq
+    o.command_status = status
     if p < end:
         _TLVS[0x00000009].decode(o, buf, p, end, seq)
     return o
@@ -1571,19 +1584,21 @@ def _decode_bind_transceiver_resp(buf: bytes, start: int, end: int, seq: int, st
     if start + 16 == end:
         return BindTransceiverResp(sequence_number=seq, command_status=status)
     p = start + 16
+    o = _new(BindTransceiverResp)
     index = buf.index
     if buf[p] == 0:
-        system_id = ""
+        o.system_id = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 16:
             raise _field_error(buf, start, end, 'system_id')
-        system_id = buf[p:i].decode("latin-1")
+        o.system_id = buf[p:i].decode("latin-1")
         p = i + 1
     if p > end:
         raise _field_error(buf, start, end, None)
-    o = BindTransceiverResp(system_id, seq, status)
+    o.sequence_number = seq
+    o.command_status = status
     if p < end:
         _TLVS[0x80000009].decode(o, buf, p, end, seq)
     return o
@@ -1591,56 +1606,66 @@ def _decode_bind_transceiver_resp(buf: bytes, start: int, end: int, seq: int, st
 
 def _decode_outbind(buf: bytes, start: int, end: int, seq: int, status: int) -> Pdu:
     p = start + 16
+    o = _new(Outbind)
     index = buf.index
     if buf[p] == 0:
-        system_id = ""
+        o.system_id = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 16:
             raise _field_error(buf, start, end, 'system_id')
-        system_id = buf[p:i].decode("latin-1")
+        o.system_id = buf[p:i].decode("latin-1")
         p = i + 1
     if buf[p] == 0:
-        password = ""
+        o.password = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 9:
             raise _field_error(buf, start, end, 'password')
-        password = buf[p:i].decode("latin-1")
+        o.password = buf[p:i].decode("latin-1")
         p = i + 1
     if p > end:
         raise _field_error(buf, start, end, None)
-    o = Outbind(system_id, password, seq, status)
+    o.sequence_number = seq
+    o.command_status = status
     if p < end:
         _TLVS[0x0000000B].decode(o, buf, p, end, seq)
     return o
 
 
 def _decode_unbind(buf: bytes, start: int, end: int, seq: int, status: int) -> Pdu:
-    o = Unbind(seq, status)
+    o = _new(Unbind)
+    o.sequence_number = seq
+    o.command_status = status
     if start + 16 < end:
         _TLVS[0x00000006].decode(o, buf, start + 16, end, seq)
     return o
 
 
 def _decode_unbind_resp(buf: bytes, start: int, end: int, seq: int, status: int) -> Pdu:
-    o = UnbindResp(seq, status)
+    o = _new(UnbindResp)
+    o.sequence_number = seq
+    o.command_status = status
     if start + 16 < end:
         _TLVS[0x80000006].decode(o, buf, start + 16, end, seq)
     return o
 
 
 def _decode_enquire_link(buf: bytes, start: int, end: int, seq: int, status: int) -> Pdu:
-    o = EnquireLink(seq, status)
+    o = _new(EnquireLink)
+    o.sequence_number = seq
+    o.command_status = status
     if start + 16 < end:
         _TLVS[0x00000015].decode(o, buf, start + 16, end, seq)
     return o
 
 
 def _decode_enquire_link_resp(buf: bytes, start: int, end: int, seq: int, status: int) -> Pdu:
-    o = EnquireLinkResp(seq, status)
+    o = _new(EnquireLinkResp)
+    o.sequence_number = seq
+    o.command_status = status
     if start + 16 < end:
         _TLVS[0x80000015].decode(o, buf, start + 16, end, seq)
     return o
@@ -1648,75 +1673,77 @@ def _decode_enquire_link_resp(buf: bytes, start: int, end: int, seq: int, status
 
 def _decode_submit_sm(buf: bytes, start: int, end: int, seq: int, status: int) -> Pdu:
     p = start + 16
+    o = _new(SubmitSm)
     index = buf.index
     if buf[p] == 0:
-        service_type = ""
+        o.service_type = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 6:
             raise _field_error(buf, start, end, 'service_type')
-        service_type = buf[p:i].decode("latin-1")
+        o.service_type = buf[p:i].decode("latin-1")
         p = i + 1
-    source_addr_ton = buf[p]
-    source_addr_npi = buf[p + 1]
+    o.source_addr_ton = buf[p]
+    o.source_addr_npi = buf[p + 1]
     p += 2
     if buf[p] == 0:
-        source_addr = ""
+        o.source_addr = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 21:
             raise _field_error(buf, start, end, 'source_addr')
-        source_addr = buf[p:i].decode("latin-1")
+        o.source_addr = buf[p:i].decode("latin-1")
         p = i + 1
-    dest_addr_ton = buf[p]
-    dest_addr_npi = buf[p + 1]
+    o.dest_addr_ton = buf[p]
+    o.dest_addr_npi = buf[p + 1]
     p += 2
     if buf[p] == 0:
-        destination_addr = ""
+        o.destination_addr = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 21:
             raise _field_error(buf, start, end, 'destination_addr')
-        destination_addr = buf[p:i].decode("latin-1")
+        o.destination_addr = buf[p:i].decode("latin-1")
         p = i + 1
-    esm_class = buf[p]
-    protocol_id = buf[p + 1]
-    priority_flag = buf[p + 2]
+    o.esm_class = buf[p]
+    o.protocol_id = buf[p + 1]
+    o.priority_flag = buf[p + 2]
     p += 3
     if buf[p] == 0:
-        schedule_delivery_time = ""
+        o.schedule_delivery_time = ""
         p += 1
     else:
         i = index(0, p)
         if i - p != 16:
             raise _field_error(buf, start, end, 'schedule_delivery_time')
-        schedule_delivery_time = buf[p:i].decode("latin-1")
+        o.schedule_delivery_time = buf[p:i].decode("latin-1")
         p = i + 1
     if buf[p] == 0:
-        validity_period = ""
+        o.validity_period = ""
         p += 1
     else:
         i = index(0, p)
         if i - p != 16:
             raise _field_error(buf, start, end, 'validity_period')
-        validity_period = buf[p:i].decode("latin-1")
+        o.validity_period = buf[p:i].decode("latin-1")
         p = i + 1
-    registered_delivery = buf[p]
-    replace_if_present_flag = buf[p + 1]
-    data_coding = buf[p + 2]
-    sm_default_msg_id = buf[p + 3]
+    o.registered_delivery = buf[p]
+    o.replace_if_present_flag = buf[p + 1]
+    o.data_coding = buf[p + 2]
+    o.sm_default_msg_id = buf[p + 3]
     p += 4
     n = buf[p]
     if n == 255:
         raise _field_error(buf, start, end, 'short_message')
-    short_message = buf[p + 1 : p + 1 + n]
+    o.short_message = buf[p + 1 : p + 1 + n]
     p += 1 + n
     if p > end:
         raise _field_error(buf, start, end, None)
-    o = SubmitSm(service_type, source_addr_ton, source_addr_npi, source_addr, dest_addr_ton, dest_addr_npi, destination_addr, esm_class, protocol_id, priority_flag, schedule_delivery_time, validity_period, registered_delivery, replace_if_present_flag, data_coding, sm_default_msg_id, short_message, seq, status)
+    o.sequence_number = seq
+    o.command_status = status
     if p < end:
         _TLVS[0x00000004].decode(o, buf, p, end, seq)
         _check_message_tlvs(o, seq)
@@ -1727,19 +1754,21 @@ def _decode_submit_sm_resp(buf: bytes, start: int, end: int, seq: int, status: i
     if start + 16 == end:
         return SubmitSmResp(sequence_number=seq, command_status=status)
     p = start + 16
+    o = _new(SubmitSmResp)
     index = buf.index
     if buf[p] == 0:
-        message_id = ""
+        o.message_id = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 65:
             raise _field_error(buf, start, end, 'message_id')
-        message_id = buf[p:i].decode("latin-1")
+        o.message_id = buf[p:i].decode("latin-1")
         p = i + 1
     if p > end:
         raise _field_error(buf, start, end, None)
-    o = SubmitSmResp(message_id, seq, status)
+    o.sequence_number = seq
+    o.command_status = status
     if p < end:
         _TLVS[0x80000004].decode(o, buf, p, end, seq)
     return o
@@ -1747,66 +1776,68 @@ def _decode_submit_sm_resp(buf: bytes, start: int, end: int, seq: int, status: i
 
 def _decode_submit_multi(buf: bytes, start: int, end: int, seq: int, status: int) -> Pdu:
     p = start + 16
+    o = _new(SubmitMulti)
     index = buf.index
     if buf[p] == 0:
-        service_type = ""
+        o.service_type = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 6:
             raise _field_error(buf, start, end, 'service_type')
-        service_type = buf[p:i].decode("latin-1")
+        o.service_type = buf[p:i].decode("latin-1")
         p = i + 1
-    source_addr_ton = buf[p]
-    source_addr_npi = buf[p + 1]
+    o.source_addr_ton = buf[p]
+    o.source_addr_npi = buf[p + 1]
     p += 2
     if buf[p] == 0:
-        source_addr = ""
+        o.source_addr = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 21:
             raise _field_error(buf, start, end, 'source_addr')
-        source_addr = buf[p:i].decode("latin-1")
+        o.source_addr = buf[p:i].decode("latin-1")
         p = i + 1
     if p > end:
         raise _field_error(buf, start, end, None)
-    dest_address, p = _decode_dest_addresses(buf, p, end, seq, 0x00000021)
-    esm_class = buf[p]
-    protocol_id = buf[p + 1]
-    priority_flag = buf[p + 2]
+    o.dest_address, p = _decode_dest_addresses(buf, p, end, seq, 0x00000021)
+    o.esm_class = buf[p]
+    o.protocol_id = buf[p + 1]
+    o.priority_flag = buf[p + 2]
     p += 3
     if buf[p] == 0:
-        schedule_delivery_time = ""
+        o.schedule_delivery_time = ""
         p += 1
     else:
         i = index(0, p)
         if i - p != 16:
             raise _field_error(buf, start, end, 'schedule_delivery_time')
-        schedule_delivery_time = buf[p:i].decode("latin-1")
+        o.schedule_delivery_time = buf[p:i].decode("latin-1")
         p = i + 1
     if buf[p] == 0:
-        validity_period = ""
+        o.validity_period = ""
         p += 1
     else:
         i = index(0, p)
         if i - p != 16:
             raise _field_error(buf, start, end, 'validity_period')
-        validity_period = buf[p:i].decode("latin-1")
+        o.validity_period = buf[p:i].decode("latin-1")
         p = i + 1
-    registered_delivery = buf[p]
-    replace_if_present_flag = buf[p + 1]
-    data_coding = buf[p + 2]
-    sm_default_msg_id = buf[p + 3]
+    o.registered_delivery = buf[p]
+    o.replace_if_present_flag = buf[p + 1]
+    o.data_coding = buf[p + 2]
+    o.sm_default_msg_id = buf[p + 3]
     p += 4
     n = buf[p]
     if n == 255:
         raise _field_error(buf, start, end, 'short_message')
-    short_message = buf[p + 1 : p + 1 + n]
+    o.short_message = buf[p + 1 : p + 1 + n]
     p += 1 + n
     if p > end:
         raise _field_error(buf, start, end, None)
-    o = SubmitMulti(service_type, source_addr_ton, source_addr_npi, source_addr, dest_address, esm_class, protocol_id, priority_flag, schedule_delivery_time, validity_period, registered_delivery, replace_if_present_flag, data_coding, sm_default_msg_id, short_message, seq, status)
+    o.sequence_number = seq
+    o.command_status = status
     if p < end:
         _TLVS[0x00000021].decode(o, buf, p, end, seq)
         _check_message_tlvs(o, seq)
@@ -1817,22 +1848,24 @@ def _decode_submit_multi_resp(buf: bytes, start: int, end: int, seq: int, status
     if start + 16 == end:
         return SubmitMultiResp(sequence_number=seq, command_status=status)
     p = start + 16
+    o = _new(SubmitMultiResp)
     index = buf.index
     if buf[p] == 0:
-        message_id = ""
+        o.message_id = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 65:
             raise _field_error(buf, start, end, 'message_id')
-        message_id = buf[p:i].decode("latin-1")
+        o.message_id = buf[p:i].decode("latin-1")
         p = i + 1
     if p > end:
         raise _field_error(buf, start, end, None)
-    unsuccess_sme, p = _decode_unsuccess_smes(buf, p, end, seq, 0x80000021)
+    o.unsuccess_sme, p = _decode_unsuccess_smes(buf, p, end, seq, 0x80000021)
     if p > end:
         raise _field_error(buf, start, end, None)
-    o = SubmitMultiResp(message_id, unsuccess_sme, seq, status)
+    o.sequence_number = seq
+    o.command_status = status
     if p < end:
         _TLVS[0x80000021].decode(o, buf, p, end, seq)
     return o
@@ -1840,75 +1873,77 @@ def _decode_submit_multi_resp(buf: bytes, start: int, end: int, seq: int, status
 
 def _decode_deliver_sm(buf: bytes, start: int, end: int, seq: int, status: int) -> Pdu:
     p = start + 16
+    o = _new(DeliverSm)
     index = buf.index
     if buf[p] == 0:
-        service_type = ""
+        o.service_type = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 6:
             raise _field_error(buf, start, end, 'service_type')
-        service_type = buf[p:i].decode("latin-1")
+        o.service_type = buf[p:i].decode("latin-1")
         p = i + 1
-    source_addr_ton = buf[p]
-    source_addr_npi = buf[p + 1]
+    o.source_addr_ton = buf[p]
+    o.source_addr_npi = buf[p + 1]
     p += 2
     if buf[p] == 0:
-        source_addr = ""
+        o.source_addr = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 21:
             raise _field_error(buf, start, end, 'source_addr')
-        source_addr = buf[p:i].decode("latin-1")
+        o.source_addr = buf[p:i].decode("latin-1")
         p = i + 1
-    dest_addr_ton = buf[p]
-    dest_addr_npi = buf[p + 1]
+    o.dest_addr_ton = buf[p]
+    o.dest_addr_npi = buf[p + 1]
     p += 2
     if buf[p] == 0:
-        destination_addr = ""
+        o.destination_addr = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 21:
             raise _field_error(buf, start, end, 'destination_addr')
-        destination_addr = buf[p:i].decode("latin-1")
+        o.destination_addr = buf[p:i].decode("latin-1")
         p = i + 1
-    esm_class = buf[p]
-    protocol_id = buf[p + 1]
-    priority_flag = buf[p + 2]
+    o.esm_class = buf[p]
+    o.protocol_id = buf[p + 1]
+    o.priority_flag = buf[p + 2]
     p += 3
     if buf[p] == 0:
-        schedule_delivery_time = ""
+        o.schedule_delivery_time = ""
         p += 1
     else:
         i = index(0, p)
         if i - p != 16:
             raise _field_error(buf, start, end, 'schedule_delivery_time')
-        schedule_delivery_time = buf[p:i].decode("latin-1")
+        o.schedule_delivery_time = buf[p:i].decode("latin-1")
         p = i + 1
     if buf[p] == 0:
-        validity_period = ""
+        o.validity_period = ""
         p += 1
     else:
         i = index(0, p)
         if i - p != 16:
             raise _field_error(buf, start, end, 'validity_period')
-        validity_period = buf[p:i].decode("latin-1")
+        o.validity_period = buf[p:i].decode("latin-1")
         p = i + 1
-    registered_delivery = buf[p]
-    replace_if_present_flag = buf[p + 1]
-    data_coding = buf[p + 2]
-    sm_default_msg_id = buf[p + 3]
+    o.registered_delivery = buf[p]
+    o.replace_if_present_flag = buf[p + 1]
+    o.data_coding = buf[p + 2]
+    o.sm_default_msg_id = buf[p + 3]
     p += 4
     n = buf[p]
     if n == 255:
         raise _field_error(buf, start, end, 'short_message')
-    short_message = buf[p + 1 : p + 1 + n]
+    o.short_message = buf[p + 1 : p + 1 + n]
     p += 1 + n
     if p > end:
         raise _field_error(buf, start, end, None)
-    o = DeliverSm(service_type, source_addr_ton, source_addr_npi, source_addr, dest_addr_ton, dest_addr_npi, destination_addr, esm_class, protocol_id, priority_flag, schedule_delivery_time, validity_period, registered_delivery, replace_if_present_flag, data_coding, sm_default_msg_id, short_message, seq, status)
+    o.sequence_number = seq
+    o.command_status = status
     if p < end:
         _TLVS[0x00000005].decode(o, buf, p, end, seq)
         _check_message_tlvs(o, seq)
@@ -1919,19 +1954,21 @@ def _decode_deliver_sm_resp(buf: bytes, start: int, end: int, seq: int, status: 
     if start + 16 == end:
         return DeliverSmResp(sequence_number=seq, command_status=status)
     p = start + 16
+    o = _new(DeliverSmResp)
     index = buf.index
     if buf[p] == 0:
-        message_id = ""
+        o.message_id = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 65:
             raise _field_error(buf, start, end, 'message_id')
-        message_id = buf[p:i].decode("latin-1")
+        o.message_id = buf[p:i].decode("latin-1")
         p = i + 1
     if p > end:
         raise _field_error(buf, start, end, None)
-    o = DeliverSmResp(message_id, seq, status)
+    o.sequence_number = seq
+    o.command_status = status
     if p < end:
         _TLVS[0x80000005].decode(o, buf, p, end, seq)
     return o
@@ -1939,47 +1976,49 @@ def _decode_deliver_sm_resp(buf: bytes, start: int, end: int, seq: int, status: 
 
 def _decode_data_sm(buf: bytes, start: int, end: int, seq: int, status: int) -> Pdu:
     p = start + 16
+    o = _new(DataSm)
     index = buf.index
     if buf[p] == 0:
-        service_type = ""
+        o.service_type = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 6:
             raise _field_error(buf, start, end, 'service_type')
-        service_type = buf[p:i].decode("latin-1")
+        o.service_type = buf[p:i].decode("latin-1")
         p = i + 1
-    source_addr_ton = buf[p]
-    source_addr_npi = buf[p + 1]
+    o.source_addr_ton = buf[p]
+    o.source_addr_npi = buf[p + 1]
     p += 2
     if buf[p] == 0:
-        source_addr = ""
+        o.source_addr = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 65:
             raise _field_error(buf, start, end, 'source_addr')
-        source_addr = buf[p:i].decode("latin-1")
+        o.source_addr = buf[p:i].decode("latin-1")
         p = i + 1
-    dest_addr_ton = buf[p]
-    dest_addr_npi = buf[p + 1]
+    o.dest_addr_ton = buf[p]
+    o.dest_addr_npi = buf[p + 1]
     p += 2
     if buf[p] == 0:
-        destination_addr = ""
+        o.destination_addr = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 65:
             raise _field_error(buf, start, end, 'destination_addr')
-        destination_addr = buf[p:i].decode("latin-1")
+        o.destination_addr = buf[p:i].decode("latin-1")
         p = i + 1
-    esm_class = buf[p]
-    registered_delivery = buf[p + 1]
-    data_coding = buf[p + 2]
+    o.esm_class = buf[p]
+    o.registered_delivery = buf[p + 1]
+    o.data_coding = buf[p + 2]
     p += 3
     if p > end:
         raise _field_error(buf, start, end, None)
-    o = DataSm(service_type, source_addr_ton, source_addr_npi, source_addr, dest_addr_ton, dest_addr_npi, destination_addr, esm_class, registered_delivery, data_coding, seq, status)
+    o.sequence_number = seq
+    o.command_status = status
     if p < end:
         _TLVS[0x00000103].decode(o, buf, p, end, seq)
         _check_message_tlvs(o, seq)
@@ -1990,19 +2029,21 @@ def _decode_data_sm_resp(buf: bytes, start: int, end: int, seq: int, status: int
     if start + 16 == end:
         return DataSmResp(sequence_number=seq, command_status=status)
     p = start + 16
+    o = _new(DataSmResp)
     index = buf.index
     if buf[p] == 0:
-        message_id = ""
+        o.message_id = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 65:
             raise _field_error(buf, start, end, 'message_id')
-        message_id = buf[p:i].decode("latin-1")
+        o.message_id = buf[p:i].decode("latin-1")
         p = i + 1
     if p > end:
         raise _field_error(buf, start, end, None)
-    o = DataSmResp(message_id, seq, status)
+    o.sequence_number = seq
+    o.command_status = status
     if p < end:
         _TLVS[0x80000103].decode(o, buf, p, end, seq)
     return o
@@ -2010,31 +2051,33 @@ def _decode_data_sm_resp(buf: bytes, start: int, end: int, seq: int, status: int
 
 def _decode_query_sm(buf: bytes, start: int, end: int, seq: int, status: int) -> Pdu:
     p = start + 16
+    o = _new(QuerySm)
     index = buf.index
     if buf[p] == 0:
-        message_id = ""
+        o.message_id = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 65:
             raise _field_error(buf, start, end, 'message_id')
-        message_id = buf[p:i].decode("latin-1")
+        o.message_id = buf[p:i].decode("latin-1")
         p = i + 1
-    source_addr_ton = buf[p]
-    source_addr_npi = buf[p + 1]
+    o.source_addr_ton = buf[p]
+    o.source_addr_npi = buf[p + 1]
     p += 2
     if buf[p] == 0:
-        source_addr = ""
+        o.source_addr = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 21:
             raise _field_error(buf, start, end, 'source_addr')
-        source_addr = buf[p:i].decode("latin-1")
+        o.source_addr = buf[p:i].decode("latin-1")
         p = i + 1
     if p > end:
         raise _field_error(buf, start, end, None)
-    o = QuerySm(message_id, source_addr_ton, source_addr_npi, source_addr, seq, status)
+    o.sequence_number = seq
+    o.command_status = status
     if p < end:
         _TLVS[0x00000003].decode(o, buf, p, end, seq)
     return o
@@ -2044,31 +2087,33 @@ def _decode_query_sm_resp(buf: bytes, start: int, end: int, seq: int, status: in
     if start + 16 == end:
         return QuerySmResp(sequence_number=seq, command_status=status)
     p = start + 16
+    o = _new(QuerySmResp)
     index = buf.index
     if buf[p] == 0:
-        message_id = ""
+        o.message_id = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 65:
             raise _field_error(buf, start, end, 'message_id')
-        message_id = buf[p:i].decode("latin-1")
+        o.message_id = buf[p:i].decode("latin-1")
         p = i + 1
     if buf[p] == 0:
-        final_date = ""
+        o.final_date = ""
         p += 1
     else:
         i = index(0, p)
         if i - p != 16:
             raise _field_error(buf, start, end, 'final_date')
-        final_date = buf[p:i].decode("latin-1")
+        o.final_date = buf[p:i].decode("latin-1")
         p = i + 1
-    message_state = buf[p]
-    error_code = buf[p + 1]
+    o.message_state = buf[p]
+    o.error_code = buf[p + 1]
     p += 2
     if p > end:
         raise _field_error(buf, start, end, None)
-    o = QuerySmResp(message_id, final_date, message_state, error_code, seq, status)
+    o.sequence_number = seq
+    o.command_status = status
     if p < end:
         _TLVS[0x80000003].decode(o, buf, p, end, seq)
     return o
@@ -2076,59 +2121,63 @@ def _decode_query_sm_resp(buf: bytes, start: int, end: int, seq: int, status: in
 
 def _decode_cancel_sm(buf: bytes, start: int, end: int, seq: int, status: int) -> Pdu:
     p = start + 16
+    o = _new(CancelSm)
     index = buf.index
     if buf[p] == 0:
-        service_type = ""
+        o.service_type = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 6:
             raise _field_error(buf, start, end, 'service_type')
-        service_type = buf[p:i].decode("latin-1")
+        o.service_type = buf[p:i].decode("latin-1")
         p = i + 1
     if buf[p] == 0:
-        message_id = ""
+        o.message_id = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 65:
             raise _field_error(buf, start, end, 'message_id')
-        message_id = buf[p:i].decode("latin-1")
+        o.message_id = buf[p:i].decode("latin-1")
         p = i + 1
-    source_addr_ton = buf[p]
-    source_addr_npi = buf[p + 1]
+    o.source_addr_ton = buf[p]
+    o.source_addr_npi = buf[p + 1]
     p += 2
     if buf[p] == 0:
-        source_addr = ""
+        o.source_addr = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 21:
             raise _field_error(buf, start, end, 'source_addr')
-        source_addr = buf[p:i].decode("latin-1")
+        o.source_addr = buf[p:i].decode("latin-1")
         p = i + 1
-    dest_addr_ton = buf[p]
-    dest_addr_npi = buf[p + 1]
+    o.dest_addr_ton = buf[p]
+    o.dest_addr_npi = buf[p + 1]
     p += 2
     if buf[p] == 0:
-        destination_addr = ""
+        o.destination_addr = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 21:
             raise _field_error(buf, start, end, 'destination_addr')
-        destination_addr = buf[p:i].decode("latin-1")
+        o.destination_addr = buf[p:i].decode("latin-1")
         p = i + 1
     if p > end:
         raise _field_error(buf, start, end, None)
-    o = CancelSm(service_type, message_id, source_addr_ton, source_addr_npi, source_addr, dest_addr_ton, dest_addr_npi, destination_addr, seq, status)
+    o.sequence_number = seq
+    o.command_status = status
     if p < end:
         _TLVS[0x00000008].decode(o, buf, p, end, seq)
     return o
 
 
 def _decode_cancel_sm_resp(buf: bytes, start: int, end: int, seq: int, status: int) -> Pdu:
-    o = CancelSmResp(seq, status)
+    o = _new(CancelSmResp)
+    o.sequence_number = seq
+    o.command_status = status
     if start + 16 < end:
         _TLVS[0x80000008].decode(o, buf, start + 16, end, seq)
     return o
@@ -2136,64 +2185,68 @@ def _decode_cancel_sm_resp(buf: bytes, start: int, end: int, seq: int, status: i
 
 def _decode_replace_sm(buf: bytes, start: int, end: int, seq: int, status: int) -> Pdu:
     p = start + 16
+    o = _new(ReplaceSm)
     index = buf.index
     if buf[p] == 0:
-        message_id = ""
+        o.message_id = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 65:
             raise _field_error(buf, start, end, 'message_id')
-        message_id = buf[p:i].decode("latin-1")
+        o.message_id = buf[p:i].decode("latin-1")
         p = i + 1
-    source_addr_ton = buf[p]
-    source_addr_npi = buf[p + 1]
+    o.source_addr_ton = buf[p]
+    o.source_addr_npi = buf[p + 1]
     p += 2
     if buf[p] == 0:
-        source_addr = ""
+        o.source_addr = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 21:
             raise _field_error(buf, start, end, 'source_addr')
-        source_addr = buf[p:i].decode("latin-1")
+        o.source_addr = buf[p:i].decode("latin-1")
         p = i + 1
     if buf[p] == 0:
-        schedule_delivery_time = ""
+        o.schedule_delivery_time = ""
         p += 1
     else:
         i = index(0, p)
         if i - p != 16:
             raise _field_error(buf, start, end, 'schedule_delivery_time')
-        schedule_delivery_time = buf[p:i].decode("latin-1")
+        o.schedule_delivery_time = buf[p:i].decode("latin-1")
         p = i + 1
     if buf[p] == 0:
-        validity_period = ""
+        o.validity_period = ""
         p += 1
     else:
         i = index(0, p)
         if i - p != 16:
             raise _field_error(buf, start, end, 'validity_period')
-        validity_period = buf[p:i].decode("latin-1")
+        o.validity_period = buf[p:i].decode("latin-1")
         p = i + 1
-    registered_delivery = buf[p]
-    sm_default_msg_id = buf[p + 1]
+    o.registered_delivery = buf[p]
+    o.sm_default_msg_id = buf[p + 1]
     p += 2
     n = buf[p]
     if n == 255:
         raise _field_error(buf, start, end, 'short_message')
-    short_message = buf[p + 1 : p + 1 + n]
+    o.short_message = buf[p + 1 : p + 1 + n]
     p += 1 + n
     if p > end:
         raise _field_error(buf, start, end, None)
-    o = ReplaceSm(message_id, source_addr_ton, source_addr_npi, source_addr, schedule_delivery_time, validity_period, registered_delivery, sm_default_msg_id, short_message, seq, status)
+    o.sequence_number = seq
+    o.command_status = status
     if p < end:
         _TLVS[0x00000007].decode(o, buf, p, end, seq)
     return o
 
 
 def _decode_replace_sm_resp(buf: bytes, start: int, end: int, seq: int, status: int) -> Pdu:
-    o = ReplaceSmResp(seq, status)
+    o = _new(ReplaceSmResp)
+    o.sequence_number = seq
+    o.command_status = status
     if start + 16 < end:
         _TLVS[0x80000007].decode(o, buf, start + 16, end, seq)
     return o
@@ -2201,34 +2254,36 @@ def _decode_replace_sm_resp(buf: bytes, start: int, end: int, seq: int, status: 
 
 def _decode_alert_notification(buf: bytes, start: int, end: int, seq: int, status: int) -> Pdu:
     p = start + 16
+    o = _new(AlertNotification)
     index = buf.index
-    source_addr_ton = buf[p]
-    source_addr_npi = buf[p + 1]
+    o.source_addr_ton = buf[p]
+    o.source_addr_npi = buf[p + 1]
     p += 2
     if buf[p] == 0:
-        source_addr = ""
+        o.source_addr = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 65:
             raise _field_error(buf, start, end, 'source_addr')
-        source_addr = buf[p:i].decode("latin-1")
+        o.source_addr = buf[p:i].decode("latin-1")
         p = i + 1
-    esme_addr_ton = buf[p]
-    esme_addr_npi = buf[p + 1]
+    o.esme_addr_ton = buf[p]
+    o.esme_addr_npi = buf[p + 1]
     p += 2
     if buf[p] == 0:
-        esme_addr = ""
+        o.esme_addr = ""
         p += 1
     else:
         i = index(0, p)
         if i - p >= 65:
             raise _field_error(buf, start, end, 'esme_addr')
-        esme_addr = buf[p:i].decode("latin-1")
+        o.esme_addr = buf[p:i].decode("latin-1")
         p = i + 1
     if p > end:
         raise _field_error(buf, start, end, None)
-    o = AlertNotification(source_addr_ton, source_addr_npi, source_addr, esme_addr_ton, esme_addr_npi, esme_addr, seq, status)
+    o.sequence_number = seq
+    o.command_status = status
     if p < end:
         _TLVS[0x00000102].decode(o, buf, p, end, seq)
     return o

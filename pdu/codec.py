@@ -25,9 +25,17 @@ def decode(frame: bytes) -> Pdu:
     if type(frame) is not bytes:
         frame = bytes(frame)
     n = len(frame)
-    if n < 16:
-        raise FramingError(f"a PDU is at least 16 octets, got {n}", CommandStatus.ESME_RINVCMDLEN)
-    length, cid, status, seq = _unpack_header(frame, 0)
+    # The checks ride on what the header read and the lookup do anyway: a few tens of
+    # nanoseconds of a small PDU's decode.
+    try:
+        length, cid, status, seq = _unpack_header(frame, 0)
+        dec = DECODERS[cid]
+    except struct.error:
+        raise FramingError(
+            f"a PDU is at least 16 octets, got {n}", CommandStatus.ESME_RINVCMDLEN
+        ) from None
+    except KeyError:
+        dec = None
     if length != n:
         raise FramingError(
             f"command_length {length} disagrees with the frame's {n} octets",
@@ -35,8 +43,6 @@ def decode(frame: bytes) -> Pdu:
             sequence_number=seq,
             command_id=cid,
         )
-    # decode_at inlined: a call level costs a tenth of a small PDU's decode.
-    dec = _decoders_get(cid)
     if dec is None:
         raise _unknown_command(cid, seq)
     try:
