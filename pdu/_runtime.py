@@ -245,6 +245,28 @@ def _cstring_error(value: object, max_length: int, name: str) -> EncodeError:
     )
 
 
+# Fast paths of the TLV encoder, per PDU class: name -> (kind, struct, tag, size or max
+# length), for the TLVs that class allows. Kinds: integer, C-Octet String, network_error_code.
+_INT, _CSTRING, _NEC = 0, 1, 2
+_FastTlv = tuple[int, struct.Struct, int, int]
+_FAST_TLVS: dict[type[Pdu], dict[str, _FastTlv]] = {}
+
+
+def _fast_tlvs(cls: type[Pdu]) -> dict[str, _FastTlv]:
+    fast: dict[str, _FastTlv] = {}
+    for name in cls.tlv_by_name:
+        if name in INT_TLV_PACKERS:
+            packer, tag, size = INT_TLV_PACKERS[name]
+            fast[name] = (_INT, packer, tag, size)
+        elif name in CSTRING_TLVS:
+            tag, max_length = CSTRING_TLVS[name]
+            fast[name] = (_CSTRING, _HH, tag, max_length)
+        elif name == "network_error_code":
+            fast[name] = (_NEC, NETWORK_ERROR_CODE_TLV, 0x0423, 3)
+    _FAST_TLVS[cls] = fast
+    return fast
+
+
 def _encode_tlvs(o: Pdu) -> bytes:
     """The TLV part: known TLVs in the order they were set, then extra_tlvs as given.
 
@@ -253,36 +275,41 @@ def _encode_tlvs(o: Pdu) -> bytes:
     """
     d = o.__dict__
     by_name = o.tlv_by_name
-    ints = INT_TLV_PACKERS
+    fast = _FAST_TLVS.get(type(o))
+    if fast is None:
+        fast = _fast_tlvs(type(o))
     parts: list[bytes] = []
     for name, value in d.items():
-        if value is None or name == "extra_tlvs":
+        if value is None:
             continue
-        fast = ints.get(name)
-        if fast is not None and name in by_name:
-            try:
-                parts.append(fast[0].pack(fast[1], fast[2], value))
-            except struct.error as e:
-                raise EncodeError(f"TLV {name}: {e}", name) from e
-            continue
-        # Fast paths for the receipt TLVs; anything unusual takes the checked path below.
-        cs = CSTRING_TLVS.get(name)
-        if (
-            cs is not None
-            and type(value) is str
-            and value.isascii()
-            and len(value) < cs[1]
-            and "\x00" not in value
-            and name in by_name
-        ):
-            raw = value.encode("ascii")
-            parts.append(_HH.pack(cs[0], len(raw) + 1) + raw + _NUL)
-            continue
-        if type(value) is NetworkErrorCode and name in by_name and 0 <= value[0] < 256:
-            try:
-                parts.append(NETWORK_ERROR_CODE_TLV.pack(0x0423, 3, value[0], value[1]))
-            except struct.error as e:
-                raise EncodeError(f"TLV {name}: {e}", name) from e
+        # One lookup decides the common cases (a receipt's three TLVs); anything unusual
+        # takes the checked path below.
+        f = fast.get(name)
+        if f is not None:
+            kind, packer, tag, n = f
+            if kind == _INT:
+                try:
+                    parts.append(packer.pack(tag, n, value))
+                except struct.error as e:
+                    raise EncodeError(f"TLV {name}: {e}", name) from e
+                continue
+            if kind == _CSTRING:
+                if (
+                    type(value) is str
+                    and value.isascii()
+                    and len(value) < n
+                    and "\x00" not in value
+                ):
+                    raw = value.encode("ascii")
+                    parts.append(packer.pack(tag, len(raw) + 1) + raw + _NUL)
+                    continue
+            elif type(value) is NetworkErrorCode and 0 <= value[0] < 256:
+                try:
+                    parts.append(packer.pack(tag, n, value[0], value[1]))
+                except struct.error as e:
+                    raise EncodeError(f"TLV {name}: {e}", name) from e
+                continue
+        elif name == "extra_tlvs":
             continue
         spec = by_name.get(name)
         if spec is None:
