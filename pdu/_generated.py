@@ -19,6 +19,7 @@ from ._runtime import (
     _encode_tlvs,
     _encode_unsuccess_smes,
     _field_error,
+    _shape,
 )
 from .base import DistributionList, Pdu, SmeAddress, UnsuccessSme
 from .errors import EncodeError
@@ -72,6 +73,18 @@ __all__ = [
 
 _S_B = struct.Struct(">B")
 _new = object.__new__  # decoders make their objects bare (see _Gen.decoder)
+_SHAPES_BIND_RECEIVER: dict[tuple[int, ...], struct.Struct] = {}
+_SHAPES_BIND_TRANSMITTER: dict[tuple[int, ...], struct.Struct] = {}
+_SHAPES_BIND_TRANSCEIVER: dict[tuple[int, ...], struct.Struct] = {}
+_SHAPES_OUTBIND: dict[tuple[int, ...], struct.Struct] = {}
+_SHAPES_SUBMIT_SM: dict[tuple[int, ...], struct.Struct] = {}
+_SHAPES_DELIVER_SM: dict[tuple[int, ...], struct.Struct] = {}
+_SHAPES_DATA_SM: dict[tuple[int, ...], struct.Struct] = {}
+_SHAPES_QUERY_SM: dict[tuple[int, ...], struct.Struct] = {}
+_SHAPES_QUERY_SM_RESP: dict[tuple[int, ...], struct.Struct] = {}
+_SHAPES_CANCEL_SM: dict[tuple[int, ...], struct.Struct] = {}
+_SHAPES_REPLACE_SM: dict[tuple[int, ...], struct.Struct] = {}
+_SHAPES_ALERT_NOTIFICATION: dict[tuple[int, ...], struct.Struct] = {}
 
 
 class GenericNack(Pdu):
@@ -2327,10 +2340,14 @@ def _encode_bind_receiver(o: BindReceiver) -> bytes:
         b_address_range = s_address_range.encode("latin-1")
     else:
         b_address_range = b""
-    body = b"%s\x00%s\x00%s\x00%c%c%c%s\x00" % (b_system_id, b_password, b_system_type, o.interface_version, o.addr_ton, o.addr_npi, b_address_range,)
+    key = (len(b_system_id), len(b_password), len(b_system_type), len(b_address_range))
+    st = _SHAPES_BIND_RECEIVER.get(key)
+    if st is None:
+        st = _shape(_SHAPES_BIND_RECEIVER, ">IIII%dsx%dsx%dsxBBB%dsx", key)
     if o.__dict__:
-        body += _encode_tlvs(o)
-    return _HEADER.pack(16 + len(body), 0x00000001, o.command_status, o.sequence_number) + body
+        tlvs = _encode_tlvs(o)
+        return st.pack(st.size + len(tlvs), 0x00000001, o.command_status, o.sequence_number, b_system_id, b_password, b_system_type, o.interface_version, o.addr_ton, o.addr_npi, b_address_range) + tlvs
+    return st.pack(st.size, 0x00000001, o.command_status, o.sequence_number, b_system_id, b_password, b_system_type, o.interface_version, o.addr_ton, o.addr_npi, b_address_range)
 
 
 def _encode_bind_receiver_resp(o: BindReceiverResp) -> bytes:
@@ -2378,10 +2395,14 @@ def _encode_bind_transmitter(o: BindTransmitter) -> bytes:
         b_address_range = s_address_range.encode("latin-1")
     else:
         b_address_range = b""
-    body = b"%s\x00%s\x00%s\x00%c%c%c%s\x00" % (b_system_id, b_password, b_system_type, o.interface_version, o.addr_ton, o.addr_npi, b_address_range,)
+    key = (len(b_system_id), len(b_password), len(b_system_type), len(b_address_range))
+    st = _SHAPES_BIND_TRANSMITTER.get(key)
+    if st is None:
+        st = _shape(_SHAPES_BIND_TRANSMITTER, ">IIII%dsx%dsx%dsxBBB%dsx", key)
     if o.__dict__:
-        body += _encode_tlvs(o)
-    return _HEADER.pack(16 + len(body), 0x00000002, o.command_status, o.sequence_number) + body
+        tlvs = _encode_tlvs(o)
+        return st.pack(st.size + len(tlvs), 0x00000002, o.command_status, o.sequence_number, b_system_id, b_password, b_system_type, o.interface_version, o.addr_ton, o.addr_npi, b_address_range) + tlvs
+    return st.pack(st.size, 0x00000002, o.command_status, o.sequence_number, b_system_id, b_password, b_system_type, o.interface_version, o.addr_ton, o.addr_npi, b_address_range)
 
 
 def _encode_bind_transmitter_resp(o: BindTransmitterResp) -> bytes:
@@ -2429,10 +2450,14 @@ def _encode_bind_transceiver(o: BindTransceiver) -> bytes:
         b_address_range = s_address_range.encode("latin-1")
     else:
         b_address_range = b""
-    body = b"%s\x00%s\x00%s\x00%c%c%c%s\x00" % (b_system_id, b_password, b_system_type, o.interface_version, o.addr_ton, o.addr_npi, b_address_range,)
+    key = (len(b_system_id), len(b_password), len(b_system_type), len(b_address_range))
+    st = _SHAPES_BIND_TRANSCEIVER.get(key)
+    if st is None:
+        st = _shape(_SHAPES_BIND_TRANSCEIVER, ">IIII%dsx%dsx%dsxBBB%dsx", key)
     if o.__dict__:
-        body += _encode_tlvs(o)
-    return _HEADER.pack(16 + len(body), 0x00000009, o.command_status, o.sequence_number) + body
+        tlvs = _encode_tlvs(o)
+        return st.pack(st.size + len(tlvs), 0x00000009, o.command_status, o.sequence_number, b_system_id, b_password, b_system_type, o.interface_version, o.addr_ton, o.addr_npi, b_address_range) + tlvs
+    return st.pack(st.size, 0x00000009, o.command_status, o.sequence_number, b_system_id, b_password, b_system_type, o.interface_version, o.addr_ton, o.addr_npi, b_address_range)
 
 
 def _encode_bind_transceiver_resp(o: BindTransceiverResp) -> bytes:
@@ -2466,10 +2491,14 @@ def _encode_outbind(o: Outbind) -> bytes:
         b_password = s_password.encode("latin-1")
     else:
         b_password = b""
-    body = b"%s\x00%s\x00" % (b_system_id, b_password,)
+    key = (len(b_system_id), len(b_password))
+    st = _SHAPES_OUTBIND.get(key)
+    if st is None:
+        st = _shape(_SHAPES_OUTBIND, ">IIII%dsx%dsx", key)
     if o.__dict__:
-        body += _encode_tlvs(o)
-    return _HEADER.pack(16 + len(body), 0x0000000B, o.command_status, o.sequence_number) + body
+        tlvs = _encode_tlvs(o)
+        return st.pack(st.size + len(tlvs), 0x0000000B, o.command_status, o.sequence_number, b_system_id, b_password) + tlvs
+    return st.pack(st.size, 0x0000000B, o.command_status, o.sequence_number, b_system_id, b_password)
 
 
 def _encode_unbind(o: Unbind) -> bytes:
@@ -2537,12 +2566,17 @@ def _encode_submit_sm(o: SubmitSm) -> bytes:
     else:
         b_validity_period = b""
     sm = o.short_message
-    if len(sm) > 254:
+    n = len(sm)
+    if n > 254:
         raise EncodeError('short_message is at most 254 octets; use message_payload or segment', 'short_message')
-    body = b"%s\x00%c%c%s\x00%c%c%s\x00%c%c%c%s\x00%s\x00%c%c%c%c%c%s" % (b_service_type, o.source_addr_ton, o.source_addr_npi, b_source_addr, o.dest_addr_ton, o.dest_addr_npi, b_destination_addr, o.esm_class, o.protocol_id, o.priority_flag, b_schedule_delivery_time, b_validity_period, o.registered_delivery, o.replace_if_present_flag, o.data_coding, o.sm_default_msg_id, len(sm), sm,)
+    key = (len(b_service_type), len(b_source_addr), len(b_destination_addr), len(b_schedule_delivery_time), len(b_validity_period), n)
+    st = _SHAPES_SUBMIT_SM.get(key)
+    if st is None:
+        st = _shape(_SHAPES_SUBMIT_SM, ">IIII%dsxBB%dsxBB%dsxBBB%dsx%dsxBBBBB%ds", key)
     if o.__dict__:
-        body += _encode_tlvs(o)
-    return _HEADER.pack(16 + len(body), 0x00000004, o.command_status, o.sequence_number) + body
+        tlvs = _encode_tlvs(o)
+        return st.pack(st.size + len(tlvs), 0x00000004, o.command_status, o.sequence_number, b_service_type, o.source_addr_ton, o.source_addr_npi, b_source_addr, o.dest_addr_ton, o.dest_addr_npi, b_destination_addr, o.esm_class, o.protocol_id, o.priority_flag, b_schedule_delivery_time, b_validity_period, o.registered_delivery, o.replace_if_present_flag, o.data_coding, o.sm_default_msg_id, n, sm) + tlvs
+    return st.pack(st.size, 0x00000004, o.command_status, o.sequence_number, b_service_type, o.source_addr_ton, o.source_addr_npi, b_source_addr, o.dest_addr_ton, o.dest_addr_npi, b_destination_addr, o.esm_class, o.protocol_id, o.priority_flag, b_schedule_delivery_time, b_validity_period, o.registered_delivery, o.replace_if_present_flag, o.data_coding, o.sm_default_msg_id, n, sm)
 
 
 def _encode_submit_sm_resp(o: SubmitSmResp) -> bytes:
@@ -2650,12 +2684,17 @@ def _encode_deliver_sm(o: DeliverSm) -> bytes:
     else:
         b_validity_period = b""
     sm = o.short_message
-    if len(sm) > 254:
+    n = len(sm)
+    if n > 254:
         raise EncodeError('short_message is at most 254 octets; use message_payload or segment', 'short_message')
-    body = b"%s\x00%c%c%s\x00%c%c%s\x00%c%c%c%s\x00%s\x00%c%c%c%c%c%s" % (b_service_type, o.source_addr_ton, o.source_addr_npi, b_source_addr, o.dest_addr_ton, o.dest_addr_npi, b_destination_addr, o.esm_class, o.protocol_id, o.priority_flag, b_schedule_delivery_time, b_validity_period, o.registered_delivery, o.replace_if_present_flag, o.data_coding, o.sm_default_msg_id, len(sm), sm,)
+    key = (len(b_service_type), len(b_source_addr), len(b_destination_addr), len(b_schedule_delivery_time), len(b_validity_period), n)
+    st = _SHAPES_DELIVER_SM.get(key)
+    if st is None:
+        st = _shape(_SHAPES_DELIVER_SM, ">IIII%dsxBB%dsxBB%dsxBBB%dsx%dsxBBBBB%ds", key)
     if o.__dict__:
-        body += _encode_tlvs(o)
-    return _HEADER.pack(16 + len(body), 0x00000005, o.command_status, o.sequence_number) + body
+        tlvs = _encode_tlvs(o)
+        return st.pack(st.size + len(tlvs), 0x00000005, o.command_status, o.sequence_number, b_service_type, o.source_addr_ton, o.source_addr_npi, b_source_addr, o.dest_addr_ton, o.dest_addr_npi, b_destination_addr, o.esm_class, o.protocol_id, o.priority_flag, b_schedule_delivery_time, b_validity_period, o.registered_delivery, o.replace_if_present_flag, o.data_coding, o.sm_default_msg_id, n, sm) + tlvs
+    return st.pack(st.size, 0x00000005, o.command_status, o.sequence_number, b_service_type, o.source_addr_ton, o.source_addr_npi, b_source_addr, o.dest_addr_ton, o.dest_addr_npi, b_destination_addr, o.esm_class, o.protocol_id, o.priority_flag, b_schedule_delivery_time, b_validity_period, o.registered_delivery, o.replace_if_present_flag, o.data_coding, o.sm_default_msg_id, n, sm)
 
 
 def _encode_deliver_sm_resp(o: DeliverSmResp) -> bytes:
@@ -2694,10 +2733,14 @@ def _encode_data_sm(o: DataSm) -> bytes:
         b_destination_addr = s_destination_addr.encode("latin-1")
     else:
         b_destination_addr = b""
-    body = b"%s\x00%c%c%s\x00%c%c%s\x00%c%c%c" % (b_service_type, o.source_addr_ton, o.source_addr_npi, b_source_addr, o.dest_addr_ton, o.dest_addr_npi, b_destination_addr, o.esm_class, o.registered_delivery, o.data_coding,)
+    key = (len(b_service_type), len(b_source_addr), len(b_destination_addr))
+    st = _SHAPES_DATA_SM.get(key)
+    if st is None:
+        st = _shape(_SHAPES_DATA_SM, ">IIII%dsxBB%dsxBB%dsxBBB", key)
     if o.__dict__:
-        body += _encode_tlvs(o)
-    return _HEADER.pack(16 + len(body), 0x00000103, o.command_status, o.sequence_number) + body
+        tlvs = _encode_tlvs(o)
+        return st.pack(st.size + len(tlvs), 0x00000103, o.command_status, o.sequence_number, b_service_type, o.source_addr_ton, o.source_addr_npi, b_source_addr, o.dest_addr_ton, o.dest_addr_npi, b_destination_addr, o.esm_class, o.registered_delivery, o.data_coding) + tlvs
+    return st.pack(st.size, 0x00000103, o.command_status, o.sequence_number, b_service_type, o.source_addr_ton, o.source_addr_npi, b_source_addr, o.dest_addr_ton, o.dest_addr_npi, b_destination_addr, o.esm_class, o.registered_delivery, o.data_coding)
 
 
 def _encode_data_sm_resp(o: DataSmResp) -> bytes:
@@ -2729,10 +2772,14 @@ def _encode_query_sm(o: QuerySm) -> bytes:
         b_source_addr = s_source_addr.encode("latin-1")
     else:
         b_source_addr = b""
-    body = b"%s\x00%c%c%s\x00" % (b_message_id, o.source_addr_ton, o.source_addr_npi, b_source_addr,)
+    key = (len(b_message_id), len(b_source_addr))
+    st = _SHAPES_QUERY_SM.get(key)
+    if st is None:
+        st = _shape(_SHAPES_QUERY_SM, ">IIII%dsxBB%dsx", key)
     if o.__dict__:
-        body += _encode_tlvs(o)
-    return _HEADER.pack(16 + len(body), 0x00000003, o.command_status, o.sequence_number) + body
+        tlvs = _encode_tlvs(o)
+        return st.pack(st.size + len(tlvs), 0x00000003, o.command_status, o.sequence_number, b_message_id, o.source_addr_ton, o.source_addr_npi, b_source_addr) + tlvs
+    return st.pack(st.size, 0x00000003, o.command_status, o.sequence_number, b_message_id, o.source_addr_ton, o.source_addr_npi, b_source_addr)
 
 
 def _encode_query_sm_resp(o: QuerySmResp) -> bytes:
@@ -2750,10 +2797,14 @@ def _encode_query_sm_resp(o: QuerySmResp) -> bytes:
         b_final_date = s_final_date.encode("latin-1")
     else:
         b_final_date = b""
-    body = b"%s\x00%s\x00%c%c" % (b_message_id, b_final_date, o.message_state, o.error_code,)
+    key = (len(b_message_id), len(b_final_date))
+    st = _SHAPES_QUERY_SM_RESP.get(key)
+    if st is None:
+        st = _shape(_SHAPES_QUERY_SM_RESP, ">IIII%dsx%dsxBB", key)
     if o.__dict__:
-        body += _encode_tlvs(o)
-    return _HEADER.pack(16 + len(body), 0x80000003, o.command_status, o.sequence_number) + body
+        tlvs = _encode_tlvs(o)
+        return st.pack(st.size + len(tlvs), 0x80000003, o.command_status, o.sequence_number, b_message_id, b_final_date, o.message_state, o.error_code) + tlvs
+    return st.pack(st.size, 0x80000003, o.command_status, o.sequence_number, b_message_id, b_final_date, o.message_state, o.error_code)
 
 
 def _encode_cancel_sm(o: CancelSm) -> bytes:
@@ -2785,10 +2836,14 @@ def _encode_cancel_sm(o: CancelSm) -> bytes:
         b_destination_addr = s_destination_addr.encode("latin-1")
     else:
         b_destination_addr = b""
-    body = b"%s\x00%s\x00%c%c%s\x00%c%c%s\x00" % (b_service_type, b_message_id, o.source_addr_ton, o.source_addr_npi, b_source_addr, o.dest_addr_ton, o.dest_addr_npi, b_destination_addr,)
+    key = (len(b_service_type), len(b_message_id), len(b_source_addr), len(b_destination_addr))
+    st = _SHAPES_CANCEL_SM.get(key)
+    if st is None:
+        st = _shape(_SHAPES_CANCEL_SM, ">IIII%dsx%dsxBB%dsxBB%dsx", key)
     if o.__dict__:
-        body += _encode_tlvs(o)
-    return _HEADER.pack(16 + len(body), 0x00000008, o.command_status, o.sequence_number) + body
+        tlvs = _encode_tlvs(o)
+        return st.pack(st.size + len(tlvs), 0x00000008, o.command_status, o.sequence_number, b_service_type, b_message_id, o.source_addr_ton, o.source_addr_npi, b_source_addr, o.dest_addr_ton, o.dest_addr_npi, b_destination_addr) + tlvs
+    return st.pack(st.size, 0x00000008, o.command_status, o.sequence_number, b_service_type, b_message_id, o.source_addr_ton, o.source_addr_npi, b_source_addr, o.dest_addr_ton, o.dest_addr_npi, b_destination_addr)
 
 
 def _encode_cancel_sm_resp(o: CancelSmResp) -> bytes:
@@ -2828,12 +2883,17 @@ def _encode_replace_sm(o: ReplaceSm) -> bytes:
     else:
         b_validity_period = b""
     sm = o.short_message
-    if len(sm) > 254:
+    n = len(sm)
+    if n > 254:
         raise EncodeError('short_message is at most 254 octets; use message_payload or segment', 'short_message')
-    body = b"%s\x00%c%c%s\x00%s\x00%s\x00%c%c%c%s" % (b_message_id, o.source_addr_ton, o.source_addr_npi, b_source_addr, b_schedule_delivery_time, b_validity_period, o.registered_delivery, o.sm_default_msg_id, len(sm), sm,)
+    key = (len(b_message_id), len(b_source_addr), len(b_schedule_delivery_time), len(b_validity_period), n)
+    st = _SHAPES_REPLACE_SM.get(key)
+    if st is None:
+        st = _shape(_SHAPES_REPLACE_SM, ">IIII%dsxBB%dsx%dsx%dsxBBB%ds", key)
     if o.__dict__:
-        body += _encode_tlvs(o)
-    return _HEADER.pack(16 + len(body), 0x00000007, o.command_status, o.sequence_number) + body
+        tlvs = _encode_tlvs(o)
+        return st.pack(st.size + len(tlvs), 0x00000007, o.command_status, o.sequence_number, b_message_id, o.source_addr_ton, o.source_addr_npi, b_source_addr, b_schedule_delivery_time, b_validity_period, o.registered_delivery, o.sm_default_msg_id, n, sm) + tlvs
+    return st.pack(st.size, 0x00000007, o.command_status, o.sequence_number, b_message_id, o.source_addr_ton, o.source_addr_npi, b_source_addr, b_schedule_delivery_time, b_validity_period, o.registered_delivery, o.sm_default_msg_id, n, sm)
 
 
 def _encode_replace_sm_resp(o: ReplaceSmResp) -> bytes:
@@ -2858,10 +2918,14 @@ def _encode_alert_notification(o: AlertNotification) -> bytes:
         b_esme_addr = s_esme_addr.encode("latin-1")
     else:
         b_esme_addr = b""
-    body = b"%c%c%s\x00%c%c%s\x00" % (o.source_addr_ton, o.source_addr_npi, b_source_addr, o.esme_addr_ton, o.esme_addr_npi, b_esme_addr,)
+    key = (len(b_source_addr), len(b_esme_addr))
+    st = _SHAPES_ALERT_NOTIFICATION.get(key)
+    if st is None:
+        st = _shape(_SHAPES_ALERT_NOTIFICATION, ">IIIIBB%dsxBB%dsx", key)
     if o.__dict__:
-        body += _encode_tlvs(o)
-    return _HEADER.pack(16 + len(body), 0x00000102, o.command_status, o.sequence_number) + body
+        tlvs = _encode_tlvs(o)
+        return st.pack(st.size + len(tlvs), 0x00000102, o.command_status, o.sequence_number, o.source_addr_ton, o.source_addr_npi, b_source_addr, o.esme_addr_ton, o.esme_addr_npi, b_esme_addr) + tlvs
+    return st.pack(st.size, 0x00000102, o.command_status, o.sequence_number, o.source_addr_ton, o.source_addr_npi, b_source_addr, o.esme_addr_ton, o.esme_addr_npi, b_esme_addr)
 
 
 CLASSES: dict[int, type[Pdu]] = {

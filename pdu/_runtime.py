@@ -237,6 +237,19 @@ def _encode_unsuccess_smes(entries: Sequence[UnsuccessSme]) -> bytes:
     return b"".join(parts)
 
 
+_MAX_SHAPES = 4096  # per PDU type; a workload sees a few dozen (address and text lengths)
+
+
+def _shape(
+    cache: dict[tuple[int, ...], struct.Struct], template: str, key: tuple[int, ...]
+) -> struct.Struct:
+    """The Struct of a shaped encoder (pdu._codegen) for these field lengths, made once."""
+    if len(cache) >= _MAX_SHAPES:
+        cache.clear()  # bounded: odd lengths from a fuzzer must not grow it forever
+    st = cache[key] = struct.Struct(template % key)
+    return st
+
+
 def _cstring_error(value: object, max_length: int, name: str) -> EncodeError:
     if max_length == 17:
         return EncodeError(f"{name} must be empty or 16 characters, got {value!r}", name)

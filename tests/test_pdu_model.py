@@ -697,3 +697,18 @@ def test_model_and_ours_both_reject_what_the_facts_forbid(cid: int, body: bytes)
         PDU.parse(frame)
     with pytest.raises(pdu.PduError):
         pdu.decode(frame)
+
+
+def test_encoders_struct_cache_stays_bounded_over_many_shapes() -> None:
+    # Each combination of field lengths gets its own cached Struct; a long run with odd
+    # lengths (a fuzzer, a load test with random texts) must not grow that cache forever.
+    from pdu import _generated, _runtime
+
+    for src in range(1, 21):
+        for dst in range(1, 21):
+            for n in range(0, 255, 9):
+                p = pdu.SubmitSm(source_addr="1" * src, destination_addr="2" * dst)
+                p.short_message = b"x" * n
+                frame = pdu.encode(p)
+                assert pdu.decode(frame) == p
+    assert 0 < len(_generated._SHAPES_SUBMIT_SM) <= _runtime._MAX_SHAPES
