@@ -128,7 +128,7 @@ class _Gen:
         cid = f"0x{d.command_id:08X}"
         self.emit(f"def {fn}(buf: bytes, start: int, end: int, seq: int, status: int) -> Pdu:")
         # The object is made bare and filled field by field: calling the class (its keyword
-        # and TLV handling) costs a tenth of a small PDU's decode.
+        # and TLV handling, every field passed as an argument) cost a fifth of the decode.
         if not d.fields:
             self.emit(f"    o = _new({d.class_name})")
             self.emit("    o.sequence_number = seq")
