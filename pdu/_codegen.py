@@ -237,28 +237,12 @@ class _Gen:
                 fmt.append("%s")
                 args.append(f"{self.struct(_INT_FMT[f.kind])}.pack(o.{f.name})")
             elif f.kind in (Kind.CSTRING, Kind.TIME):
-                v, b = f"s_{f.name}", f"b_{f.name}"
-                self.emit(f"    {v} = o.{f.name}")
-                self.emit(f"    if {v}:")
-                if f.kind is Kind.TIME:
-                    self.emit(f'        if len({v}) != 16 or "\\x00" in {v}:')
-                else:
-                    self.emit(f'        if len({v}) >= {f.max_length} or "\\x00" in {v}:')
-                self.emit(f"            raise _cstring_error({v}, {f.max_length}, {f.name!r})")
-                self.emit(f'        {b} = {v}.encode("latin-1")')
-                self.emit("    else:")
-                self.emit(f'        {b} = b""')
                 fmt.append("%s\\x00")
-                args.append(b)
+                args.append(self.cstring_bytes(f))
             elif f.kind is Kind.SHORT_MESSAGE:
-                self.emit(f"    sm = o.{f.name}")
-                self.emit("    if len(sm) > 254:")
-                self.emit(
-                    "        raise EncodeError('short_message is at most 254 octets;"
-                    " use message_payload or segment', 'short_message')"
-                )
+                self.short_message_length(f)
                 fmt.append("%c%s")
-                args += ["len(sm)", "sm"]
+                args += ["n", "sm"]
             elif f.kind is Kind.DEST_ADDRESSES:
                 fmt.append("%s")
                 args.append(f"_encode_dest_addresses(o.{f.name})")
@@ -278,6 +262,31 @@ class _Gen:
         self.emit()
         self.emit()
 
+    def cstring_bytes(self, f: Field) -> str:
+        """Emit the checks and the encoding of a C-Octet String field; the bytes' name."""
+        v, b = f"s_{f.name}", f"b_{f.name}"
+        self.emit(f"    {v} = o.{f.name}")
+        self.emit(f"    if {v}:")
+        if f.kind is Kind.TIME:
+            self.emit(f'        if len({v}) != 16 or "\\x00" in {v}:')
+        else:
+            self.emit(f'        if len({v}) >= {f.max_length} or "\\x00" in {v}:')
+        self.emit(f"            raise _cstring_error({v}, {f.max_length}, {f.name!r})")
+        self.emit(f'        {b} = {v}.encode("latin-1")')
+        self.emit("    else:")
+        self.emit(f'        {b} = b""')
+        return b
+
+    def short_message_length(self, f: Field) -> None:
+        """Emit ``sm`` (the field) and ``n`` (its length, checked)."""
+        self.emit(f"    sm = o.{f.name}")
+        self.emit("    n = len(sm)")
+        self.emit("    if n > 254:")
+        self.emit(
+            "        raise EncodeError('short_message is at most 254 octets;"
+            " use message_payload or segment', 'short_message')"
+        )
+
     def shaped_encoder(self, d: PduDef, cid: str) -> None:
         """Header and body in one ``struct.pack``, with a Struct per shape (the lengths of
         the variable fields), cached: a third less time than a %-format plus the header."""
@@ -291,28 +300,12 @@ class _Gen:
                 fmt.append(_INT_FMT[f.kind])
                 args.append(f"o.{f.name}")
             elif f.kind in (Kind.CSTRING, Kind.TIME):
-                v, b = f"s_{f.name}", f"b_{f.name}"
-                self.emit(f"    {v} = o.{f.name}")
-                self.emit(f"    if {v}:")
-                if f.kind is Kind.TIME:
-                    self.emit(f'        if len({v}) != 16 or "\\x00" in {v}:')
-                else:
-                    self.emit(f'        if len({v}) >= {f.max_length} or "\\x00" in {v}:')
-                self.emit(f"            raise _cstring_error({v}, {f.max_length}, {f.name!r})")
-                self.emit(f'        {b} = {v}.encode("latin-1")')
-                self.emit("    else:")
-                self.emit(f'        {b} = b""')
+                b = self.cstring_bytes(f)
                 fmt.append("%dsx")  # the octets, then the NUL as a pad octet
                 lengths.append(f"len({b})")
                 args.append(b)
             elif f.kind is Kind.SHORT_MESSAGE:
-                self.emit(f"    sm = o.{f.name}")
-                self.emit("    n = len(sm)")
-                self.emit("    if n > 254:")
-                self.emit(
-                    "        raise EncodeError('short_message is at most 254 octets;"
-                    " use message_payload or segment', 'short_message')"
-                )
+                self.short_message_length(f)
                 fmt.append("B%ds")
                 lengths.append("n")
                 args += ["n", "sm"]

@@ -2625,9 +2625,10 @@ def _encode_submit_multi(o: SubmitMulti) -> bytes:
     else:
         b_validity_period = b""
     sm = o.short_message
-    if len(sm) > 254:
+    n = len(sm)
+    if n > 254:
         raise EncodeError('short_message is at most 254 octets; use message_payload or segment', 'short_message')
-    body = b"%s\x00%c%c%s\x00%s%c%c%c%s\x00%s\x00%c%c%c%c%c%s" % (b_service_type, o.source_addr_ton, o.source_addr_npi, b_source_addr, _encode_dest_addresses(o.dest_address), o.esm_class, o.protocol_id, o.priority_flag, b_schedule_delivery_time, b_validity_period, o.registered_delivery, o.replace_if_present_flag, o.data_coding, o.sm_default_msg_id, len(sm), sm,)
+    body = b"%s\x00%c%c%s\x00%s%c%c%c%s\x00%s\x00%c%c%c%c%c%s" % (b_service_type, o.source_addr_ton, o.source_addr_npi, b_source_addr, _encode_dest_addresses(o.dest_address), o.esm_class, o.protocol_id, o.priority_flag, b_schedule_delivery_time, b_validity_period, o.registered_delivery, o.replace_if_present_flag, o.data_coding, o.sm_default_msg_id, n, sm,)
     if o.__dict__:
         body += _encode_tlvs(o)
     return _HEADER.pack(16 + len(body), 0x00000021, o.command_status, o.sequence_number) + body

@@ -46,7 +46,7 @@ from pdu.udh import UdhError
 from .accounts import Accounts
 from .config import AccountConfig, BindType, MessageIdFormat, ReceiptPdu, ReceiptPer, ServerConfig
 from .faults import Faults, SubmitAction
-from .ids import MessageIdAllocator, format_id
+from .ids import MessageIdAllocator, format_id, part_id, submitted_id
 from .metrics import Histogram
 from .model import Delivery, DeliveryKind, Direction, Message, StateChange
 from .outcome import Outcome, OutcomeModel
@@ -479,8 +479,9 @@ class Smsc:
             expiry=now + self.config.timers.default_validity,
         )
         status = self._concat(msg, p)
-        outcome = self.outcome.outcome(msg, now, self.rng)
-        status = status or outcome.reject_status
+        if not status:  # the network model is asked (and its generator drawn) only then
+            outcome = self.outcome.outcome(msg, now, self.rng)
+            status = outcome.reject_status
         if status:
             c.session.send(pdu.DataSmResp(sequence_number=seq, command_status=status), now)
             return
@@ -531,7 +532,7 @@ class Smsc:
                 priority_flag=p.priority_flag,
                 schedule=schedule,
                 expiry=expiry,
-                message_id=f"{base}/{i}",
+                message_id=part_id(base, i),
             )
             outcome = self.outcome.outcome(msg, now, self.rng)
             if outcome.reject_status:
@@ -1367,7 +1368,7 @@ class Smsc:
         for message_id in refused:
             self.open_messages.pop(message_id, None)
             self._due.pop(message_id, None)
-        refused_ids = {message_id.split("/", 1)[0] for message_id in refused}  # submit_multi
+        refused_ids = {submitted_id(message_id) for message_id in refused}
         for c, resp in held.responses + [(c, r) for c, r, _ in held.late]:
             if not c.closed:
                 if getattr(resp, "message_id", None) in refused_ids:

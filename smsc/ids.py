@@ -29,3 +29,14 @@ class MessageIdAllocator:
 
 def format_id(n: int, hex_ids: bool) -> str:
     return f"{n:x}" if hex_ids else str(n)
+
+
+# A submit_multi gives the ESME one message_id; each destination is stored as a message of
+# its own, "<message_id>/<n>". Receipts and refusals speak of the id the ESME was given.
+def part_id(message_id: str, index: int) -> str:
+    return f"{message_id}/{index}"
+
+
+def submitted_id(stored_id: str) -> str:
+    """The message_id the ESME was given for a stored message (see ``part_id``)."""
+    return stored_id.split("/", 1)[0] if "/" in stored_id else stored_id

@@ -11,6 +11,7 @@ import pdu
 from pdu import EsmClass, MessageState, NetworkErrorCode
 from pdu import receipt as receipt_text
 
+from .ids import submitted_id
 from .model import Message
 
 GSM_NETWORK = 3  # network_error_code network type: GSM
@@ -32,11 +33,6 @@ def intermediate_wanted(registered_delivery: int) -> bool:
     return bool(registered_delivery & 0x10)
 
 
-def _receipted_id(message_id: str) -> str:
-    # A part of a submit_multi is stored as "<id>/<n>"; its receipts carry the id it was given.
-    return message_id.split("/", 1)[0] if "/" in message_id else message_id
-
-
 _STAT = {int(s): stat for s, stat in receipt_text.STATE_TO_STAT.items()}
 
 
@@ -48,7 +44,7 @@ def receipt_text_for(
     receipted_id: str | None = None,
 ) -> str:
     return receipt_text.format_fields(
-        _receipted_id(message.message_id) if receipted_id is None else receipted_id,
+        submitted_id(message.message_id) if receipted_id is None else receipted_id,
         1,
         1 if state is MessageState.DELIVERED else 0,
         receipt_text.epoch_date(message.submit_time, date_digits),
@@ -75,7 +71,7 @@ def build_receipt(
     as_data_sm: bool = False,
     intermediate: bool = False,
 ) -> pdu.DeliverSm | pdu.DataSm:
-    receipted_id = _receipted_id(message.message_id)
+    receipted_id = submitted_id(message.message_id)
     text = receipt_text_for(message, state, done_time, date_digits, receipted_id).encode("ascii")
     esm_class = _INTERMEDIATE if intermediate else _RECEIPT
     nec = NetworkErrorCode(GSM_NETWORK, message.error_code)

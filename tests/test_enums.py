@@ -1,6 +1,7 @@
 """Value tables as enums: ``.value`` is the wire value, unknown values are kept.
 
-The expected tables are copied by hand from the facts doc (sections 1.2, 3, 4, 5); a typo in
+The expected tables are copied by hand from the facts doc (sections 1.2 and 3 in
+tests/peers.py, shared with the differential tests; 4 and 5 here); a typo in
 an enum, a missing member or an extra one fails here. Vendor and reserved values must survive
 as distinct values (facts 4: 0x400-0x4FF vendor status codes; 3: vendor TLVs), never collapse
 into one member or raise. Flag masks behave as facts 5.3 and 5.4 say.
@@ -8,6 +9,7 @@ into one member or raise. Flag masks behave as facts 5.3 and 5.4 say.
 
 from __future__ import annotations
 
+import peers
 import pytest
 
 import pdu
@@ -23,36 +25,8 @@ from pdu import (
     Tag,
 )
 
-# facts 1.2
-COMMAND_IDS = {
-    "generic_nack": 0x80000000,
-    "bind_receiver": 0x00000001,
-    "bind_receiver_resp": 0x80000001,
-    "bind_transmitter": 0x00000002,
-    "bind_transmitter_resp": 0x80000002,
-    "query_sm": 0x00000003,
-    "query_sm_resp": 0x80000003,
-    "submit_sm": 0x00000004,
-    "submit_sm_resp": 0x80000004,
-    "deliver_sm": 0x00000005,
-    "deliver_sm_resp": 0x80000005,
-    "unbind": 0x00000006,
-    "unbind_resp": 0x80000006,
-    "replace_sm": 0x00000007,
-    "replace_sm_resp": 0x80000007,
-    "cancel_sm": 0x00000008,
-    "cancel_sm_resp": 0x80000008,
-    "bind_transceiver": 0x00000009,
-    "bind_transceiver_resp": 0x80000009,
-    "outbind": 0x0000000B,
-    "enquire_link": 0x00000015,
-    "enquire_link_resp": 0x80000015,
-    "submit_multi": 0x00000021,
-    "submit_multi_resp": 0x80000021,
-    "alert_notification": 0x00000102,
-    "data_sm": 0x00000103,
-    "data_sm_resp": 0x80000103,
-}
+# facts 1.2 and 3: the tests' own hand-copied tables (tests/peers.py), not pdu's
+COMMAND_IDS = peers.COMMAND_IDS
 
 # facts 4 (3.4 codes) and the 5.0 codes 0x100-0x106 it lists by name
 COMMAND_STATUS = {
@@ -113,53 +87,7 @@ COMMAND_STATUS = {
     "ESME_RINVDSTADDRSUBUNIT": 0x106,
 }
 
-# facts 3
-TAGS = {
-    "dest_addr_subunit": 0x0005,
-    "dest_network_type": 0x0006,
-    "dest_bearer_type": 0x0007,
-    "dest_telematics_id": 0x0008,
-    "source_addr_subunit": 0x000D,
-    "source_network_type": 0x000E,
-    "source_bearer_type": 0x000F,
-    "source_telematics_id": 0x0010,
-    "qos_time_to_live": 0x0017,
-    "payload_type": 0x0019,
-    "additional_status_info_text": 0x001D,
-    "receipted_message_id": 0x001E,
-    "ms_msg_wait_facilities": 0x0030,
-    "privacy_indicator": 0x0201,
-    "source_subaddress": 0x0202,
-    "dest_subaddress": 0x0203,
-    "user_message_reference": 0x0204,
-    "user_response_code": 0x0205,
-    "source_port": 0x020A,
-    "destination_port": 0x020B,
-    "sar_msg_ref_num": 0x020C,
-    "language_indicator": 0x020D,
-    "sar_total_segments": 0x020E,
-    "sar_segment_seqnum": 0x020F,
-    "sc_interface_version": 0x0210,
-    "callback_num_pres_ind": 0x0302,
-    "callback_num_atag": 0x0303,
-    "number_of_messages": 0x0304,
-    "callback_num": 0x0381,
-    "dpf_result": 0x0420,
-    "set_dpf": 0x0421,
-    "ms_availability_status": 0x0422,
-    "network_error_code": 0x0423,
-    "message_payload": 0x0424,
-    "delivery_failure_reason": 0x0425,
-    "more_messages_to_send": 0x0426,
-    "message_state": 0x0427,
-    "ussd_service_op": 0x0501,
-    "display_time": 0x1201,
-    "sms_signal": 0x1203,
-    "ms_validity": 0x1204,
-    "alert_on_message_delivery": 0x130C,
-    "its_reply_type": 0x1380,
-    "its_session_info": 0x1383,
-}
+TAGS = {name: tlv.tag for name, tlv in peers.TLVS.items()}
 
 
 @pytest.mark.parametrize(

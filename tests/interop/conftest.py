@@ -12,6 +12,7 @@ this suite has a timeout; nothing blocks for ever.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import signal
@@ -19,7 +20,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ import pytest
 
 import pdu
 from pdu import Pdu
+from smsc.pytest_plugin import Simulator
 
 REPO = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 15.0  # seconds for the server to print its listening line
@@ -404,3 +406,32 @@ class SmpplibEsme:
         deadline = time.monotonic() + duration
         while (remaining := deadline - time.monotonic()) > 0:
             self.read(remaining)
+
+
+# -- a simulator with a config file, and ESMEs bound to it ------------------------------------
+
+
+@contextlib.contextmanager
+def simulator(workdir: Path, config_text: str, args: Sequence[str] = ()) -> Iterator[Simulator]:
+    """``smsc serve`` (the pytest plugin's Simulator) with ``config_text`` as its config
+    file; stopped, by its PID, when the block ends."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    config = workdir / "smsc.toml"
+    config.write_text(config_text)
+    s = Simulator.start(workdir / "sim", args, config=config)
+    try:
+        yield s
+    finally:
+        s.stop()
+
+
+def bound_raw(sim: Simulator, system_id: str) -> RawClient:
+    client = RawClient(sim.smpp_address)
+    assert client.bind(system_id=system_id).command_status == 0
+    return client
+
+
+def bound_smpplib(sim: Simulator, system_id: str) -> SmpplibEsme:
+    client = SmpplibEsme(sim.smpp_address)
+    client.bind(system_id=system_id)
+    return client

@@ -12,7 +12,7 @@ import pytest
 import pdu
 from smsc.pytest_plugin import Simulator
 
-from .conftest import RawClient, receipt_fields, receipts
+from .conftest import RawClient, bound_raw, receipt_fields, receipts, simulator
 
 pytestmark = pytest.mark.interop
 
@@ -58,19 +58,8 @@ HANDSET = "447700900321"
 
 @pytest.fixture
 def sim(tmp_path: Path) -> Iterator[Simulator]:
-    config = tmp_path / "smsc.toml"
-    config.write_text(CONFIG)
-    s = Simulator.start(tmp_path / "sim", config=config)
-    try:
+    with simulator(tmp_path, CONFIG) as s:
         yield s
-    finally:
-        s.stop()
-
-
-def bound(sim: Simulator, system_id: str) -> RawClient:
-    client = RawClient(sim.smpp_address)
-    assert client.bind(system_id=system_id).command_status == 0
-    return client
 
 
 def mo_to(client: RawClient, text: bytes) -> pdu.DeliverSm:
@@ -105,7 +94,7 @@ def receipt_for(client: RawClient, message_id: str) -> dict[str, str]:
 
 
 def test_stop_opts_the_handset_out_until_start(sim: Simulator) -> None:
-    with bound(sim, "shop") as shop:
+    with bound_raw(sim, "shop") as shop:
         resp = submit(shop, "12345", HANDSET, b"Your order shipped")
         assert receipt_for(shop, resp.message_id)["stat"] == "DELIVRD"  # type: ignore[attr-defined]
 
@@ -125,7 +114,7 @@ def test_stop_opts_the_handset_out_until_start(sim: Simulator) -> None:
 
 
 def test_help_gets_the_help_text_and_is_forwarded(sim: Simulator) -> None:
-    with bound(sim, "shop") as shop:
+    with bound_raw(sim, "shop") as shop:
         sim.send_mo(HANDSET, "12345", "help")
         mo_to(shop, b"help")
         reply = sim.wait_for_message(direction="mt", to=HANDSET, text="HELP")
@@ -133,7 +122,7 @@ def test_help_gets_the_help_text_and_is_forwarded(sim: Simulator) -> None:
 
 
 def test_shared_short_code_routes_by_the_longest_keyword(sim: Simulator) -> None:
-    with bound(sim, "repairco") as repairco, bound(sim, "plumbco") as plumbco:
+    with bound_raw(sim, "repairco") as repairco, bound_raw(sim, "plumbco") as plumbco:
         sim.send_mo(HANDSET, "55555", "repair bath tap dripping")
         assert mo_to(plumbco, b"repair bath").destination_addr == "55555"
         sim.send_mo(HANDSET, "55555", "REPAIR fridge")
@@ -142,7 +131,7 @@ def test_shared_short_code_routes_by_the_longest_keyword(sim: Simulator) -> None
 
 
 def test_unknown_keyword_goes_to_the_default_route_with_the_auto_reply(sim: Simulator) -> None:
-    with bound(sim, "aggregator") as aggregator:
+    with bound_raw(sim, "aggregator") as aggregator:
         sim.send_mo(HANDSET, "55555", "PIZZA please")
         mo_to(aggregator, b"PIZZA please")
         reply = sim.wait_for_message(direction="mt", to=HANDSET, text="Unknown keyword")
@@ -150,7 +139,7 @@ def test_unknown_keyword_goes_to_the_default_route_with_the_auto_reply(sim: Simu
 
 
 def test_mt_to_an_owned_number_loops_back_as_mo_to_its_owner(sim: Simulator) -> None:
-    with bound(sim, "shop") as shop, bound(sim, "other") as other:
+    with bound_raw(sim, "shop") as shop, bound_raw(sim, "other") as other:
         resp = submit(other, "447700900999", "12345", b"hello shop")
         assert resp.command_status == 0
         mo = mo_to(shop, b"hello shop")
@@ -158,7 +147,7 @@ def test_mt_to_an_owned_number_loops_back_as_mo_to_its_owner(sim: Simulator) -> 
 
 
 def test_a_simulated_handset_answers_the_mt_that_asks_it_to(sim: Simulator) -> None:
-    with bound(sim, "shop") as shop:
+    with bound_raw(sim, "shop") as shop:
         resp = submit(shop, "12345", HANDSET, b"Dentist at 10:00. Reply 1 to confirm")
         assert resp.command_status == 0
         answer = mo_to(shop, b"1")
@@ -166,7 +155,7 @@ def test_a_simulated_handset_answers_the_mt_that_asks_it_to(sim: Simulator) -> N
 
 
 def test_a_carrier_outcome_model_decides_the_receipt(sim: Simulator) -> None:
-    with bound(sim, "shop") as shop:
+    with bound_raw(sim, "shop") as shop:
         resp = submit(shop, "12345", "999123456", b"to nowhere")
         fields = receipt_for(shop, resp.message_id)  # type: ignore[attr-defined]
         assert (fields["stat"], fields["err"]) == ("UNDELIV", "001")
@@ -184,7 +173,7 @@ def test_an_opt_out_survives_a_restart(tmp_path: Path) -> None:
         first.stop()
     second = Simulator.start(tmp_path / "b", args, config=config)
     try:
-        with bound(second, "shop") as shop:
+        with bound_raw(second, "shop") as shop:
             refused = submit(shop, "12345", HANDSET, b"Still there?")
             fields = receipt_for(shop, refused.message_id)  # type: ignore[attr-defined]
             assert (fields["stat"], fields["err"]) == ("REJECTD", "013")

@@ -11,7 +11,7 @@ import pytest
 
 from smsc.pytest_plugin import Simulator
 
-from .conftest import SmpplibEsme, receipt_fields
+from .conftest import bound_smpplib, receipt_fields, simulator
 
 pytestmark = pytest.mark.interop
 
@@ -61,23 +61,12 @@ HANDSET = "447700900555"
 
 @pytest.fixture
 def sim(tmp_path: Path) -> Iterator[Simulator]:
-    config = tmp_path / "smsc.toml"
-    config.write_text(CONFIG)
-    s = Simulator.start(tmp_path / "sim", config=config)
-    try:
+    with simulator(tmp_path, CONFIG) as s:
         yield s
-    finally:
-        s.stop()
-
-
-def esme(sim: Simulator, system_id: str) -> SmpplibEsme:
-    client = SmpplibEsme(sim.smpp_address)
-    client.bind(system_id=system_id)
-    return client
 
 
 def test_double_opt_in_then_mt_is_allowed(sim: Simulator) -> None:
-    with esme(sim, "club") as club:
+    with bound_smpplib(sim, "club") as club:
         refused = club.submit(source_addr="77777", destination_addr=HANDSET, short_message=b"x")
         assert refused.status == 0x0B  # ESME_RINVDSTADR: the handset has not joined
         sim.send_mo(HANDSET, "77777", "JOIN")
@@ -98,7 +87,7 @@ def test_double_opt_in_then_mt_is_allowed(sim: Simulator) -> None:
 
 
 def test_an_absent_handset_expires_at_the_end_of_the_validity_period(sim: Simulator) -> None:
-    with esme(sim, "shop") as shop:
+    with bound_smpplib(sim, "shop") as shop:
         resp = shop.submit(
             source_addr="12345",
             destination_addr="447012345678",
@@ -112,13 +101,13 @@ def test_an_absent_handset_expires_at_the_end_of_the_validity_period(sim: Simula
 
 
 def test_a_number_that_does_not_exist_is_refused_at_submit(sim: Simulator) -> None:
-    with esme(sim, "shop") as shop:
+    with bound_smpplib(sim, "shop") as shop:
         resp = shop.submit(source_addr="12345", destination_addr="447112345678", short_message=b"x")
         assert resp.status == 0x0B
 
 
 def test_a_carriers_throughput_cap_throttles(sim: Simulator) -> None:
-    with esme(sim, "shop") as shop:
+    with bound_smpplib(sim, "shop") as shop:
         statuses = [
             shop.submit(
                 source_addr="12345", destination_addr="447212345678", short_message=b"x"
@@ -130,7 +119,7 @@ def test_a_carriers_throughput_cap_throttles(sim: Simulator) -> None:
 
 
 def test_an_outage_switched_through_the_api(sim: Simulator) -> None:
-    with esme(sim, "shop") as shop:
+    with bound_smpplib(sim, "shop") as shop:
         sim.set_outage("everyone else", True)
         down = shop.submit(
             source_addr="12345",

@@ -12,7 +12,7 @@ import pytest
 
 from smsc.pytest_plugin import Simulator
 
-from .conftest import SmpplibEsme, receipt_fields
+from .conftest import SmpplibEsme, bound_smpplib, receipt_fields, simulator
 from .test_carriers_e2e import CONFIG, HANDSET
 
 pytestmark = pytest.mark.interop
@@ -20,19 +20,8 @@ pytestmark = pytest.mark.interop
 
 @pytest.fixture
 def sim(tmp_path: Path) -> Iterator[Simulator]:
-    config = tmp_path / "smsc.toml"
-    config.write_text(CONFIG)
-    s = Simulator.start(tmp_path / "sim", config=config)
-    try:
+    with simulator(tmp_path, CONFIG) as s:
         yield s
-    finally:
-        s.stop()
-
-
-def esme(sim: Simulator, system_id: str) -> SmpplibEsme:
-    client = SmpplibEsme(sim.smpp_address)
-    client.bind(system_id=system_id)
-    return client
 
 
 def mo(client: SmpplibEsme, text: bytes, timeout: float = 10.0) -> Any:
@@ -59,7 +48,7 @@ def stat(client: SmpplibEsme, source: str, dest: str, text: bytes) -> tuple[str,
 
 
 def test_stop_and_start_through_smpplib(sim: Simulator) -> None:
-    with esme(sim, "shop") as shop:
+    with bound_smpplib(sim, "shop") as shop:
         assert stat(shop, "12345", HANDSET, b"Order shipped") == ("DELIVRD", "000")
         sim.send_mo(HANDSET, "12345", "STOP")
         assert mo(shop, b"STOP").source_addr.decode() == HANDSET
@@ -70,14 +59,14 @@ def test_stop_and_start_through_smpplib(sim: Simulator) -> None:
 
 
 def test_keyword_routing_through_smpplib(sim: Simulator) -> None:
-    with esme(sim, "plumbco") as plumbco:
+    with bound_smpplib(sim, "plumbco") as plumbco:
         sim.send_mo(HANDSET, "55555", "REPAIR BATH leak")
         got = mo(plumbco, b"REPAIR BATH leak")
         assert got.destination_addr.decode() == "55555"
 
 
 def test_loopback_and_handset_reply_through_smpplib(sim: Simulator) -> None:
-    with esme(sim, "shop") as shop, esme(sim, "other") as other:
+    with bound_smpplib(sim, "shop") as shop, bound_smpplib(sim, "other") as other:
         other.submit(source_addr="447700900999", destination_addr="12345", short_message=b"hi")
         looped = mo(shop, b"hi")
         assert looped.source_addr.decode() == "447700900999"
@@ -92,5 +81,5 @@ def test_loopback_and_handset_reply_through_smpplib(sim: Simulator) -> None:
 
 
 def test_carrier_outcome_through_smpplib(sim: Simulator) -> None:
-    with esme(sim, "shop") as shop:
+    with bound_smpplib(sim, "shop") as shop:
         assert stat(shop, "12345", "999000111", b"to nowhere") == ("UNDELIV", "001")

@@ -17,7 +17,7 @@ from pdu import CommandStatus as S
 from smsc.client import ApiError
 from smsc.pytest_plugin import Simulator
 
-from .conftest import RawClient, SmpplibEsme, receipts
+from .conftest import RawClient, SmpplibEsme, bound_raw, receipts, simulator
 
 pytestmark = pytest.mark.interop
 
@@ -38,14 +38,8 @@ account = "nobind"
 
 @pytest.fixture(scope="module")
 def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Simulator]:
-    tmp = tmp_path_factory.mktemp("faults")
-    config = tmp / "smsc.toml"
-    config.write_text(CONFIG)
-    s = Simulator.start(tmp / "sim", ["--receipt-delay", "0.1"], config=config)
-    try:
+    with simulator(tmp_path_factory.mktemp("faults"), CONFIG, ["--receipt-delay", "0.1"]) as s:
         yield s
-    finally:
-        s.stop()
 
 
 @pytest.fixture
@@ -55,12 +49,6 @@ def smsc(sim: Simulator) -> Iterator[Simulator]:
         yield sim
     finally:
         sim._forget_added_faults()
-
-
-def bound(sim: Simulator, system_id: str) -> RawClient:
-    client = RawClient(sim.smpp_address)
-    assert client.bind(system_id=system_id).command_status == 0
-    return client
 
 
 def submit_sm(dest: str, *, receipt: bool = False) -> pdu.SubmitSm:
@@ -80,7 +68,7 @@ def receipt_ids(client: RawClient) -> list[str]:
 
 
 def test_config_rejects_a_share_with_the_status(smsc: Simulator) -> None:
-    with bound(smsc, "rejecter") as esme:
+    with bound_raw(smsc, "rejecter") as esme:
         seqs = [esme.send(submit_sm("447700900001")) for _ in range(200)]
         statuses = [esme.response(seq).command_status for seq in seqs]
     assert set(statuses) == {0, S.ESME_RSYSERR}
@@ -91,7 +79,7 @@ def test_config_rejects_a_share_with_the_status(smsc: Simulator) -> None:
 def test_config_refuses_binds_of_one_account(smsc: Simulator) -> None:
     with RawClient(smsc.smpp_address) as client:
         assert client.bind(system_id="nobind").command_status == S.ESME_RBINDFAIL
-    with bound(smsc, "other"):
+    with bound_raw(smsc, "other"):
         pass
     kinds = [(f["kind"], f.get("account")) for f in smsc.faults()]
     assert ("reject", "rejecter") in kinds and ("bind_refused", "nobind") in kinds
@@ -105,7 +93,7 @@ def test_api_bind_refused_then_cleared(smsc: Simulator) -> None:
     with RawClient(smsc.smpp_address) as client:
         assert client.bind(system_id="flaky").command_status == S.ESME_RINVPASWD
     smsc.remove_fault(fault_id)
-    with bound(smsc, "flaky"):
+    with bound_raw(smsc, "flaky"):
         pass
 
 
@@ -119,7 +107,7 @@ def test_api_reject_scoped_to_a_prefix_with_smpplib(smsc: Simulator) -> None:
 
 def test_api_throttle_above_the_rate(smsc: Simulator) -> None:
     smsc.add_fault("throttle", account="throttled", rate=5)
-    with bound(smsc, "throttled") as esme:
+    with bound_raw(smsc, "throttled") as esme:
         seqs = [esme.send(submit_sm("447700900001")) for _ in range(20)]
         statuses = [esme.response(seq).command_status for seq in seqs]
     assert statuses[:5] == [0] * 5
@@ -129,7 +117,7 @@ def test_api_throttle_above_the_rate(smsc: Simulator) -> None:
 
 def test_api_slow_response_arrives_after_a_later_one(smsc: Simulator) -> None:
     smsc.add_fault("slow_response", prefix="111", delay=1.0)
-    with bound(smsc, "slow") as esme:
+    with bound_raw(smsc, "slow") as esme:
         slow = esme.send(submit_sm("1110000"))
         fast = esme.send(submit_sm("447700900001"))
         esme.response(fast)
@@ -139,7 +127,7 @@ def test_api_slow_response_arrives_after_a_later_one(smsc: Simulator) -> None:
 
 def test_api_missing_response_never_comes(smsc: Simulator) -> None:
     smsc.add_fault("no_response", prefix="222")
-    with bound(smsc, "mute") as esme:
+    with bound_raw(smsc, "mute") as esme:
         lost = esme.send(submit_sm("2220000"))
         later = esme.send(submit_sm("447700900001"))
         assert esme.response(later).command_status == 0
@@ -149,7 +137,7 @@ def test_api_missing_response_never_comes(smsc: Simulator) -> None:
 
 def test_api_receipt_delayed_comes_after_a_later_one(smsc: Simulator) -> None:
     smsc.add_fault("receipt_delay", prefix="333", delay=1.0)
-    with bound(smsc, "late") as esme:
+    with bound_raw(smsc, "late") as esme:
         late = esme.request(submit_sm("3330000", receipt=True)).message_id  # type: ignore[attr-defined]
         prompt = esme.request(submit_sm("447700900001", receipt=True)).message_id  # type: ignore[attr-defined]
         esme.wait_for(lambda p: prompt in receipt_ids(esme), what="the prompt receipt")
@@ -160,7 +148,7 @@ def test_api_receipt_delayed_comes_after_a_later_one(smsc: Simulator) -> None:
 
 def test_api_receipt_lost_but_message_delivered(smsc: Simulator) -> None:
     smsc.add_fault("receipt_lost", prefix="444")
-    with bound(smsc, "lossy") as esme:
+    with bound_raw(smsc, "lossy") as esme:
         lost = esme.request(submit_sm("4440000", receipt=True)).message_id  # type: ignore[attr-defined]
         kept = esme.request(submit_sm("447700900001", receipt=True)).message_id  # type: ignore[attr-defined]
         esme.wait_for(lambda p: kept in receipt_ids(esme), what="the kept receipt")
@@ -171,7 +159,7 @@ def test_api_receipt_lost_but_message_delivered(smsc: Simulator) -> None:
 
 def test_api_duplicate_receipts_and_mo(smsc: Simulator) -> None:
     smsc.add_fault("duplicate_delivery", account="dups", copies=1)
-    with bound(smsc, "dups") as esme:
+    with bound_raw(smsc, "dups") as esme:
         message_id = esme.request(submit_sm("447700900001", receipt=True)).message_id  # type: ignore[attr-defined]
         esme.wait_for(lambda p: receipt_ids(esme).count(message_id) == 2, what="two receipts")
         smsc.send_mo("447700900123", "12345", "YES", account="dups")
@@ -185,19 +173,19 @@ def test_api_duplicate_receipts_and_mo(smsc: Simulator) -> None:
 
 def test_api_session_dropped_after_n_pdus(smsc: Simulator) -> None:
     smsc.add_fault("drop_session", account="dropped", after=2)
-    with bound(smsc, "dropped") as esme:
+    with bound_raw(smsc, "dropped") as esme:
         assert esme.request(submit_sm("447700900001")).command_status == 0
         assert esme.request(submit_sm("447700900001")).command_status == 0
         with pytest.raises(ConnectionError):
             esme.collect(5.0)
-    with bound(smsc, "other2") as esme:  # another account is not dropped
+    with bound_raw(smsc, "other2") as esme:  # another account is not dropped
         for _ in range(3):
             assert esme.request(submit_sm("447700900001")).command_status == 0
 
 
 def test_api_cleared_faults_stop(smsc: Simulator) -> None:
     smsc.add_fault("reject", account="cleared", status="ESME_RSYSERR")
-    with bound(smsc, "cleared") as esme:
+    with bound_raw(smsc, "cleared") as esme:
         assert esme.request(submit_sm("447700900001")).command_status == S.ESME_RSYSERR
         cleared = smsc.clear_faults()
         assert cleared >= 3  # ours and the two of the config file
