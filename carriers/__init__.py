@@ -1,6 +1,6 @@
 """Simulated mobile networks, numbers, keywords, compliance and handsets (no I/O).
 
-``Network`` is the ``smsc.outcome.OutcomeModel`` for MT; ``Numbers`` and ``Compliance``
+``Network`` is the ``carriers.outcome.OutcomeModel`` for MT; ``Numbers`` and ``Compliance``
 decide where an MO goes and what the network answers (``plan_mo``); ``HandsetSimulator``
 makes handsets reply to MT. ``load_carriers`` / ``carriers_from_dict`` read the TOML tables
 (docs/carriers.md).

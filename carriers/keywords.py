@@ -56,6 +56,10 @@ class OptOuts(Protocol):
         """Every (handset, sender) pair, sorted."""
         ...
 
+    def clear(self) -> None:
+        """Remove every pair."""
+        ...
+
 
 class MemoryOptOuts:
     __slots__ = ("_pairs",)
@@ -74,6 +78,9 @@ class MemoryOptOuts:
 
     def list(self) -> list[tuple[str, str]]:
         return sorted(self._pairs)
+
+    def clear(self) -> None:
+        self._pairs.clear()
 
 
 class Action(Enum):

@@ -1,6 +1,6 @@
 """The simulated mobile networks: which carrier serves a number, and what happens to an MT.
 
-``Network`` is an ``smsc.outcome.OutcomeModel``: the core asks it, once per accepted part,
+``Network`` is a ``carriers.outcome.OutcomeModel``: the core asks it, once per accepted part,
 for the final state, the err code, the delay until that state, or a command_status to
 refuse the submission with. It decides in this order, the first that applies winning:
 
@@ -27,8 +27,6 @@ from typing import Protocol
 
 from pdu.enums import CommandStatus, MessageState
 from pdu.segment import SegmentMethod
-from smsc.model import Message
-from smsc.outcome import Outcome
 
 from .config import (
     DELIVER_ALL,
@@ -46,6 +44,7 @@ from .config import (
     normalize_number,
     number_pattern_matches,
 )
+from .outcome import MtMessage, Outcome
 
 __all__ = ["Carrier", "MtPolicy", "Network"]
 
@@ -158,7 +157,7 @@ class Network:
 
     # -- the outcome model ----------------------------------------------------------------
 
-    def outcome(self, message: Message, now: float, rng: random.Random) -> Outcome:
+    def outcome(self, message: MtMessage, now: float, rng: random.Random) -> Outcome:
         trivial = self._trivial
         if (
             trivial is not None

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import pdu
 import pdu.receipt
 from pdu import CommandStatus, MessageState, Pdu
-from smsc.session import (
+from smsc.smpp.session import (
     Closed,
     Event,
     RequestTimedOut,
@@ -40,7 +40,7 @@ from smsc.session import (
     Session,
     SessionConfig,
 )
-from smsc.states import Role
+from smsc.smpp.states import Role
 
 __all__ = [
     "BindError",

@@ -37,7 +37,7 @@ from locust.exception import StopUser
 import pdu
 from pdu import CommandStatus, MessageState, Pdu
 from pdu.segment import CounterReferenceAllocator, SegmentMethod, segment_text
-from smsc.session import Closed, RequestTimedOut, ResponseReceived
+from smsc.smpp.session import Closed, RequestTimedOut, ResponseReceived
 
 from .client import (
     DELIVERED,

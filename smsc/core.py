@@ -34,6 +34,7 @@ from carriers import (
     plan_mo,
 )
 from carriers.config import normalize_number
+from carriers.outcome import Outcome, OutcomeModel
 from pdu import CommandId as C
 from pdu import CommandStatus as S
 from pdu import MessageState, Pdu
@@ -49,10 +50,9 @@ from .faults import Faults, SubmitAction
 from .ids import MessageIdAllocator, format_id, part_id, submitted_id
 from .metrics import Histogram
 from .model import Delivery, DeliveryKind, Direction, Message, StateChange
-from .outcome import Outcome, OutcomeModel
 from .receipts import build_receipt, intermediate_wanted, receipt_wanted
 from .scheduler import Scheduler
-from .session import (
+from .smpp.session import (
     Bound,
     Closed,
     Event,
@@ -63,7 +63,7 @@ from .session import (
     SessionConfig,
     UnbindRequested,
 )
-from .states import BindState, Role
+from .smpp.states import BindState, Role
 from .store import Batch, Reschedule, Store, StoreError, StoreFullError
 from .throttle import RateLimiter
 from .validate import check_addresses, check_flags, resolve_times

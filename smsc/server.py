@@ -21,11 +21,11 @@ from twisted.internet.protocol import Factory, Protocol
 from twisted.python.failure import Failure
 
 from carriers import CarriersConfig
+from carriers.outcome import OutcomeModel
 
 from .config import ServerConfig, StoreKind
 from .core import Connection, Held, Smsc
 from .metrics import count_frames
-from .outcome import OutcomeModel
 from .store import Batch, MemoryStore, SqliteStore, Store
 
 log = logging.getLogger("smsc.server")

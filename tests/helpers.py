@@ -12,8 +12,8 @@ from typing import TypeVar
 
 import pdu
 from pdu import Pdu
-from smsc.session import Event, Session, SessionConfig
-from smsc.states import BindState, Role
+from smsc.smpp.session import Event, Session, SessionConfig
+from smsc.smpp.states import BindState, Role
 
 T = TypeVar("T")
 

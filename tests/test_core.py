@@ -10,14 +10,14 @@ from dataclasses import replace
 import pytest
 
 import pdu
+from carriers.outcome import Outcome
 from pdu import CommandStatus as S
 from pdu import MessageState, Pdu
 from pdu import receipt as receipt_text
 from smsc.config import AccountConfig, ServerConfig, StoreKind, Timers
 from smsc.core import Smsc
 from smsc.model import Message
-from smsc.outcome import Outcome
-from smsc.session import (
+from smsc.smpp.session import (
     Closed,
     Event,
     ResponseReceived,
@@ -25,7 +25,7 @@ from smsc.session import (
     SessionConfig,
     UnbindRequested,
 )
-from smsc.states import BindState, Role
+from smsc.smpp.states import BindState, Role
 from smsc.store import MemoryStore, StoreError, StoreFullError
 
 T0 = 1_700_000_000.0  # 2023-11-14 22:13:20 UTC

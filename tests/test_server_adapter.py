@@ -18,8 +18,8 @@ from pdu import CommandStatus as S
 from pdu import MessageState, Pdu
 from smsc.config import AccountConfig, ServerConfig, StoreKind, Timers
 from smsc.server import SmppProtocol, SmscServer
-from smsc.session import Closed, Event, ResponseReceived, Session, SessionConfig
-from smsc.states import BindState, Role
+from smsc.smpp.session import Closed, Event, ResponseReceived, Session, SessionConfig
+from smsc.smpp.states import BindState, Role
 from smsc.store import MemoryStore
 
 T0 = 1_700_000_000.0

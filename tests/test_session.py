@@ -9,7 +9,7 @@ from helpers import BIND_STATES, ConnectionPair, frames, of_type, raw_pdu, reque
 import pdu
 from pdu import CommandId as C
 from pdu import CommandStatus as S
-from smsc.session import (
+from smsc.smpp.session import (
     MAX_SEQUENCE_NUMBER,
     Bound,
     Closed,
@@ -21,8 +21,8 @@ from smsc.session import (
     UnbindRequested,
     UnexpectedResponse,
 )
-from smsc.states import BindState, Role
-from smsc.window import WindowFull
+from smsc.smpp.states import BindState, Role
+from smsc.smpp.window import WindowFull
 
 BIND_CLASSES = list(BIND_STATES)
 
@@ -113,7 +113,7 @@ def test_bind_resp_and_deliver_sm_in_one_chunk_are_both_accepted() -> None:
 
 # What each side accepts per state, written from the facts doc (section 1.2, with the
 # [practice] choices: replace_sm on TRX, data_sm from an ESME only on TX/TRX and towards an
-# ESME only on RX/TRX), independently of smsc.states.
+# ESME only on RX/TRX), independently of smsc.smpp.states.
 TX, RX, TRX = BindState.BOUND_TX, BindState.BOUND_RX, BindState.BOUND_TRX
 SMSC_ACCEPTS = {
     C.bind_transmitter: {BindState.OPEN},

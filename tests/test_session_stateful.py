@@ -26,7 +26,7 @@ from hypothesis.stateful import (
 import pdu
 from pdu import CommandId as C
 from pdu import Pdu
-from smsc.session import (
+from smsc.smpp.session import (
     Bound,
     Closed,
     Event,
@@ -35,8 +35,8 @@ from smsc.session import (
     ResponseReceived,
     SessionConfig,
 )
-from smsc.states import RECEIVABLE, SENDABLE, BindState, Role
-from smsc.window import WindowFull
+from smsc.smpp.states import RECEIVABLE, SENDABLE, BindState, Role
+from smsc.smpp.window import WindowFull
 
 OPEN, UNBINDING, CLOSED = BindState.OPEN, BindState.UNBINDING, BindState.CLOSED
 BOUND = (BindState.BOUND_TX, BindState.BOUND_RX, BindState.BOUND_TRX)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import pdu
-from smsc.window import Window, WindowFull
+from smsc.smpp.window import Window, WindowFull
 
 
 def req(seq: int) -> pdu.DeliverSm:

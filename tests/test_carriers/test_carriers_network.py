@@ -12,10 +12,10 @@ import pytest
 
 from carriers.config import CarriersConfig, OptedOutMode, carriers_from_dict
 from carriers.network import Network
+from carriers.outcome import Outcome, OutcomeModel
 from pdu.enums import CommandStatus, MessageState
 from pdu.segment import SegmentMethod
 from smsc.model import Direction, Message
-from smsc.outcome import Outcome, OutcomeModel
 
 NOW = 1_700_000_000.0
 # Chi-square critical values at p = 0.001 by degrees of freedom: a correct model fails one

@@ -24,7 +24,7 @@ from loadtests.client import (
     receipt_of,
 )
 from pdu import CommandStatus, MessageState
-from smsc.session import Closed, ResponseReceived
+from smsc.smpp.session import Closed, ResponseReceived
 
 from .conftest import Server, start_server
 

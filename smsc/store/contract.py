@@ -1,0 +1,194 @@
+"""Where messages, their state history and pending deliveries are kept.
+
+The core builds a :class:`Batch` of everything that changed; the Twisted adapter hands
+batches to :meth:`Store.apply` from one writer thread (group commit) and releases the
+submit_sm_resp of each message only once the batch holding it is committed. ``apply`` is
+all-or-nothing: it either writes the whole batch or raises :class:`StoreError` (and
+:class:`StoreFullError` when out of room) having written nothing, so the core can answer
+ESME_RSYSERR / ESME_RMSGQFUL instead of acknowledging a message it has lost.
+
+Two implementations: ``smsc.store.memory.MemoryStore`` (load runs and tests; gone with the
+process) and ``smsc.store.sqlite.SqliteStore`` (one file; survives a crash of the process). A
+shared store such as PostgreSQL would implement the same :class:`Store` protocol.
+
+Semantics both implementations share (and the tests hold them to):
+
+- A new message's initial state is recorded in its history at ``submit_time``;
+  ``Batch.state_changes`` are the later transitions. A change sets the message's state and
+  error_code, and its done_time to the change's time when the new state is final (None
+  otherwise).
+- Within a batch: new messages, then state changes, new deliveries, reschedules, acks.
+  So a batch may create and change the same message, or create and ack the same delivery.
+- State changes, reschedules and acks naming a record the store does not hold are ignored:
+  the record was removed by ``delete_all`` or evicted by ``MemoryStore``'s cap while the
+  core still had it in flight. A new message or delivery whose id is already held is an
+  error (``StoreError``) and fails the whole batch.
+- Records are copied in and out: mutating a Message after ``apply`` or a Message returned by
+  a read does not change what is stored.
+- ``find_messages`` orders by submit_time, then by insertion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Final, Protocol, TypeVar
+
+from carriers import OptOuts
+from pdu.enums import MessageState
+from smsc.model import Delivery, Direction, Message, StateChange
+
+__all__ = ["Batch", "Reschedule", "Store", "StoreError", "StoreFullError"]
+
+
+class StoreError(Exception):
+    """The store failed (locked, read-only, I/O error, duplicate id, closed).
+
+    Raised by ``apply`` with nothing of the batch written: answer ESME_RSYSERR.
+    """
+
+
+class StoreFullError(StoreError):
+    """No room left (disk full or the configured size cap): answer ESME_RMSGQFUL."""
+
+
+@dataclass(slots=True)
+class Reschedule:
+    """A delivery attempt failed temporarily: try again at ``next_attempt``."""
+
+    delivery_id: int
+    attempts: int
+    next_attempt: float
+
+
+@dataclass(slots=True)
+class Batch:
+    """Everything to write in one transaction, built by the core."""
+
+    messages: list[Message] = field(default_factory=list)
+    state_changes: list[StateChange] = field(default_factory=list)
+    deliveries: list[Delivery] = field(default_factory=list)
+    rescheduled: list[Reschedule] = field(default_factory=list)
+    acked: list[int] = field(default_factory=list)  # delivery_ids answered: deleted
+    # Messages already stored whose content replace_sm changed (short_message, times,
+    # registered_delivery, text); unknown ids are ignored.
+    replaced: list[Message] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        # Called on every flush of the server: no len() of each list.
+        return bool(
+            self.messages
+            or self.state_changes
+            or self.deliveries
+            or self.rescheduled
+            or self.acked
+            or self.replaced
+        )
+
+    def __len__(self) -> int:
+        return (
+            len(self.messages)
+            + len(self.state_changes)
+            + len(self.deliveries)
+            + len(self.rescheduled)
+            + len(self.acked)
+            + len(self.replaced)
+        )
+
+
+class Store(Protocol):
+    """What the core and the harness need from storage. Methods are thread-safe."""
+
+    def apply(self, batch: Batch) -> None:
+        """Write the batch atomically, or raise StoreError having written nothing."""
+
+    def load_pending_deliveries(self) -> list[Delivery]:
+        """Deliveries not yet acked, by next_attempt then delivery_id (start-up recovery)."""
+
+    def load_open_messages(self, now: float) -> list[Message]:
+        """Messages not in a final state (their receipts are still due), oldest first.
+
+        ``now`` is the start-up time. The local stores return every open message and leave
+        expiry to the core; the argument lets a shared store scope recovery (per node, by
+        lease) without changing callers.
+        """
+
+    def next_delivery_id(self) -> int:
+        """One more than the largest delivery_id ever applied (1 on an empty store)."""
+
+    def get_message(self, message_id: str) -> Message | None: ...
+
+    def find_messages(
+        self,
+        *,
+        direction: Direction | None = None,
+        account: str | None = None,
+        source_addr: str | None = None,
+        destination_addr: str | None = None,
+        state: MessageState | None = None,
+        text_contains: str | None = None,
+        since: float | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Message]:
+        """Messages matching every given filter, by submit_time then insertion.
+
+        ``text_contains`` is a case-sensitive substring of the decoded text; ``since``
+        keeps messages with ``submit_time >= since``.
+        """
+
+    def state_history(self, message_id: str) -> list[StateChange]:
+        """The message's states in the order applied; empty for an unknown message."""
+
+    def pair_set(self, kind: str) -> OptOuts:
+        """The (handset, sender) pairs of ``kind``: opt-outs ("stop"), subscriptions
+        ("subscribed"). Writes go through at once (they are rare: a STOP, a JOIN); the set
+        lives as long as the store and is emptied by ``delete_all``."""
+
+    def delete_all(self) -> None:
+        """Forget everything, delivery id counter and opt-outs included (reset between
+        tests)."""
+
+    def close(self) -> None: ...
+
+
+# --- shared by the implementations -----------------------------------------------------
+
+FINAL_STATES = frozenset(int(s) for s in MessageState if s.is_final)
+
+
+def done_time(change: StateChange) -> float | None:
+    return change.time if change.state in FINAL_STATES else None
+
+
+def check_page(limit: int, offset: int) -> None:
+    if limit < 0 or offset < 0:
+        raise ValueError(f"limit and offset must be >= 0, got {limit}, {offset}")
+
+
+REPLACED_FIELDS: Final = (
+    "short_message",
+    "registered_delivery",
+    "submit_time",
+    "schedule_time",
+    "expiry_time",
+    "text",
+    "concat_ref",
+    "part_number",
+    "part_total",
+)
+
+
+def replace_content(stored: Message, m: Message) -> None:
+    for name in REPLACED_FIELDS:
+        setattr(stored, name, getattr(m, name))
+
+
+def copy_message(m: Message) -> Message:
+    return replace(m, tlvs=dict(m.tlvs))
+
+
+_R = TypeVar("_R")
+
+
+def same(record: _R) -> _R:
+    return record

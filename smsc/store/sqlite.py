@@ -1,0 +1,562 @@
+"""The SQLite store: one file in WAL mode; what it holds survives a crash of the process."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any, Final, Literal
+
+from pdu.enums import MessageState
+from smsc.model import Delivery, DeliveryKind, Direction, Message, StateChange
+
+from .contract import (
+    REPLACED_FIELDS,
+    Batch,
+    StoreError,
+    StoreFullError,
+    check_page,
+    done_time,
+)
+from .tlvs import decode_tlvs, encode_tlvs
+
+__all__ = ["SqlitePairSet", "SqliteStore"]
+
+SCHEMA_VERSION: Final = 1
+# Opt-outs and subscriptions (handset, sender) by kind; added without a version bump, so it
+# is also created when missing from a store made before it existed.
+_PAIRS_TABLE: Final = """CREATE TABLE IF NOT EXISTS handset_pairs (
+        kind TEXT NOT NULL, handset TEXT NOT NULL, sender TEXT NOT NULL,
+        PRIMARY KEY (kind, handset, sender)
+    )"""
+
+# One statement per item: comments may hold any character.
+_SCHEMA: Final = (
+    "CREATE TABLE schema_version (version INTEGER NOT NULL)",
+    """CREATE TABLE messages (
+        seq INTEGER PRIMARY KEY,  -- insertion order
+        message_id TEXT NOT NULL UNIQUE,
+        direction TEXT NOT NULL,
+        account TEXT NOT NULL,
+        source_addr_ton INTEGER NOT NULL,
+        source_addr_npi INTEGER NOT NULL,
+        source_addr TEXT NOT NULL,
+        dest_addr_ton INTEGER NOT NULL,
+        dest_addr_npi INTEGER NOT NULL,
+        destination_addr TEXT NOT NULL,
+        esm_class INTEGER NOT NULL,
+        data_coding INTEGER NOT NULL,
+        registered_delivery INTEGER NOT NULL,
+        short_message BLOB NOT NULL,
+        submit_time REAL NOT NULL,
+        state INTEGER NOT NULL,
+        service_type TEXT NOT NULL,
+        protocol_id INTEGER NOT NULL,
+        priority_flag INTEGER NOT NULL,
+        schedule_time REAL,
+        expiry_time REAL,
+        done_time REAL,
+        error_code INTEGER NOT NULL,
+        concat_ref INTEGER,
+        part_number INTEGER NOT NULL,
+        part_total INTEGER NOT NULL,
+        text TEXT,
+        tlvs TEXT,  -- tagged JSON, NULL when empty
+        raw_pdu BLOB NOT NULL DEFAULT x''
+    )""",
+    # Every filter index ends in submit_time so that results come out in order, unsorted.
+    "CREATE INDEX messages_submit_time ON messages (submit_time)",
+    "CREATE INDEX messages_account ON messages (account, submit_time)",
+    "CREATE INDEX messages_source_addr ON messages (source_addr, submit_time)",
+    "CREATE INDEX messages_destination_addr ON messages (destination_addr, submit_time)",
+    # Start-up recovery reads only the open messages; keep them in a small partial index.
+    "CREATE INDEX messages_open ON messages (submit_time) WHERE state IN (0, 1)",
+    """CREATE TABLE state_history (
+        message_id TEXT NOT NULL,
+        state INTEGER NOT NULL,
+        time REAL NOT NULL,
+        error_code INTEGER NOT NULL
+    )""",
+    "CREATE INDEX state_history_message_id ON state_history (message_id)",
+    """CREATE TABLE deliveries (
+        delivery_id INTEGER PRIMARY KEY,
+        account TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        pdu BLOB NOT NULL,
+        created REAL NOT NULL,
+        next_attempt REAL NOT NULL,
+        attempts INTEGER NOT NULL,
+        message_id TEXT
+    )""",
+    # Acked deliveries are deleted, so max(delivery_id) could go back: keep the high mark.
+    "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+    "INSERT INTO counters VALUES ('delivery_id', 0)",
+    _PAIRS_TABLE,
+)
+
+_MESSAGE_COLUMNS: Final = (
+    "message_id, direction, account, source_addr_ton, source_addr_npi, source_addr, "
+    "dest_addr_ton, dest_addr_npi, destination_addr, esm_class, data_coding, "
+    "registered_delivery, short_message, submit_time, state, service_type, protocol_id, "
+    "priority_flag, schedule_time, expiry_time, done_time, error_code, concat_ref, "
+    "part_number, part_total, text, tlvs, raw_pdu"
+)
+_INSERT_MESSAGE: Final = f"INSERT INTO messages ({_MESSAGE_COLUMNS}) VALUES ({', '.join('?' * 28)})"
+_SELECT_MESSAGES: Final = f"SELECT {_MESSAGE_COLUMNS} FROM messages"
+_DELIVERY_COLUMNS: Final = (
+    "delivery_id, account, kind, pdu, created, next_attempt, attempts, message_id"
+)
+
+_SQLITE_FULL: Final = 13
+
+_Row = tuple[object, ...]  # written
+_DbRow = tuple[Any, ...]  # read back: sqlite3 gives untyped rows
+
+
+def _message_row(m: Message) -> _Row:
+    return (
+        m.message_id,
+        m.direction.value,
+        m.account,
+        m.source_addr_ton,
+        m.source_addr_npi,
+        m.source_addr,
+        m.dest_addr_ton,
+        m.dest_addr_npi,
+        m.destination_addr,
+        m.esm_class,
+        m.data_coding,
+        m.registered_delivery,
+        m.short_message,
+        m.submit_time,
+        int(m.state),
+        m.service_type,
+        m.protocol_id,
+        m.priority_flag,
+        m.schedule_time,
+        m.expiry_time,
+        m.done_time,
+        m.error_code,
+        m.concat_ref,
+        m.part_number,
+        m.part_total,
+        m.text,
+        encode_tlvs(m.tlvs),
+        m.raw_pdu,
+    )
+
+
+def _message_from_row(r: _DbRow) -> Message:
+    return Message(
+        message_id=r[0],
+        direction=Direction(r[1]),
+        account=r[2],
+        source_addr_ton=r[3],
+        source_addr_npi=r[4],
+        source_addr=r[5],
+        dest_addr_ton=r[6],
+        dest_addr_npi=r[7],
+        destination_addr=r[8],
+        esm_class=r[9],
+        data_coding=r[10],
+        registered_delivery=r[11],
+        short_message=r[12],
+        submit_time=r[13],
+        state=MessageState(r[14]),
+        service_type=r[15],
+        protocol_id=r[16],
+        priority_flag=r[17],
+        schedule_time=r[18],
+        expiry_time=r[19],
+        done_time=r[20],
+        error_code=r[21],
+        concat_ref=r[22],
+        part_number=r[23],
+        part_total=r[24],
+        text=r[25],
+        tlvs=decode_tlvs(r[26]),
+        raw_pdu=r[27],
+    )
+
+
+def _delivery_from_row(r: _DbRow) -> Delivery:
+    return Delivery(
+        delivery_id=r[0],
+        account=r[1],
+        kind=DeliveryKind(r[2]),
+        pdu=r[3],
+        created=r[4],
+        next_attempt=r[5],
+        attempts=r[6],
+        message_id=r[7],
+    )
+
+
+def _store_error(err: sqlite3.Error, doing: str) -> StoreError:
+    # sqlite_errorcode carries extended codes; the low byte is the primary code.
+    code = getattr(err, "sqlite_errorcode", None)
+    kind = StoreFullError if code is not None and code & 0xFF == _SQLITE_FULL else StoreError
+    name = getattr(err, "sqlite_errorname", type(err).__name__)
+    return kind(f"sqlite {doing} failed ({name}): {err}")
+
+
+class SqliteStore:
+    """One SQLite file in WAL mode, with a writer and a reader connection.
+
+    Durability: ``synchronous="NORMAL"`` (the default) makes a commit a write() of the WAL
+    frames without an fsync. A committed batch is then in the kernel's page cache and
+    survives SIGKILL or any other crash of the process, which is what the SMSC promises
+    after submit_sm_resp; it may be lost on power loss or a kernel crash. Pass
+    ``synchronous="FULL"`` to fsync the WAL at every commit (one fsync per batch, thanks to
+    group commit) when the promise must hold across power loss too.
+
+    Threads: ``apply`` and ``delete_all`` use the writer connection, the reads use the
+    reader connection, each behind its own lock (connections are opened with
+    ``check_same_thread=False``). In WAL mode a reader sees the last committed batch and
+    never waits for the writer, so the reactor thread can answer queries while the writer
+    thread commits.
+
+    ``busy_timeout`` is how long a write waits for another process's lock before failing
+    with StoreError. ``max_bytes`` caps the file size: past it ``apply`` raises StoreFullError,
+    as on a full disk. ``read_only`` opens an existing store for reading (e.g. inspecting
+    a running server's file); ``apply`` then raises StoreError.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        synchronous: Literal["NORMAL", "FULL"] = "NORMAL",
+        busy_timeout: float = 5.0,
+        max_bytes: int | None = None,
+        read_only: bool = False,
+    ) -> None:
+        if synchronous not in ("NORMAL", "FULL"):
+            raise ValueError(f"synchronous must be NORMAL or FULL, got {synchronous!r}")
+        self.path = Path(path)
+        self._write_lock = threading.Lock()
+        self._read_lock = threading.Lock()
+        self._pair_sets: dict[str, SqlitePairSet] = {}
+        self._writer = self._connect(busy_timeout, read_only, "open")
+        try:
+            self._writer.execute(f"PRAGMA synchronous = {synchronous}")
+            if not read_only:
+                self._init_schema()
+            if max_bytes is not None:
+                page_size = self._writer.execute("PRAGMA page_size").fetchone()[0]
+                self._writer.execute(f"PRAGMA max_page_count = {max(1, max_bytes // page_size)}")
+            self._check_version()
+            self._reader = self._connect(busy_timeout, read_only, "open (reader)")
+        except sqlite3.Error as err:
+            self._writer.close()
+            raise _store_error(err, "open") from err
+        except StoreError:
+            self._writer.close()
+            raise
+
+    def _connect(self, busy_timeout: float, read_only: bool, doing: str) -> sqlite3.Connection:
+        target = f"{self.path.resolve().as_uri()}?mode=ro" if read_only else str(self.path)
+        try:
+            # isolation_level=None: we issue BEGIN/COMMIT ourselves.
+            return sqlite3.connect(
+                target,
+                timeout=busy_timeout,
+                isolation_level=None,
+                check_same_thread=False,
+                uri=read_only,
+            )
+        except sqlite3.Error as err:
+            raise _store_error(err, doing) from err
+
+    def _init_schema(self) -> None:
+        mode = self._writer.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode != "wal":
+            raise StoreError(f"{self.path}: cannot switch to WAL mode (got {mode!r})")
+        with self._transaction():
+            exists = self._writer.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+            ).fetchone()
+            if exists is None:
+                for statement in _SCHEMA:
+                    self._writer.execute(statement)
+                self._writer.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
+            else:
+                self._writer.execute(_PAIRS_TABLE)
+                columns = {r[1] for r in self._writer.execute("PRAGMA table_info(messages)")}
+                if columns and "raw_pdu" not in columns:  # made before raw PDUs were kept
+                    self._writer.execute(
+                        "ALTER TABLE messages ADD COLUMN raw_pdu BLOB NOT NULL DEFAULT x''"
+                    )
+
+    def _check_version(self) -> None:
+        try:
+            row = self._writer.execute("SELECT version FROM schema_version").fetchone()
+        except sqlite3.OperationalError as err:
+            raise StoreError(f"{self.path} is not an smsc store: {err}") from err
+        if row is None or row[0] != SCHEMA_VERSION:
+            found = None if row is None else row[0]
+            raise StoreError(
+                f"{self.path} has schema version {found}, this code reads {SCHEMA_VERSION}"
+            )
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        # IMMEDIATE takes the write lock up front, so a busy database fails here, at once
+        # (after busy_timeout), rather than half-way through the batch.
+        self._writer.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            self._writer.execute("COMMIT")
+        except BaseException:
+            # SQLite may already have rolled back after SQLITE_FULL or an I/O error.
+            if self._writer.in_transaction:
+                with suppress(sqlite3.Error):  # the original error is the one to report
+                    self._writer.execute("ROLLBACK")
+            raise
+
+    def read_pairs(self, kind: str) -> set[tuple[str, str]]:
+        """The stored pairs of ``kind`` (for ``SqlitePairSet``)."""
+        rows = self._read("SELECT handset, sender FROM handset_pairs WHERE kind = ?", (kind,))
+        return {(r[0], r[1]) for r in rows}
+
+    def write_pair(self, kind: str, handset: str, sender: str, *, present: bool) -> None:
+        """Add or remove one pair at once, in a transaction of its own (a STOP is rare)."""
+        sql = (
+            "INSERT OR IGNORE INTO handset_pairs VALUES (?, ?, ?)"
+            if present
+            else "DELETE FROM handset_pairs WHERE kind = ? AND handset = ? AND sender = ?"
+        )
+        self._write_one(sql, (kind, handset, sender), "write opt-outs")
+
+    def clear_pairs(self, kind: str) -> None:
+        self._write_one("DELETE FROM handset_pairs WHERE kind = ?", (kind,), "clear opt-outs")
+
+    def _write_one(self, sql: str, params: tuple[object, ...], doing: str) -> None:
+        with self._write_lock:
+            try:
+                with self._transaction():
+                    self._writer.execute(sql, params)
+            except sqlite3.Error as err:
+                raise _store_error(err, doing) from err
+
+    def pair_set(self, kind: str) -> SqlitePairSet:
+        """A persisted set of (handset, sender) pairs: opt-outs ("stop") or subscriptions."""
+        pairs = self._pair_sets.get(kind)
+        if pairs is None:
+            pairs = self._pair_sets[kind] = SqlitePairSet(self, kind)
+        return pairs
+
+    def apply(self, batch: Batch) -> None:
+        if not len(batch):
+            return
+        # Rows are built before the transaction: a bad TLV value raises TypeError with
+        # nothing begun.
+        messages = [_message_row(m) for m in batch.messages]
+        history = [
+            (m.message_id, int(m.state), m.submit_time, m.error_code) for m in batch.messages
+        ]
+        changes = [
+            (int(c.state), c.error_code, done_time(c), c.message_id) for c in batch.state_changes
+        ]
+        changed = [
+            (c.message_id, int(c.state), c.time, c.error_code, c.message_id)
+            for c in batch.state_changes
+        ]
+        deliveries = [
+            (
+                d.delivery_id,
+                d.account,
+                d.kind.value,
+                d.pdu,
+                d.created,
+                d.next_attempt,
+                d.attempts,
+                d.message_id,
+            )
+            for d in batch.deliveries
+        ]
+        with self._write_lock:
+            try:
+                with self._transaction():
+                    self._write(batch, messages, history, changes, changed, deliveries)
+            except sqlite3.Error as err:
+                raise _store_error(err, "apply") from err
+
+    def _write(
+        self,
+        batch: Batch,
+        messages: Sequence[_Row],
+        history: Sequence[_Row],
+        changes: Sequence[_Row],
+        changed: Sequence[_Row],
+        deliveries: Sequence[_Row],
+    ) -> None:
+        w = self._writer
+        if messages:
+            w.executemany(_INSERT_MESSAGE, messages)
+            w.executemany("INSERT INTO state_history VALUES (?, ?, ?, ?)", history)
+        if changes:
+            w.executemany(
+                "UPDATE messages SET state = ?, error_code = ?, done_time = ? WHERE message_id = ?",
+                changes,
+            )
+            # History only for messages held, as MemoryStore does.
+            w.executemany(
+                "INSERT INTO state_history SELECT ?, ?, ?, ? "
+                "WHERE EXISTS (SELECT 1 FROM messages WHERE message_id = ?)",
+                changed,
+            )
+        if deliveries:
+            w.executemany(
+                f"INSERT INTO deliveries ({_DELIVERY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                deliveries,
+            )
+            w.execute(
+                "UPDATE counters SET value = max(value, ?) WHERE name = 'delivery_id'",
+                (max(d.delivery_id for d in batch.deliveries),),
+            )
+        if batch.rescheduled:
+            w.executemany(
+                "UPDATE deliveries SET attempts = ?, next_attempt = ? WHERE delivery_id = ?",
+                [(r.attempts, r.next_attempt, r.delivery_id) for r in batch.rescheduled],
+            )
+        if batch.acked:
+            w.executemany(
+                "DELETE FROM deliveries WHERE delivery_id = ?", [(i,) for i in batch.acked]
+            )
+        if batch.replaced:
+            w.executemany(
+                "UPDATE messages SET "
+                + ", ".join(f"{name} = ?" for name in REPLACED_FIELDS)
+                + " WHERE message_id = ?",
+                [
+                    (*(getattr(m, name) for name in REPLACED_FIELDS), m.message_id)
+                    for m in batch.replaced
+                ],
+            )
+
+    def _read(self, sql: str, params: Iterable[object] = ()) -> list[_DbRow]:
+        with self._read_lock:
+            try:
+                return self._reader.execute(sql, tuple(params)).fetchall()
+            except sqlite3.Error as err:
+                raise _store_error(err, "read") from err
+
+    def load_pending_deliveries(self) -> list[Delivery]:
+        rows = self._read(
+            f"SELECT {_DELIVERY_COLUMNS} FROM deliveries ORDER BY next_attempt, delivery_id"
+        )
+        return [_delivery_from_row(r) for r in rows]
+
+    def load_open_messages(self, now: float) -> list[Message]:
+        rows = self._read(f"{_SELECT_MESSAGES} WHERE state IN (0, 1) ORDER BY submit_time, seq")
+        return [_message_from_row(r) for r in rows]
+
+    def next_delivery_id(self) -> int:
+        rows = self._read("SELECT value FROM counters WHERE name = 'delivery_id'")
+        return int(rows[0][0]) + 1
+
+    def get_message(self, message_id: str) -> Message | None:
+        rows = self._read(f"{_SELECT_MESSAGES} WHERE message_id = ?", (message_id,))
+        return _message_from_row(rows[0]) if rows else None
+
+    def find_messages(
+        self,
+        *,
+        direction: Direction | None = None,
+        account: str | None = None,
+        source_addr: str | None = None,
+        destination_addr: str | None = None,
+        state: MessageState | None = None,
+        text_contains: str | None = None,
+        since: float | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Message]:
+        check_page(limit, offset)
+        where: list[str] = []
+        params: list[object] = []
+        for column, value in (
+            ("direction", None if direction is None else direction.value),
+            ("account", account),
+            ("source_addr", source_addr),
+            ("destination_addr", destination_addr),
+            ("state", None if state is None else int(state)),
+        ):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if text_contains is not None:
+            # instr, not LIKE: case-sensitive, and % or _ in the needle are plain characters.
+            where.append("instr(text, ?) > 0")
+            params.append(text_contains)
+        if since is not None:
+            where.append("submit_time >= ?")
+            params.append(since)
+        sql = _SELECT_MESSAGES
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY submit_time, seq LIMIT ? OFFSET ?"
+        params += [limit, offset]
+        return [_message_from_row(r) for r in self._read(sql, params)]
+
+    def state_history(self, message_id: str) -> list[StateChange]:
+        rows = self._read(
+            "SELECT message_id, state, time, error_code FROM state_history "
+            "WHERE message_id = ? ORDER BY rowid",
+            (message_id,),
+        )
+        return [StateChange(r[0], MessageState(r[1]), r[2], r[3]) for r in rows]
+
+    def delete_all(self) -> None:
+        with self._write_lock:
+            try:
+                with self._transaction():
+                    for table in ("messages", "state_history", "deliveries", "handset_pairs"):
+                        self._writer.execute(f"DELETE FROM {table}")
+                    self._writer.execute("UPDATE counters SET value = 0")
+            except sqlite3.Error as err:
+                raise _store_error(err, "delete_all") from err
+        for pairs in self._pair_sets.values():
+            pairs.forget()
+
+    def close(self) -> None:
+        with self._write_lock, self._read_lock:
+            self._reader.close()
+            self._writer.close()
+
+
+class SqlitePairSet:
+    """A persisted set of (handset, sender) pairs of one kind (``carriers.OptOuts``): cached
+    in memory, as ``contains`` runs for every MT, and written through."""
+
+    __slots__ = ("_cache", "_kind", "_store")
+
+    def __init__(self, store: SqliteStore, kind: str) -> None:
+        self._store = store
+        self._kind = kind
+        self._cache: set[tuple[str, str]] = store.read_pairs(kind)
+
+    def add(self, handset: str, sender: str) -> None:
+        self._store.write_pair(self._kind, handset, sender, present=True)
+        self._cache.add((handset, sender))
+
+    def remove(self, handset: str, sender: str) -> None:
+        self._store.write_pair(self._kind, handset, sender, present=False)
+        self._cache.discard((handset, sender))
+
+    def contains(self, handset: str, sender: str) -> bool:
+        return (handset, sender) in self._cache
+
+    def list(self) -> list[tuple[str, str]]:
+        return sorted(self._cache)
+
+    def clear(self) -> None:
+        self._store.clear_pairs(self._kind)
+        self._cache.clear()
+
+    def forget(self) -> None:
+        """The store was emptied under the set (``delete_all``): drop the cache."""
+        self._cache.clear()
