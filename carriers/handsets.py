@@ -10,7 +10,8 @@ The answer is an MO from the handset to the number the MT came from. A reply too
 one SMS is split as the handset's carrier does (UDH with an 8- or 16-bit reference, or SAR
 TLVs: ``mo_segmentation``), and each long reply may, by the ``[handsets]`` shares, lose a
 part, repeat one, or arrive out of order: the ESME's reassembly is what is being tested.
-``segment_mo`` does the same for any MO (e.g. one injected through the API).
+(An MO injected through the API is split the same way, by its handset's carrier unless the
+request names a method, but without these faults: the core does that.)
 
 Pure: time comes in as ``now``, randomness from the ``random.Random`` passed in.
 Concatenation references come from a counting allocator, so consecutive long replies never

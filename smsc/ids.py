@@ -23,8 +23,9 @@ class MessageIdAllocator:
         return n
 
     @property
-    def peek(self) -> int:
-        return self._next
+    def last(self) -> int:
+        """The highest id handed out so far (the store keeps it as the next run's floor)."""
+        return self._next - 1
 
 
 def format_id(n: int, hex_ids: bool) -> str:

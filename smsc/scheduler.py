@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
+from collections.abc import Callable
 from itertools import count
 from typing import Generic, TypeVar
 
@@ -55,3 +56,9 @@ class Scheduler(Generic[T]):
                 out.append(heapq.heappop(heap)[2])
             else:
                 return out
+
+    def keep(self, wanted: Callable[[T], bool]) -> None:
+        """Drop every timer whose item is not ``wanted``; the rest keep their order."""
+        self._lane = deque(entry for entry in self._lane if wanted(entry[2]))
+        self._heap = [entry for entry in self._heap if wanted(entry[2])]
+        heapq.heapify(self._heap)

@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 
 import pdu
-from carriers.outcome import Outcome
+from carriers.outcome import Outcome, OutcomeModel
 from pdu import CommandStatus as S
 from pdu import MessageState, Pdu
 from pdu import receipt as receipt_text
@@ -121,13 +121,14 @@ class Harness:
         *,
         durable: bool = False,
         now: float = T0,
+        outcome: OutcomeModel | None = None,
     ) -> None:
         self.now = now
         self.store = MemoryStore()
         self.config = config or ServerConfig(
             store=StoreKind.MEMORY, seed=1, timers=Timers(receipt_delay=DELAY)
         )
-        self.core = Smsc(self.config, store=self.store, durable=durable, now=now)
+        self.core = Smsc(self.config, store=self.store, durable=durable, now=now, outcome=outcome)
         self.durable = durable
         self.clients: dict[int, Client] = {}
 
@@ -954,8 +955,7 @@ class RejectAll:
 
 
 def test_outcome_model_can_refuse_at_submit_time() -> None:
-    h = Harness()
-    h.core.outcome = RejectAll()
+    h = Harness(outcome=RejectAll())
     esme = h.client()
     resp = esme.submit(registered_delivery=1)
     assert resp is not None and resp.command_status == S.ESME_RSUBMITFAIL

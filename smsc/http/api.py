@@ -203,7 +203,7 @@ class MoRequest:
     destination_addr: str
     text: str
     data_coding: int | None = None
-    method: SegmentMethod = SegmentMethod.UDH_8BIT_REF
+    method: SegmentMethod | None = None  # None: as the handset's carrier splits long MO
     account: str | None = None
 
 
@@ -253,8 +253,8 @@ def parse_mo(body: bytes) -> MoRequest:
         raise ApiError(400, "'data_coding' must be an integer 0-255")
     if data_coding is not None and not 0 <= data_coding <= 255:
         raise ApiError(400, f"'data_coding' must be 0-255, got {data_coding}")
-    segmentation = data.get("segmentation", "udh")
-    if segmentation not in SEGMENTATION:
+    segmentation = data.get("segmentation")
+    if segmentation is not None and segmentation not in SEGMENTATION:
         raise ApiError(
             400, f"'segmentation' must be one of {', '.join(SEGMENTATION)}, got {segmentation!r}"
         )
@@ -266,7 +266,7 @@ def parse_mo(body: bytes) -> MoRequest:
         data["to"],
         data["text"],
         data_coding,
-        SEGMENTATION[segmentation],
+        None if segmentation is None else SEGMENTATION[segmentation],
         account,
     )
 

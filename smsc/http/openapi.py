@@ -164,9 +164,10 @@ SCHEMAS: dict[str, Any] = {
             },
             "segmentation": {
                 "enum": list(SEGMENTATION),
-                "default": "udh",
                 "description": "how a long text is split: UDH 8- or 16-bit reference, SAR "
-                "TLVs, or one deliver_sm with message_payload",
+                "TLVs, or one deliver_sm with message_payload (default: as the sending "
+                "handset's carrier splits long MO, its mo_segmentation; udh with no carriers "
+                "configured)",
             },
             "account": {
                 "type": "string",

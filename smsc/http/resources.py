@@ -348,24 +348,24 @@ class HttpApi(Resource):
         )
 
     def list_faults(self, _: Request, __: str) -> Reply:
-        return Reply(200, {"faults": [f.to_dict() for f in self.smsc.core.faults.list()]})
+        return Reply(200, {"faults": [f.to_dict() for f in self.smsc.core.list_faults()]})
 
     def add_fault(self, request: Request, _: str) -> Reply:
         assert request.content is not None
         body = request.content.read(MAX_BODY + 1)
         if len(body) > MAX_BODY:
             raise api.ApiError(413, f"body larger than {MAX_BODY} octets")
-        fault = self.smsc.core.faults.add(api.parse_fault(body))
+        fault = self.smsc.core.add_fault(api.parse_fault(body))
         log.info("fault %d added: %s", fault.id, fault.to_dict())
         return Reply(201, fault.to_dict(), {"Location": f"/api/v1/faults/{fault.id}"})
 
     def delete_fault(self, _: Request, fault_id: str) -> Reply:
-        if not self.smsc.core.faults.remove(api.parse_fault_id(fault_id)):
+        if not self.smsc.core.remove_fault(api.parse_fault_id(fault_id)):
             return _error(404, f"no fault with id {fault_id!r}")
         return Reply(204)
 
     def clear_faults(self, _: Request, __: str) -> Reply:
-        return Reply(200, {"cleared": self.smsc.core.faults.clear()})
+        return Reply(200, {"cleared": self.smsc.core.clear_faults()})
 
     def _body(self, request: Request) -> bytes:
         assert request.content is not None
@@ -375,7 +375,7 @@ class HttpApi(Resource):
         return body
 
     def list_opt_outs(self, _: Request, __: str) -> Reply:
-        pairs = self.smsc.core.compliance.opt_outs.list()
+        pairs = self.smsc.core.opt_outs()
         return Reply(200, {"optouts": [api.opt_out_json(h, s) for h, s in pairs]})
 
     def add_opt_out(self, request: Request, _: str) -> Reply:
@@ -392,20 +392,17 @@ class HttpApi(Resource):
         return Reply(204)
 
     def list_carriers(self, _: Request, __: str) -> Reply:
-        network = self.smsc.core.network
-        down = network.outages
-        carriers = [api.carrier_json(c, c.name in down) for c in network.carriers.values()]
+        carriers = [api.carrier_json(c, down) for c, down in self.smsc.core.carriers()]
         return Reply(200, {"carriers": carriers})
 
     def set_outage(self, request: Request, name: str) -> Reply:
         down = api.parse_outage(self._body(request))
-        network = self.smsc.core.network
         try:
-            network.set_outage(name, down)
+            carrier = self.smsc.core.set_outage(name, down)
         except ValueError as e:
             return _error(404, str(e))
         log.info("carrier %r outage %s", name, "on" if down else "off")
-        return Reply(200, api.carrier_json(network.carriers[name], down))
+        return Reply(200, api.carrier_json(carrier, down))
 
     def binds(self, _: Request, __: str) -> Reply:
         return Reply(200, {"binds": [api.bind_json(c) for c in self.smsc.core.binds()]})

@@ -71,7 +71,7 @@ class RequestTimedOut:
     context: object
 
 
-@dataclass(slots=True)  # not frozen: one is built per PDU, and frozen init is slower
+@dataclass(frozen=True, slots=True)
 class Bound:
     """The session is bound (we sent or received a successful bind response)."""
 
@@ -79,26 +79,26 @@ class Bound:
     bind: Pdu  # the bind request
 
 
-@dataclass(slots=True)  # not frozen: one is built per PDU, and frozen init is slower
+@dataclass(frozen=True, slots=True)
 class UnbindRequested:
     """The peer sent unbind; unbind_resp follows once in-flight requests are answered."""
 
 
-@dataclass(slots=True)  # not frozen: one is built per PDU, and frozen init is slower
+@dataclass(frozen=True, slots=True)
 class ProtocolError:
     """The peer broke a rule; the session already answered it (or will close)."""
 
     error: PduError
 
 
-@dataclass(slots=True)  # not frozen: one is built per PDU, and frozen init is slower
+@dataclass(frozen=True, slots=True)
 class UnexpectedResponse:
     """A response whose sequence number matches nothing outstanding (late or bogus)."""
 
     response: Pdu
 
 
-@dataclass(slots=True)  # not frozen: one is built per PDU, and frozen init is slower
+@dataclass(frozen=True, slots=True)
 class Closed:
     """The session is over. ``lost`` holds our requests that never got an answer."""
 

@@ -72,6 +72,8 @@ class Batch:
     # Messages already stored whose content replace_sm changed (short_message, times,
     # registered_delivery, text); unknown ids are ignored.
     replaced: list[Message] = field(default_factory=list)
+    # The highest message id number handed out when the batch was taken (0: not known).
+    max_message_number: int = 0
 
     def __bool__(self) -> bool:
         # Called on every flush of the server: no len() of each list.
@@ -105,7 +107,8 @@ class Store(Protocol):
         """Deliveries not yet acked, by next_attempt then delivery_id (start-up recovery)."""
 
     def load_open_messages(self, now: float) -> list[Message]:
-        """Messages not in a final state (their receipts are still due), oldest first.
+        """MT messages not in a final state (their receipts are still due), oldest first.
+        An MO not yet taken by an ESME is not one of them: its pending delivery is.
 
         ``now`` is the start-up time. The local stores return every open message and leave
         expiry to the core; the argument lets a shared store scope recovery (per node, by
@@ -114,6 +117,11 @@ class Store(Protocol):
 
     def next_delivery_id(self) -> int:
         """One more than the largest delivery_id ever applied (1 on an empty store)."""
+
+    def next_message_number(self) -> int:
+        """One more than the largest ``Batch.max_message_number`` ever applied (1 on a new
+        store; kept by ``delete_all``): the floor of the next run's message ids, so that a
+        clock stepped back cannot hand out an id again."""
 
     def get_message(self, message_id: str) -> Message | None: ...
 

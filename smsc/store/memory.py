@@ -54,6 +54,7 @@ class MemoryStore:
         self._history: dict[str, list[StateChange]] = {}
         self._deliveries: dict[int, Delivery] = {}
         self._max_delivery_id = 0
+        self._max_message_number = 0
         self._pairs: dict[str, MemoryOptOuts] = {}
 
     @contextmanager
@@ -70,6 +71,7 @@ class MemoryStore:
             # message at full load: the loops keep their lookups local.
             messages = self._messages
             history = self._history
+            self._max_message_number = max(self._max_message_number, batch.max_message_number)
             if batch.messages:
                 copy = self._copy
                 order_append = self._order.append
@@ -153,13 +155,21 @@ class MemoryStore:
 
     def load_open_messages(self, now: float) -> list[Message]:
         with self._locked():
-            found = [m for m in self._messages.values() if not MessageState(m.state).is_final]
+            found = [
+                m
+                for m in self._messages.values()
+                if m.direction is Direction.MT and not MessageState(m.state).is_final
+            ]
             found.sort(key=lambda m: m.submit_time)  # stable: insertion order on ties
             return [copy_message(m) for m in found]
 
     def next_delivery_id(self) -> int:
         with self._locked():
             return self._max_delivery_id + 1
+
+    def next_message_number(self) -> int:
+        with self._locked():
+            return self._max_message_number + 1
 
     def get_message(self, message_id: str) -> Message | None:
         with self._locked():

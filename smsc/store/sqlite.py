@@ -27,6 +27,10 @@ __all__ = ["SqlitePairSet", "SqliteStore"]
 SCHEMA_VERSION: Final = 1
 # Opt-outs and subscriptions (handset, sender) by kind; added without a version bump, so it
 # is also created when missing from a store made before it existed.
+# The states of an open message, as SQL: the partial index and the recovery query must
+# spell the same list for SQLite to use the index.
+_OPEN_STATES: Final = ", ".join(str(int(s)) for s in MessageState if not s.is_final)
+
 _PAIRS_TABLE: Final = """CREATE TABLE IF NOT EXISTS handset_pairs (
         kind TEXT NOT NULL, handset TEXT NOT NULL, sender TEXT NOT NULL,
         PRIMARY KEY (kind, handset, sender)
@@ -72,7 +76,7 @@ _SCHEMA: Final = (
     "CREATE INDEX messages_source_addr ON messages (source_addr, submit_time)",
     "CREATE INDEX messages_destination_addr ON messages (destination_addr, submit_time)",
     # Start-up recovery reads only the open messages; keep them in a small partial index.
-    "CREATE INDEX messages_open ON messages (submit_time) WHERE state IN (0, 1)",
+    f"CREATE INDEX messages_open ON messages (submit_time) WHERE state IN ({_OPEN_STATES})",
     """CREATE TABLE state_history (
         message_id TEXT NOT NULL,
         state INTEGER NOT NULL,
@@ -93,6 +97,7 @@ _SCHEMA: Final = (
     # Acked deliveries are deleted, so max(delivery_id) could go back: keep the high mark.
     "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
     "INSERT INTO counters VALUES ('delivery_id', 0)",
+    "INSERT INTO counters VALUES ('message_number', 0)",
     _PAIRS_TABLE,
 )
 
@@ -248,6 +253,9 @@ class SqliteStore:
                 page_size = self._writer.execute("PRAGMA page_size").fetchone()[0]
                 self._writer.execute(f"PRAGMA max_page_count = {max(1, max_bytes // page_size)}")
             self._check_version()
+            if not read_only:
+                # A store made before the message id floor was kept starts it at 0.
+                self._writer.execute("INSERT OR IGNORE INTO counters VALUES ('message_number', 0)")
             self._reader = self._connect(busy_timeout, read_only, "open (reader)")
         except sqlite3.Error as err:
             self._writer.close()
@@ -417,6 +425,11 @@ class SqliteStore:
                 "UPDATE counters SET value = max(value, ?) WHERE name = 'delivery_id'",
                 (max(d.delivery_id for d in batch.deliveries),),
             )
+        if batch.max_message_number:
+            w.execute(
+                "UPDATE counters SET value = max(value, ?) WHERE name = 'message_number'",
+                (batch.max_message_number,),
+            )
         if batch.rescheduled:
             w.executemany(
                 "UPDATE deliveries SET attempts = ?, next_attempt = ? WHERE delivery_id = ?",
@@ -451,11 +464,19 @@ class SqliteStore:
         return [_delivery_from_row(r) for r in rows]
 
     def load_open_messages(self, now: float) -> list[Message]:
-        rows = self._read(f"{_SELECT_MESSAGES} WHERE state IN (0, 1) ORDER BY submit_time, seq")
+        rows = self._read(
+            f"{_SELECT_MESSAGES} WHERE state IN ({_OPEN_STATES}) AND direction = ? "
+            "ORDER BY submit_time, seq",
+            (Direction.MT.value,),
+        )
         return [_message_from_row(r) for r in rows]
 
     def next_delivery_id(self) -> int:
         rows = self._read("SELECT value FROM counters WHERE name = 'delivery_id'")
+        return int(rows[0][0]) + 1
+
+    def next_message_number(self) -> int:
+        rows = self._read("SELECT value FROM counters WHERE name = 'message_number'")
         return int(rows[0][0]) + 1
 
     def get_message(self, message_id: str) -> Message | None:
@@ -516,7 +537,8 @@ class SqliteStore:
                 with self._transaction():
                     for table in ("messages", "state_history", "deliveries", "handset_pairs"):
                         self._writer.execute(f"DELETE FROM {table}")
-                    self._writer.execute("UPDATE counters SET value = 0")
+                    # The message id floor survives: ids are never handed out twice.
+                    self._writer.execute("UPDATE counters SET value = 0 WHERE name = 'delivery_id'")
             except sqlite3.Error as err:
                 raise _store_error(err, "delete_all") from err
         for pairs in self._pair_sets.values():

@@ -7,12 +7,13 @@ import pytest
 from test_core import DELAY, DEST, SOURCE, Harness
 
 import pdu
+from carriers import CarriersConfig
 from carriers.config import CarrierConfig, LognormalLatency
 from carriers.network import Carrier
 from pdu import MessageState
 from pdu.segment import SegmentMethod
 from smsc.config import ConfigError, ServerConfig, apply_overrides, config_from_dict
-from smsc.core import MoError
+from smsc.core import MoError, Smsc
 from smsc.http import api
 from smsc.metrics import Family, Histogram, count_frames, exposition
 from smsc.model import Direction
@@ -60,6 +61,24 @@ def test_long_text_mo_is_split_as_a_handset_would(method: SegmentMethod, check: 
     assert all(check(p) for p in sent)  # type: ignore[operator]
     assert [m.part_number for m in parts] == [1, 2]
     assert "".join(m.text or "" for m in parts) == text
+
+
+def test_long_text_mo_is_split_as_the_handsets_carrier_does_unless_told() -> None:
+    sar = CarrierConfig(name="sar-net", prefixes=("4477",), mo_segmentation=SegmentMethod.SAR)
+    h = Harness()
+    h.core = Smsc(
+        h.config, store=h.store, durable=False, now=h.now, carriers=CarriersConfig((sar,))
+    )
+    h.client()
+    h.core.inject_mo_text(HANDSET, "12345", "z" * 200, h.now)  # 4477...: the SAR carrier
+    h.core.inject_mo_text("33612345678", "12345", "z" * 200, h.now)  # the built-in carrier
+    h.core.inject_mo_text(HANDSET, "12345", "z" * 200, h.now, method=SegmentMethod.UDH_8BIT_REF)
+    h.flush()
+    sent = deliver_sms(h)
+    assert [p.sar_total_segments for p in sent[:2]] == [2, 2]
+    assert not any(p.esm_class & 0x40 for p in sent[:2])
+    assert all(p.esm_class & 0x40 and p.sar_total_segments is None for p in sent[2:])
+    assert len(sent) == 6
 
 
 def test_long_text_mo_as_one_message_payload() -> None:
@@ -226,6 +245,8 @@ def test_wait_timeout_is_bounded() -> None:
 def test_mo_body_defaults() -> None:
     mo = api.parse_mo(b'{"from": "1", "to": "2", "text": "x", "segmentation": "sar"}')
     assert (mo.data_coding, mo.method, mo.account) == (None, SegmentMethod.SAR, None)
+    mo = api.parse_mo(b'{"from": "1", "to": "2", "text": "x"}')
+    assert mo.method is None  # the handset's carrier decides
 
 
 # -- config -----------------------------------------------------------------------------

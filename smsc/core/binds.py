@@ -1,0 +1,101 @@
+"""Binds and lost sessions: who may bind as what, and what a bind changes.
+
+A bind is authenticated against the accounts (development mode: anyone), may be refused by a
+bind_refused fault, and applies the account's window and outstanding-request limits to the
+session. A receiver or transceiver bind, and the loss of one, are ``Receivers``' inputs.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+
+import pdu
+from pdu import CommandId as C
+
+from ..accounts import Accounts
+from ..config import BindType
+from ..faults import Faults
+from ..smpp.session import Closed
+from .connection import Connection
+from .receivers import Receivers
+
+__all__ = ["BindRequest", "Binds"]
+
+log = logging.getLogger("smsc.core")
+
+BindRequest = pdu.BindTransmitter | pdu.BindReceiver | pdu.BindTransceiver
+
+BIND_TYPES: dict[int, BindType] = {
+    C.bind_transmitter: BindType.TRANSMITTER,
+    C.bind_receiver: BindType.RECEIVER,
+    C.bind_transceiver: BindType.TRANSCEIVER,
+}
+BIND_RESP: dict[
+    int, type[pdu.BindTransmitterResp | pdu.BindReceiverResp | pdu.BindTransceiverResp]
+] = {
+    C.bind_transmitter: pdu.BindTransmitterResp,
+    C.bind_receiver: pdu.BindReceiverResp,
+    C.bind_transceiver: pdu.BindTransceiverResp,
+}
+
+
+class Binds:
+    __slots__ = ("_accounts", "_faults", "_receivers", "_rng", "_system_id")
+
+    def __init__(
+        self,
+        *,
+        accounts: Accounts,
+        faults: Faults,
+        rng: random.Random,
+        system_id: str,
+        receivers: Receivers,
+    ) -> None:
+        self._accounts = accounts
+        self._faults = faults
+        self._rng = rng
+        self._system_id = system_id  # ours, sent in bind_*_resp
+        self._receivers = receivers
+
+    def bind(self, c: Connection, p: BindRequest, now: float) -> None:
+        cid = p.command_id
+        resp_cls = BIND_RESP[cid]
+        seq = p.sequence_number
+        result = self._accounts.authenticate(p.system_id, p.password, BIND_TYPES[cid], c.peer, now)
+        if not result.ok or result.account is None:
+            log.info("conn %d: bind refused (%s): %s", c.id, result.status.name, result.reason)
+            c.session.send(resp_cls(sequence_number=seq, command_status=result.status), now)
+            return
+        if self._faults.active:
+            status = self._faults.bind_fault(p.system_id, self._rng)
+            if status:
+                log.info(
+                    "conn %d: bind refused by a fault (%s)", c.id, pdu.CommandStatus(status).name
+                )
+                c.session.send(resp_cls(sequence_number=seq, command_status=status), now)
+                return
+        account = result.account
+        self._accounts.bind_opened(account)
+        c.account = account
+        c.system_id = account.system_id
+        c.session.apply_limits(
+            window_size=account.window_size,
+            max_inbound_pending=account.max_outstanding,
+            inbound_full_status=account.outstanding_status,
+        )
+        resp = resp_cls(system_id=self._system_id, sequence_number=seq, sc_interface_version=0x34)
+        c.session.send(resp, now)
+        log.info("conn %d: %s bound as %s", c.id, c.system_id, c.session.state.name)
+        if self._faults.active:
+            c.drop_after = self._faults.drop_after(c.system_id, self._rng)
+        if cid != C.bind_transmitter:
+            c.can_receive = True
+            self._receivers.bind_added(c, now)
+
+    def closed(self, c: Connection, ev: Closed, now: float) -> None:
+        c.closed = True
+        log.info("conn %d (%s): closed: %s", c.id, c.system_id or "-", ev.reason)
+        if c.account is not None:
+            self._accounts.bind_closed(c.account)
+        self._receivers.bind_lost(c, [pending.context for pending in ev.lost], now)

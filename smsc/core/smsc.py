@@ -1,0 +1,456 @@
+"""The façade of the SMSC core: what the adapter and the harness call.
+
+``Smsc`` owns what every concern shares (the time each call brings as ``now``, the seeded
+Random and the scheduler) and routes each session event and each timer to the concern
+that owns it: ``Binds``, ``Submissions``, ``Lifecycle``, ``Deliveries`` and ``Receivers``,
+``TwoWay``, ``GroupCommit``. It decides nothing itself but which concern is asked.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Iterable
+from itertools import count
+
+import pdu
+from carriers import CarriersConfig, Compliance, HandsetSimulator, Network, Numbers
+from carriers.network import Carrier
+from carriers.outcome import OutcomeModel
+from pdu import Pdu
+from pdu.segment import SegmentMethod
+
+from ..accounts import Accounts
+from ..config import ServerConfig
+from ..faults import Fault, Faults
+from ..ids import MessageIdAllocator
+from ..metrics import Histogram
+from ..model import Message
+from ..scheduler import Scheduler
+from ..smpp.session import (
+    Bound,
+    Closed,
+    Event,
+    ProtocolError,
+    RequestTimedOut,
+    ResponseReceived,
+    Session,
+    SessionConfig,
+    UnbindRequested,
+)
+from ..smpp.states import BindState, Role
+from ..store import Store
+from .binds import Binds
+from .commit import GroupCommit, Held, LateResponse
+from .connection import Connection, Outbox
+from .deliveries import Deliveries, RetryDue
+from .lifecycle import FinalDue, LateReceipt, Lifecycle
+from .receivers import Receivers
+from .stats import Stats
+from .submission import Submission, Submissions
+from .twoway import HandsetReplyDue, TwoWay
+
+__all__ = ["Smsc"]
+
+log = logging.getLogger("smsc.core")
+
+
+class Smsc:
+    def __init__(
+        self,
+        config: ServerConfig,
+        *,
+        store: Store,
+        durable: bool,
+        now: float,
+        outcome: OutcomeModel | None = None,
+        rng: random.Random | None = None,
+        carriers: CarriersConfig | None = None,
+    ) -> None:
+        self.config = config
+        self.store = store
+        self.durable = durable
+        self.rng = rng or random.Random(config.seed)
+        self.accounts = Accounts.from_config(config)
+        self.faults = Faults(config.faults)  # on demand; see smsc.faults
+        self.stats = Stats()
+        self.connections: dict[int, Connection] = {}
+        self._conn_ids = count(1)
+        # Every concern sets its own kind of timer here; ``tick`` routes each back to it.
+        self._scheduler: Scheduler[object] = Scheduler()
+        scheduler = self._scheduler
+        self._outbox = Outbox()
+        self._ids = MessageIdAllocator(now, store.next_message_number() - 1)
+        timers = config.timers
+
+        # The simulated networks: numbers and keywords decide where MO goes and what the
+        # network answers (STOP/HELP/START); the network decides what happens to MT.
+        carriers = carriers or CarriersConfig()
+        numbers = Numbers(carriers)
+        self.compliance = Compliance(
+            numbers, opt_outs=store.pair_set("stop"), subscriptions=store.pair_set("subscribed")
+        )
+        self.network = Network(
+            carriers, compliance=self.compliance, default_delay=timers.receipt_delay
+        )
+        model = outcome or self.network
+
+        self._receivers = Receivers(self._outbox)
+        self._commit = GroupCommit(
+            durable=durable, outbox=self._outbox, receivers=self._receivers, scheduler=scheduler
+        )
+        self._deliveries = Deliveries(
+            first_id=store.next_delivery_id(),
+            durable=durable,
+            commit=self._commit,
+            receivers=self._receivers,
+            faults=self.faults,
+            scheduler=scheduler,
+            timers=timers,
+            rng=self.rng,
+            stats=self.stats,
+        )
+        self._twoway = TwoWay(
+            numbers=numbers,
+            compliance=self.compliance,
+            network=self.network,
+            handsets=HandsetSimulator(carriers, self.network),
+            accounts=self.accounts,
+            ids=self._ids,
+            rng=self.rng,
+            scheduler=scheduler,
+            commit=self._commit,
+            deliveries=self._deliveries,
+            stats=self.stats,
+        )
+        self._lifecycle = Lifecycle(
+            store=store,
+            accounts=self.accounts,
+            outcome=model,
+            rng=self.rng,
+            timers=timers,
+            scheduler=scheduler,
+            commit=self._commit,
+            deliveries=self._deliveries,
+            faults=self.faults,
+            stats=self.stats,
+            on_delivered=self._twoway.reached_handset,
+        )
+        self._submissions = Submissions(
+            ids=self._ids, outcome=model, rng=self.rng, timers=timers, stats=self.stats
+        )
+        self._binds = Binds(
+            accounts=self.accounts,
+            faults=self.faults,
+            rng=self.rng,
+            system_id=config.system_id,
+            receivers=self._receivers,
+        )
+        self._session_config = SessionConfig(
+            role=Role.SMSC,
+            response_timeout=timers.response_timeout,
+            session_init_timeout=timers.session_init_timeout,
+            enquire_link_interval=timers.enquire_link_interval,
+            inactivity_timeout=timers.inactivity_timeout,
+            unbind_timeout=timers.unbind_timeout,
+            max_command_length=config.max_command_length,
+            keep_raw=True,  # the message history shows each part's PDU as received
+        )
+        if self.accounts.development_mode:
+            log.warning("development mode: no accounts configured, any system_id/password binds")
+        self._recover(now)
+
+    def _recover(self, now: float) -> None:
+        """What a previous run left: open MT get their outcome again; owed receipts and MO
+        deliveries (an MO stays ENROUTE until an ESME takes it) go back in their queues."""
+        self._lifecycle.recover(self.store.load_open_messages(now), now)
+        pending = self.store.load_pending_deliveries()
+        for d in pending:
+            d.request = pdu.decode(d.pdu)
+        self._receivers.offer_all(pending, now)
+
+    # -- what the adapter calls ----------------------------------------------------------
+
+    @property
+    def counters(self) -> dict[str, int]:
+        return self.stats.counters
+
+    @property
+    def delivery_latency(self) -> Histogram:
+        return self.stats.delivery_latency
+
+    @property
+    def responses_received(self) -> dict[tuple[int, int], int]:
+        return self.stats.responses_received
+
+    def connect(self, peer: str, now: float) -> Connection:
+        c = Connection(next(self._conn_ids), Session(self._session_config, now), peer)
+        self.connections[c.id] = c
+        return c
+
+    def receive(self, c: Connection, data: bytes, now: float) -> None:
+        events = c.session.receive_data(data, now)
+        if c.drop_after:
+            events = self._drop_after(c, events, now)
+        self._handle(c, events, now)
+        self._outbox.touch(c)
+
+    def session_timer(self, c: Connection, now: float) -> None:
+        self._handle(c, c.session.handle_timer(now), now)
+        self._outbox.touch(c)
+
+    def disconnected(self, c: Connection, now: float) -> None:
+        if not c.closed:
+            self._handle(c, c.session.connection_lost(), now)
+
+    def take_output(self) -> list[Connection]:
+        """Connections with bytes to write or that must be closed, since the last call."""
+        return self._outbox.take()
+
+    def tick(self, now: float) -> None:
+        """Run every timer that fell due."""
+        for item in self._scheduler.pop_due(now):
+            match item:
+                case FinalDue():
+                    self._lifecycle.final_due(item, now)
+                case RetryDue():
+                    self._deliveries.retry_due(item, now)
+                case HandsetReplyDue():
+                    self._twoway.handset_reply_due(item, now)
+                case LateResponse():
+                    self._commit.late_response_due(item, now)
+                case LateReceipt():
+                    self._lifecycle.late_receipt_due(item, now)
+
+    def next_deadline(self) -> float | None:
+        return self._scheduler.next_deadline()
+
+    def take_batch(self) -> Held | None:
+        """The changes since the last call, to write; None when there are none."""
+        held = self._commit.take()
+        if held is not None:
+            held.batch.max_message_number = self._ids.last
+        return held
+
+    def has_pending_batch(self) -> bool:
+        return bool(self._commit.batch)
+
+    def batch_done(self, held: Held, now: float, error: Exception | None = None) -> None:
+        """The adapter wrote ``held.batch`` (or failed to). Release what waited on it."""
+        self._lifecycle.forget(self._commit.done(held, now, error))
+
+    def unbind_all(self, now: float) -> None:
+        for c in list(self.connections.values()):
+            if c.session.state.is_bound and not c.session.window.full:
+                c.session.send(pdu.Unbind(), now)
+                self._outbox.touch(c)
+
+    # -- session events ------------------------------------------------------------------
+
+    def _handle(self, c: Connection, events: list[Event], now: float) -> None:
+        for ev in events:
+            match ev:
+                case pdu.SubmitSm() | pdu.DataSm() | pdu.SubmitMulti():
+                    self._submission(c, ev, now)
+                case ResponseReceived():
+                    self._deliveries.answered(c, ev, now)
+                case pdu.BindTransceiver() | pdu.BindTransmitter() | pdu.BindReceiver():
+                    self._binds.bind(c, ev, now)
+                case pdu.QuerySm():
+                    c.session.send(self._lifecycle.query_sm(c.system_id, ev), now)
+                case pdu.CancelSm():
+                    self._answer(c, self._lifecycle.cancel_sm(c.system_id, ev, now), now)
+                case pdu.ReplaceSm():
+                    self._answer(c, self._lifecycle.replace_sm(c.system_id, ev, now), now)
+                case RequestTimedOut():
+                    self._deliveries.failed(ev.context, now, "no response")
+                case Closed():
+                    self.connections.pop(c.id, None)
+                    self._binds.closed(c, ev, now)
+                    self._outbox.touch(c)
+                case ProtocolError():
+                    log.info("conn %d: %s", c.id, ev.error)
+                case UnbindRequested():
+                    log.info("conn %d (%s): unbind", c.id, c.system_id)
+                case Bound():
+                    pass
+                case _:
+                    log.debug("conn %d: ignored %r", c.id, ev)
+
+    def _submission(self, c: Connection, p: Submission, now: float) -> None:
+        """A submission, perhaps under a fault that refuses it or answers it late or never."""
+        account = c.account
+        assert account is not None  # the session lets no submission in before a bind
+        plan = None
+        if self.faults.active:
+            plan = self.faults.submit_fault(c.system_id, _first_destination(p), now, self.rng)
+            if plan is not None and plan.status:
+                if plan.status == pdu.CommandStatus.ESME_RTHROTTLED:
+                    self.stats.counters["throttled"] += 1
+                err = pdu.PduError(
+                    "fault", plan.status, sequence_number=p.sequence_number, command_id=p.command_id
+                )
+                refusal = pdu.error_response(err)
+                assert refusal is not None  # every submission has a response PDU
+                c.session.send(refusal, now)
+                return
+        decision = self._submissions.submit(account, p, now)
+        if not decision.accepted:
+            c.session.send(decision.response, now)  # refused at once, by us or the network
+            return
+        for msg, outcome in decision.accepted:
+            self._lifecycle.accept(msg, outcome, now)
+        self._commit.respond(c, decision.response, now, plan)
+
+    def _answer(self, c: Connection, resp: Pdu, now: float) -> None:
+        """A cancel/replace response: held for the batch holding the change when it did
+        change something, sent at once when it is a refusal."""
+        if resp.command_status:
+            c.session.send(resp, now)
+        else:
+            self._commit.respond(c, resp, now)
+
+    def _drop_after(self, c: Connection, events: list[Event], now: float) -> list[Event]:
+        """A drop_session fault: count the PDUs from the ESME; at the last one, handle the
+        events up to it, then close the connection without unbinding."""
+        for i, ev in enumerate(events):
+            if isinstance(ev, Pdu | ResponseReceived):
+                c.drop_after -= 1
+                if not c.drop_after:
+                    self._handle(c, events[: i + 1], now)
+                    if not c.closed:
+                        log.info("conn %d (%s): dropped by a fault", c.id, c.system_id)
+                        self._handle(c, c.session.close("dropped by a fault"), now)
+                    return []
+        return events
+
+    # -- what the harness calls ----------------------------------------------------------
+
+    def reset(self, now: float) -> None:
+        """Forget every message and everything owed about them (between tests); binds stay
+        up, counters are kept (metrics are monotonic), and no ESME request is left
+        unanswered.
+
+        The adapter then empties the store, with no batch write in flight. Forgotten: open
+        messages and their final-state timers, queued and late receipts, MO deliveries, the
+        replies simulated handsets have not sent yet (they would land in the next test), and
+        retries of deliveries still in a session's window. Kept: responses held for
+        durability are sent now, and responses a slow_response fault delays are sent at their
+        time.
+        """
+        self._commit.reset(now)
+        self._lifecycle.reset()
+        self._scheduler.keep(lambda item: isinstance(item, LateResponse))
+        self._receivers.forget_all(self._deliveries.next_id())
+
+    def inject_mo(
+        self,
+        source_addr: str,
+        destination_addr: str,
+        short_message: bytes,
+        now: float,
+        *,
+        data_coding: int = 0,
+        account: str | None = None,
+        esm_class: int = 0,
+        tlvs: dict[str, object] | None = None,
+        as_payload: bool = False,
+        deliver: bool = True,
+    ) -> Message:
+        """One MO PDU from a handset (see ``TwoWay.inject_mo``)."""
+        return self._twoway.inject_mo(
+            source_addr,
+            destination_addr,
+            short_message,
+            now,
+            data_coding=data_coding,
+            account=account,
+            esm_class=esm_class,
+            tlvs=tlvs,
+            as_payload=as_payload,
+            deliver=deliver,
+        )
+
+    def inject_mo_text(
+        self,
+        source_addr: str,
+        destination_addr: str,
+        text: str,
+        now: float,
+        *,
+        data_coding: int | None = None,
+        method: SegmentMethod | None = None,
+        account: str | None = None,
+    ) -> list[Message]:
+        """A handset types ``text`` (see ``TwoWay.inject_mo_text``); raises MoError."""
+        return self._twoway.inject_mo_text(
+            source_addr,
+            destination_addr,
+            text,
+            now,
+            data_coding=data_coding,
+            method=method,
+            account=account,
+        )
+
+    def opt_out(self, handset: str, sender: str) -> None:
+        self._twoway.opt_out(handset, sender)
+
+    def opt_in(self, handset: str, sender: str) -> bool:
+        return self._twoway.opt_in(handset, sender)
+
+    def clear_opt_outs(self) -> int:
+        return self._twoway.clear_opt_outs()
+
+    def opt_outs(self) -> list[tuple[str, str]]:
+        return self._twoway.opt_outs()
+
+    def list_faults(self) -> list[Fault]:
+        return self.faults.list()
+
+    def add_fault(self, fault: Fault) -> Fault:
+        """Switch ``fault`` on; it comes back with its id."""
+        return self.faults.add(fault)
+
+    def remove_fault(self, fault_id: int) -> bool:
+        return self.faults.remove(fault_id)
+
+    def clear_faults(self) -> int:
+        return self.faults.clear()
+
+    def carriers(self) -> list[tuple[Carrier, bool]]:
+        """Every carrier with whether it is down now."""
+        down = self.network.outages
+        return [(c, c.name in down) for c in self.network.carriers.values()]
+
+    def set_outage(self, name: str, down: bool) -> Carrier:
+        """Switch a carrier's outage; ValueError naming the known carriers if none is
+        called ``name``."""
+        self.network.set_outage(name, down)
+        return self.network.carriers[name]
+
+    def queue_depths(self) -> dict[str, int]:
+        """Work waiting, for metrics: deliveries queued, open messages, timers, changes not
+        yet written."""
+        return {
+            "deliveries_queued": self._receivers.depth(),
+            "open_messages": len(self._lifecycle.open_messages),
+            "scheduled": len(self._scheduler),
+            "unwritten_changes": len(self._commit.batch),
+        }
+
+    def binds(self) -> Iterable[Connection]:
+        return (c for c in self.connections.values() if c.session.state is not BindState.OPEN)
+
+    @property
+    def open_messages(self) -> dict[str, Message]:
+        return self._lifecycle.open_messages
+
+
+def _first_destination(p: Submission) -> str:
+    """What a fault's prefix is matched against: a submit_multi's first address."""
+    if type(p) is pdu.SubmitMulti:
+        first = p.dest_address[0] if p.dest_address else None
+        return first.destination_addr if isinstance(first, pdu.SmeAddress) else ""
+    assert not isinstance(p, pdu.SubmitMulti)
+    return p.destination_addr
