@@ -12,6 +12,10 @@ Servers (each started afresh per cell on a free 127.0.0.1 port):
 
 * ``ours``: ``python -m smsc serve --smpp-port PORT --store memory --receipt-delay D``; skipped
   with a message when it cannot start.
+* ``base``, ``base-sqlite``: ``ours`` and ``ours-sqlite`` run from another checkout given
+  with ``--baseline DIR`` (e.g. ``git worktree add /tmp/before COMMIT``): a change measured
+  before and after in one run. With ``--rounds N`` every cell runs N times, the servers
+  interleaved, and the report adds medians and the median per-round ratio ours/base.
 * ``ours-sqlite``: the same with the default store (``--store sqlite``, a fresh database per
   cell in the run's temporary directory): every message, state and receipt committed.
 * ``twisted``: the server side of PyPI's ``smpp.twisted3`` (SMPPServerFactory), wrapped by
@@ -39,6 +43,7 @@ import platform
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -71,6 +76,7 @@ class ServerSpec:
     receipts: bool
     env: dict[str, str] = field(default_factory=dict)
     note: str = ""
+    cwd: Path = ROOT  # ``python -m smsc`` runs the smsc package found here
 
 
 def _free_port() -> int:
@@ -162,9 +168,30 @@ def spec_node(args: argparse.Namespace) -> ServerSpec:
     )
 
 
+def _baseline(args: argparse.Namespace, ours: ServerSpec, name: str) -> ServerSpec:
+    """``ours`` run from another checkout (``--baseline DIR``): the code before a change,
+    measured in the same run as the code after it."""
+    if args.baseline is None:
+        raise UnavailableError("needs --baseline DIR (a checkout of the code to compare with)")
+    base = Path(args.baseline).resolve()
+    if not (base / "smsc" / "__main__.py").is_file():
+        raise UnavailableError(f"{base} is not a checkout of smsc")
+    return ServerSpec(name, ours.argv, receipts=True, note=ours.note, cwd=base)
+
+
+def spec_base(args: argparse.Namespace) -> ServerSpec:
+    return _baseline(args, spec_ours(args), "base")
+
+
+def spec_base_sqlite(args: argparse.Namespace) -> ServerSpec:
+    return _baseline(args, spec_ours_sqlite(args), "base-sqlite")
+
+
 SPECS = {
     "ours": spec_ours,
     "ours-sqlite": spec_ours_sqlite,
+    "base": spec_base,
+    "base-sqlite": spec_base_sqlite,
     "twisted": spec_twisted,
     "node": spec_node,
 }
@@ -265,7 +292,7 @@ def run_cell(
                 stdout=logf,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
-                cwd=ROOT,
+                cwd=spec.cwd,
                 env=os.environ | spec.env,
             )
         _wait_listening(server, port, log, args.start_timeout)
@@ -416,7 +443,44 @@ def markdown(rows: list[dict[str, Any]], meta: dict[str, Any]) -> str:
         )
     for name, why in meta["skipped"].items():
         lines.append(f"\n{name}: skipped: {why}")
+    if meta.get("rounds", 1) > 1:
+        lines += ["", *medians(rows)]
     return "\n".join(lines)
+
+
+PAIRS = {"ours": "base", "ours-sqlite": "base-sqlite"}  # after -> before, for ratios
+
+
+def medians(rows: list[dict[str, Any]]) -> list[str]:
+    """Per server and cell: the median rates over the rounds and, where the same cell ran
+    from the baseline checkout, the median of the per-round ratios (after / before)."""
+    ok = [r for r in rows if "error" not in r]
+    cells = sorted({(r["binds"], r["window"]) for r in ok})
+    by = {(r["server"], r["binds"], r["window"], r["round"]): r for r in ok}
+    out = [
+        "| server | binds | window | rounds | median submit_sm/s | median receipts/s "
+        "| median ratio to baseline (submit_sm/s) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for server in dict.fromkeys(r["server"] for r in ok):
+        for b, w in cells:
+            mine = [r for k, r in by.items() if k[:3] == (server, b, w)]
+            if not mine:
+                continue
+            ratios = []
+            base = PAIRS.get(server)
+            for r in mine:
+                other = by.get((base, b, w, r["round"])) if base else None
+                if other and other["submit_per_s"]:
+                    ratios.append(r["submit_per_s"] / other["submit_per_s"])
+            rec = [r["receipts_per_s"] for r in mine if r["receipts_per_s"] is not None]
+            out.append(
+                f"| {server} | {b} | {w} | {len(mine)} "
+                f"| {statistics.median(r['submit_per_s'] for r in mine):,.0f} "
+                f"| {_f(statistics.median(rec) if rec else None, ',.0f')} "
+                f"| {_f(statistics.median(ratios) if ratios else None, '.3f')} |"
+            )
+    return out
 
 
 def _version(argv: list[str]) -> str:
@@ -429,7 +493,9 @@ def _version(argv: list[str]) -> str:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--servers", default=",".join(ALL_SERVERS), help="ours,ours-sqlite,twisted,node")
+    ap.add_argument(
+        "--servers", default=",".join(ALL_SERVERS), help="ours,ours-sqlite,twisted,node"
+    )
     ap.add_argument("--binds", default="1,4", help="transceiver binds per cell, comma-separated")
     ap.add_argument("--windows", default="1,10,100", help="outstanding submit_sm per bind")
     ap.add_argument("--duration", type=float, default=10.0, help="measured seconds per cell")
@@ -445,6 +511,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="pin the server to one CPU and the clients to the others (see README)",
     )
     ap.add_argument("--start-timeout", type=float, default=20.0)
+    ap.add_argument(
+        "--baseline",
+        help="a checkout of smsc to compare with: servers base and base-sqlite run from it",
+    )
+    ap.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run every cell this many times, servers interleaved; report medians",
+    )
     ap.add_argument("--quick", action="store_true", help="one short cell per server")
     ap.add_argument("--json", action="store_true", help="JSON on stdout instead of Markdown")
     ap.add_argument(
@@ -481,23 +557,35 @@ def main(argv: list[str] | None = None) -> int:
         "skipped": {},
     }
     rows: list[dict[str, Any]] = []
+    specs: dict[str, ServerSpec] = {}
+    for name in names:
+        try:
+            specs[name] = SPECS[name](args)
+        except UnavailableError as e:
+            meta["skipped"][name] = str(e)
+            print(f"{name}: skipped: {e}", file=sys.stderr)
+            continue
+        if specs[name].note:
+            meta.setdefault("notes", {})[name] = specs[name].note
+    meta["rounds"] = args.rounds
     with tempfile.TemporaryDirectory(prefix="server_bench-") as tmp:
-        for name in names:
-            try:
-                spec = SPECS[name](args)
-            except UnavailableError as e:
-                meta["skipped"][name] = str(e)
-                print(f"{name}: skipped: {e}", file=sys.stderr)
-                continue
-            if spec.note:
-                meta.setdefault("notes", {})[name] = spec.note
+        # Rounds interleave the servers, so load from elsewhere on the box hits them alike.
+        for rnd in range(1, args.rounds + 1):
             for b in binds:
                 for w in windows:
-                    print(f"{name}: {b} bind(s), window {w} ...", file=sys.stderr, flush=True)
-                    row = run_cell(args, spec, b, w, Path(tmp))
-                    if "error" in row:
-                        print(f"  {row['error']}", file=sys.stderr)
-                    rows.append(row)
+                    for name, spec in specs.items():
+                        print(
+                            f"round {rnd}: {name}: {b} bind(s), window {w} ...",
+                            file=sys.stderr,
+                            flush=True,
+                        )
+                        cell = Path(tmp) / f"round{rnd}"
+                        cell.mkdir(exist_ok=True)
+                        row = run_cell(args, spec, b, w, cell)
+                        row["round"] = rnd
+                        if "error" in row:
+                            print(f"  {row['error']}", file=sys.stderr)
+                        rows.append(row)
     meta["loadavg_after"] = os.getloadavg()[0]
     if args.json:
         json.dump({"meta": meta, "rows": rows}, sys.stdout, indent=2)
