@@ -11,7 +11,7 @@ from typing import Any
 from pdu import MessageState
 
 from ..faults import FaultKind
-from .api import (
+from .payloads import (
     DEFAULT_LIMIT,
     DEFAULT_WAIT,
     MAX_LIMIT,

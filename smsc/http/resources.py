@@ -1,7 +1,8 @@
-"""Twisted Web resources of the HTTP API and /metrics, on the SMPP server's reactor.
+"""The HTTP layer: Twisted Web resources of the REST API, the web inbox and /metrics, on the
+SMPP server's reactor.
 
-Thin by design: parse with ``smsc.http.api``, call the core, the store or the server,
-write JSON. Waiting (for a message to be stored, for a reset) is done with Deferreds fired
+Thin by design: parse with ``smsc.http.payloads``, ask the core's façade, the store or the
+server, write JSON. Waiting (for a message to be stored, for a reset) is done with Deferreds fired
 by the server's batch listeners: nothing polls.
 """
 
@@ -26,7 +27,7 @@ from ..metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from ..metrics import collect, exposition
 from ..model import Message
 from ..store import Batch
-from . import api, ui
+from . import payloads, ui
 from .openapi import document
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ Handler = Callable[["HttpApi", Any, str], "Reply | defer.Deferred[Reply] | None"
 
 
 def _error(status: int, message: str) -> Reply:
-    return Reply(status, api.ApiError(status, message).body())
+    return Reply(status, payloads.ApiError(status, message).body())
 
 
 @dataclass(frozen=True)
@@ -161,11 +162,11 @@ class Events:
         if not self.clients:
             return
         for m in batch.messages:
-            self.send("message", api.message_json(m))
+            self.send("message", payloads.message_json(m))
         for change in batch.state_changes:
             changed = self.smsc.store.get_message(change.message_id)
             if changed is not None:
-                self.send("message", api.message_json(changed))
+                self.send("message", payloads.message_json(changed))
 
 
 class HttpApi(Resource):
@@ -209,7 +210,7 @@ class HttpApi(Resource):
             return self._write(request, reply)
         try:
             result = route.handler(self, request, param)
-        except api.ApiError as e:
+        except payloads.ApiError as e:
             return self._write(request, Reply(e.status, e.body()))
         if result is None:  # a stream the handler keeps open
             return web_server.NOT_DONE_YET
@@ -229,8 +230,8 @@ class HttpApi(Resource):
     def _failed(self, failure: Any) -> Reply:
         if failure.check(defer.CancelledError):
             return Reply(499)  # the client went away; nothing is written
-        if failure.check(api.ApiError):
-            e: api.ApiError = failure.value
+        if failure.check(payloads.ApiError):
+            e: payloads.ApiError = failure.value
             return Reply(e.status, e.body())
         log.error("HTTP handler failed: %s", failure.getTraceback())
         return _error(500, f"internal error: {failure.getErrorMessage()}")
@@ -272,24 +273,28 @@ class HttpApi(Resource):
     # -- handlers -----------------------------------------------------------------------
 
     def _args(self, request: Request) -> dict[str, list[str]]:
-        return api.decode_query_args(request.args or {})
+        return payloads.decode_query_args(request.args or {})
 
     def list_messages(self, request: Request, _: str) -> Reply:
-        query, limit, offset = api.parse_list_args(self._args(request))
+        query, limit, offset = payloads.parse_list_args(self._args(request))
         found = query.find(self.smsc.store, limit, offset)
         return Reply(
             200,
-            {"messages": [api.message_json(m) for m in found], "limit": limit, "offset": offset},
+            {
+                "messages": [payloads.message_json(m) for m in found],
+                "limit": limit,
+                "offset": offset,
+            },
         )
 
     def get_message(self, _: Request, message_id: str) -> Reply:
         m = self.smsc.store.get_message(message_id)
         if m is None:
             return _error(404, f"no message with id {message_id!r}")
-        return Reply(200, api.message_detail(self.smsc.store, m))
+        return Reply(200, payloads.message_detail(self.smsc.store, m))
 
     def wait_message(self, request: Request, _: str) -> defer.Deferred[Reply]:
-        query, timeout = api.parse_wait_args(self._args(request))
+        query, timeout = payloads.parse_wait_args(self._args(request))
 
         def first() -> Message | None:
             found = query.find(self.smsc.store, 1)
@@ -298,7 +303,7 @@ class HttpApi(Resource):
         def answer(m: Message | None) -> Reply:
             if m is None:
                 return _error(408, f"no matching message within {timeout:g} s")
-            return Reply(200, {"message": api.message_json(m)})
+            return Reply(200, {"message": payloads.message_json(m)})
 
         return self.waiters.wait(first, timeout).addCallback(answer)
 
@@ -310,11 +315,7 @@ class HttpApi(Resource):
         return self.smsc.reset().addCallback(done)
 
     def post_mo(self, request: Request, _: str) -> defer.Deferred[Reply]:
-        assert request.content is not None
-        body = request.content.read(MAX_BODY + 1)
-        if len(body) > MAX_BODY:
-            raise api.ApiError(413, f"body larger than {MAX_BODY} octets")
-        mo = api.parse_mo(body)
+        mo = payloads.parse_mo(self._body(request))
         server = self.smsc
         try:
             parts = server.core.inject_mo_text(
@@ -327,7 +328,7 @@ class HttpApi(Resource):
                 account=mo.account,
             )
         except MoError as e:
-            raise api.ApiError(422, str(e)) from None
+            raise payloads.ApiError(422, str(e)) from None
         server.flush()
         ids = [m.message_id for m in parts]
         reply = Reply(
@@ -351,16 +352,12 @@ class HttpApi(Resource):
         return Reply(200, {"faults": [f.to_dict() for f in self.smsc.core.list_faults()]})
 
     def add_fault(self, request: Request, _: str) -> Reply:
-        assert request.content is not None
-        body = request.content.read(MAX_BODY + 1)
-        if len(body) > MAX_BODY:
-            raise api.ApiError(413, f"body larger than {MAX_BODY} octets")
-        fault = self.smsc.core.add_fault(api.parse_fault(body))
+        fault = self.smsc.core.add_fault(payloads.parse_fault(self._body(request)))
         log.info("fault %d added: %s", fault.id, fault.to_dict())
         return Reply(201, fault.to_dict(), {"Location": f"/api/v1/faults/{fault.id}"})
 
     def delete_fault(self, _: Request, fault_id: str) -> Reply:
-        if not self.smsc.core.remove_fault(api.parse_fault_id(fault_id)):
+        if not self.smsc.core.remove_fault(payloads.parse_fault_id(fault_id)):
             return _error(404, f"no fault with id {fault_id!r}")
         return Reply(204)
 
@@ -371,20 +368,20 @@ class HttpApi(Resource):
         assert request.content is not None
         body: bytes = request.content.read(MAX_BODY + 1)
         if len(body) > MAX_BODY:
-            raise api.ApiError(413, f"body larger than {MAX_BODY} octets")
+            raise payloads.ApiError(413, f"body larger than {MAX_BODY} octets")
         return body
 
     def list_opt_outs(self, _: Request, __: str) -> Reply:
         pairs = self.smsc.core.opt_outs()
-        return Reply(200, {"optouts": [api.opt_out_json(h, s) for h, s in pairs]})
+        return Reply(200, {"optouts": [payloads.opt_out_json(h, s) for h, s in pairs]})
 
     def add_opt_out(self, request: Request, _: str) -> Reply:
-        handset, sender = api.parse_opt_out(self._body(request))
+        handset, sender = payloads.parse_opt_out(self._body(request))
         self.smsc.core.opt_out(handset, sender)
-        return Reply(201, api.opt_out_json(handset, sender))
+        return Reply(201, payloads.opt_out_json(handset, sender))
 
     def delete_opt_outs(self, request: Request, _: str) -> Reply:
-        pair = api.parse_opt_out_args(self._args(request))
+        pair = payloads.parse_opt_out_args(self._args(request))
         if pair is None:
             return Reply(200, {"cleared": self.smsc.core.clear_opt_outs()})
         if not self.smsc.core.opt_in(*pair):
@@ -392,20 +389,20 @@ class HttpApi(Resource):
         return Reply(204)
 
     def list_carriers(self, _: Request, __: str) -> Reply:
-        carriers = [api.carrier_json(c, down) for c, down in self.smsc.core.carriers()]
+        carriers = [payloads.carrier_json(c, down) for c, down in self.smsc.core.carriers()]
         return Reply(200, {"carriers": carriers})
 
     def set_outage(self, request: Request, name: str) -> Reply:
-        down = api.parse_outage(self._body(request))
+        down = payloads.parse_outage(self._body(request))
         try:
             carrier = self.smsc.core.set_outage(name, down)
         except ValueError as e:
             return _error(404, str(e))
         log.info("carrier %r outage %s", name, "on" if down else "off")
-        return Reply(200, api.carrier_json(carrier, down))
+        return Reply(200, payloads.carrier_json(carrier, down))
 
     def binds(self, _: Request, __: str) -> Reply:
-        return Reply(200, {"binds": [api.bind_json(c) for c in self.smsc.core.binds()]})
+        return Reply(200, {"binds": [payloads.bind_json(c) for c in self.smsc.core.binds()]})
 
     def stream_events(self, request: Request, _: str) -> None:
         self.events.add(request)

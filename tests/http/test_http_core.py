@@ -14,7 +14,7 @@ from pdu import MessageState
 from pdu.segment import SegmentMethod
 from smsc.config import ConfigError, ServerConfig, apply_overrides, config_from_dict
 from smsc.core import MoError, Smsc
-from smsc.http import api
+from smsc.http import payloads
 from smsc.metrics import Family, Histogram, count_frames, exposition
 from smsc.model import Direction
 
@@ -218,7 +218,7 @@ def test_exposition_format_escapes_labels() -> None:
 
 
 def test_query_parsing_maps_names_to_store_filters() -> None:
-    q, limit, offset = api.parse_list_args(
+    q, limit, offset = payloads.parse_list_args(
         {
             "direction": ["mo"],
             "from": ["1"],
@@ -238,14 +238,14 @@ def test_query_parsing_maps_names_to_store_filters() -> None:
 
 
 def test_wait_timeout_is_bounded() -> None:
-    with pytest.raises(api.ApiError, match="timeout must be between"):
-        api.parse_wait_args({"timeout": ["1e9"]})
+    with pytest.raises(payloads.ApiError, match="timeout must be between"):
+        payloads.parse_wait_args({"timeout": ["1e9"]})
 
 
 def test_mo_body_defaults() -> None:
-    mo = api.parse_mo(b'{"from": "1", "to": "2", "text": "x", "segmentation": "sar"}')
+    mo = payloads.parse_mo(b'{"from": "1", "to": "2", "text": "x", "segmentation": "sar"}')
     assert (mo.data_coding, mo.method, mo.account) == (None, SegmentMethod.SAR, None)
-    mo = api.parse_mo(b'{"from": "1", "to": "2", "text": "x"}')
+    mo = payloads.parse_mo(b'{"from": "1", "to": "2", "text": "x"}')
     assert mo.method is None  # the handset's carrier decides
 
 
@@ -297,6 +297,6 @@ def test_opt_in_says_whether_the_pair_was_listed_and_clear_counts() -> None:
 
 def test_carrier_json_names_latency_as_the_config_does() -> None:
     c = Carrier(CarrierConfig(name="x", prefixes=("44",), latency=LognormalLatency(2.0, 0.5)))
-    view = api.carrier_json(c, down=True)
+    view = payloads.carrier_json(c, down=True)
     assert view["latency"] == {"kind": "lognormal", "median": 2.0, "sigma": 0.5, "max": None}
     assert (view["prefixes"], view["down"], view["throughput"]) == (["44"], True, None)

@@ -1,8 +1,9 @@
-"""The REST API's logic without HTTP: parsing queries and bodies, JSON views of records.
+"""What the REST API reads and writes, without HTTP: query parameters and JSON bodies parsed
+into typed requests, and records shown as JSON.
 
-Pure functions over the core's records and the store; the Twisted resources in
-``smsc.http.resources`` only move bytes. Every bad input is an :class:`ApiError` carrying
-the HTTP status and a message meant for the developer who sent it.
+Pure functions over the core's records and the store; the HTTP layer (the Twisted Web
+resources in ``smsc.http.resources``) only moves bytes. Every bad input is an
+:class:`ApiError` carrying the HTTP status and a message meant for the developer who sent it.
 """
 
 from __future__ import annotations
