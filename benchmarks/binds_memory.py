@@ -64,6 +64,8 @@ def main() -> int:
             "serve",
             "--smpp-port",
             "0",
+            "--http-port",
+            "0",
             "--store",
             "memory",
             "--log-level",

@@ -100,7 +100,8 @@ def spec_ours(args: argparse.Namespace) -> ServerSpec:
         raise UnavailableError(
             f"`python -m smsc serve` is not available yet ({why[-1] if why else '?'})"
         )
-    argv = [py, "-m", "smsc", "serve", "--smpp-port", "{port}", "--store", "memory"]
+    argv = [py, "-m", "smsc", "serve", "--smpp-port", "{port}", "--http-port", "0"]
+    argv += ["--store", "memory"]
     note = ""
     if "--receipt-delay" in probe.stdout:
         argv += ["--receipt-delay", str(args.receipt_delay)]

@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime
+import errno
 import gc
 import json
 import logging
 import os
 import signal
 import sys
+from pathlib import Path
 from typing import Any
 
 from carriers import CarriersConfig, load_carriers
@@ -21,9 +23,12 @@ from .config import (
     DEFAULT_SMPP_PORT,
     ConfigError,
     ServerConfig,
+    StoreKind,
     apply_overrides,
     load_config,
 )
+from .datadir import DataDirBusyError, DataDirLock
+from .store import StoreError
 from .tls import TlsOptions, tls_options
 
 log = logging.getLogger("smsc")
@@ -307,41 +312,50 @@ def load(args: argparse.Namespace) -> ServerConfig:
     return config
 
 
+class StartError(Exception):
+    """The server cannot start as configured; ``str()`` is the one line to print."""
+
+
 def serve(
     config: ServerConfig,
     tls: TlsOptions | None = None,
     carriers: CarriersConfig | None = None,
-    *,
-    json_logs: bool = False,
 ) -> int:
+    """Run the server until SIGINT/SIGTERM. It starts whole or not at all: the data dir's
+    lock, the store and every listener are taken before the first line says it listens;
+    when one fails, what was taken is let go and StartError says which and what to do."""
     # Imported here: importing the reactor installs it, which tests and --help must not do.
     from twisted.internet import reactor as _reactor  # noqa: PLC0415
-    from twisted.internet.error import CannotListenError  # noqa: PLC0415
 
-    from .http import listen_http  # noqa: PLC0415
     from .server import SmscServer  # noqa: PLC0415
 
     reactor: Any = _reactor
-    server = SmscServer(config, reactor, carriers=carriers)
-    port = server.listen()
-    if tls is not None:
-        tls_addr = server.listen_tls(tls.port, tls.context_factory(config.data_dir)).getHost()
-        print(f"smsc: SMPP over TLS listening on {tls_addr.host}:{tls_addr.port}", flush=True)
-    addr = port.getHost()
-    store = "in memory" if not server.durable else f"SQLite in {config.data_dir}"
-    print(f"smsc: SMPP listening on {addr.host}:{addr.port} (store: {store})", flush=True)
+    lock: DataDirLock | None = None
+    server: SmscServer | None = None
+    ports: list[Any] = []
     try:
-        http = listen_http(server).getHost()
-    except CannotListenError as e:
-        # SMPP is what most runs need: a busy HTTP port (two servers on the default 8025)
-        # is reported, not fatal. --http-port 0 picks a free one.
-        if json_logs:
-            log.warning("web and API not started: %s", e)
-        else:
-            print(f"smsc: web and API not started: {e}", file=sys.stderr, flush=True)
-    else:
-        print(f"smsc: web and API on http://{_url_host(http.host)}:{http.port}", flush=True)
+        if config.store is StoreKind.SQLITE:  # the memory store is the process's own
+            lock = _lock_data_dir(config.data_dir)
+        try:
+            server = SmscServer(config, reactor, carriers=carriers)
+        except StoreError as e:
+            raise StartError(f"cannot open the store in {config.data_dir}: {e}") from None
+        lines = _listen_all(server, config, tls, ports)
+    except BaseException:
+        for port in ports:
+            port.stopListening()
+        if server is not None:
+            server.store.close()
+        if lock is not None:
+            lock.release()
+        raise
+    for line in lines:
+        print(line, flush=True)
+    if lock is not None:
+        lock.describe(f"PID {os.getpid()}, " + ", ".join(_addresses(lines)))
     if server.core.accounts.development_mode:
+        # Logged once the server is up: a start that fails says only why it failed.
+        log.warning("development mode: no accounts configured, any system_id/password binds")
         print("smsc: development mode: any system_id/password binds", flush=True)
 
     stopping = {"done": False}
@@ -354,6 +368,7 @@ def serve(
         reactor.callFromThread(_shutdown)
 
     def _shutdown() -> None:
+        assert server is not None
         d = server.shutdown()
         d.addBoth(lambda _: reactor.stop())
 
@@ -361,7 +376,103 @@ def serve(
     signal.signal(signal.SIGTERM, stop)
     _tune_gc()
     reactor.run(installSignalHandlers=False)
+    if lock is not None:
+        lock.release()
     return 0
+
+
+def _lock_data_dir(data_dir: Path) -> DataDirLock:
+    try:
+        return DataDirLock.acquire(data_dir)
+    except DataDirBusyError as e:
+        raise StartError(f"{e}; stop it, or pass another --data-dir") from None
+    except OSError as e:
+        raise StartError(f"cannot use data dir {data_dir}: {e.strerror or e}") from None
+
+
+def _listen_all(
+    server: Any, config: ServerConfig, tls: TlsOptions | None, ports: list[Any]
+) -> list[str]:
+    """Every listener, or StartError naming the one that failed (``ports`` collects those
+    opened, for the caller to close). Returns the lines that announce them."""
+    from .http import listen_http  # noqa: PLC0415
+
+    smpp = _listen(
+        "SMPP", "--smpp-port", "--smpp-host", config.smpp_host, config.smpp_port, server.listen
+    )
+    ports.append(smpp)
+    addr = smpp.getHost()
+    store = "in memory" if not server.durable else f"SQLite in {config.data_dir}"
+    lines = [f"{LISTENING_SMPP}{addr.host}:{addr.port} (store: {store})"]
+    if tls is not None:
+        tls_port = _listen(
+            "SMPP over TLS",
+            "--tls-port",
+            "--smpp-host",
+            config.smpp_host,
+            tls.port,
+            lambda: server.listen_tls(tls.port, tls.context_factory(config.data_dir)),
+        )
+        ports.append(tls_port)
+        tls_addr = tls_port.getHost()
+        lines.insert(0, f"{LISTENING_TLS}{tls_addr.host}:{tls_addr.port}")
+    http = _listen(
+        "HTTP",
+        "--http-port",
+        "--http-host",
+        config.http_host,
+        config.http_port,
+        lambda: listen_http(server),
+    )
+    ports.append(http)
+    http_addr = http.getHost()
+    lines.append(f"{LISTENING_HTTP}http://{_url_host(http_addr.host)}:{http_addr.port}")
+    return lines
+
+
+LISTENING_TLS = "smsc: SMPP over TLS listening on "
+LISTENING_SMPP = "smsc: SMPP listening on "
+LISTENING_HTTP = "smsc: web and API on "
+
+
+def _addresses(lines: list[str]) -> list[str]:
+    """'SMPP 127.0.0.1:2775' and the like, from the listening lines, for the lock file."""
+    names = {LISTENING_TLS: "TLS", LISTENING_SMPP: "SMPP", LISTENING_HTTP: "HTTP"}
+    found = []
+    for line in lines:
+        for prefix, name in names.items():
+            if line.startswith(prefix):
+                found.append(f"{name} {line.removeprefix(prefix).split()[0]}")
+    return found
+
+
+def _listen(what: str, option: str, host_option: str, host: str, port: int, listen: Any) -> Any:
+    from twisted.internet.error import CannotListenError  # noqa: PLC0415
+
+    try:
+        return listen()
+    except CannotListenError as e:
+        raise StartError(
+            cannot_listen(what, host, port, e.socketError, option, host_option)
+        ) from None
+
+
+def cannot_listen(
+    what: str, host: str, port: int, error: BaseException, option: str, host_option: str
+) -> str:
+    """The one line for a listener that could not bind: which, where, why, what to do."""
+    where = f"{_url_host(host)}:{port}"
+    code = getattr(error, "errno", None)
+    if code == errno.EADDRINUSE:
+        why, todo = "address already in use", f"stop the other server or pass {option}"
+    elif code == errno.EACCES:
+        why, todo = "permission denied", f"ports below 1024 need privileges: pass {option}"
+    elif code == errno.EADDRNOTAVAIL:
+        why, todo = "not an address of this machine", f"pass {host_option}"
+    else:
+        text = getattr(error, "strerror", None) or str(error)
+        why, todo = text[:1].lower() + text[1:], f"check {host_option} and {option}"
+    return f"cannot listen for {what} on {where}: {why}; {todo}"
 
 
 GC_GEN0_THRESHOLD = 100_000
@@ -443,7 +554,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"smsc: cannot read config: {e}", file=sys.stderr)
         return 2
     try:
-        return serve(config, tls, carriers, json_logs=args.log_format == "json")
+        return serve(config, tls, carriers)
     except ConfigError as e:  # an unreadable or bad TLS certificate, found when listening
         print(f"smsc: config error: {e}", file=sys.stderr)
+        return 2
+    except StartError as e:
+        if args.log_format == "json":  # a log collector reads stderr as JSON lines
+            log.error("%s", e)
+        else:
+            print(f"smsc: {e}", file=sys.stderr)
         return 2

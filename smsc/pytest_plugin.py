@@ -30,12 +30,13 @@ from typing import Any
 
 import pytest
 
+from .cli import LISTENING_HTTP, LISTENING_SMPP
 from .client import ApiClient
 
 START_TIMEOUT = 20.0
 STOP_TIMEOUT = 5.0
-SMPP_LINE = "smsc: SMPP listening on "
-HTTP_LINE = "smsc: web and API on "
+SMPP_LINE = LISTENING_SMPP
+HTTP_LINE = LISTENING_HTTP
 
 
 class Simulator:

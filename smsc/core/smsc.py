@@ -156,8 +156,6 @@ class Smsc:
             max_command_length=config.max_command_length,
             keep_raw=True,  # the message history shows each part's PDU as received
         )
-        if self.accounts.development_mode:
-            log.warning("development mode: no accounts configured, any system_id/password binds")
         self._recover(now)
 
     def _recover(self, now: float) -> None:

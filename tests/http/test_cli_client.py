@@ -5,9 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
-import urllib.parse
-from pathlib import Path
 
 from smsc.pytest_plugin import Simulator
 
@@ -69,31 +66,3 @@ def test_help_names_every_option() -> None:
     serve = smsc_cli("serve", "--help").stdout
     assert "--http-port" in serve
     assert "--api-token" in serve
-
-
-def test_a_busy_http_port_is_reported_and_smpp_still_serves(
-    smsc: Simulator, tmp_path: Path
-) -> None:
-    busy = str(urllib.parse.urlsplit(smsc.http_url).port)
-    out = tmp_path / "out"
-    with out.open("wb") as f:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "smsc", "serve", "--smpp-port", "0", "--http-port", busy],
-            cwd=tmp_path,
-            stdout=f,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-    try:
-        deadline = time.monotonic() + 20
-        # Wait for the HTTP outcome itself: the log's early "development mode" warning
-        # comes before the listening lines.
-        while "web and API" not in out.read_text() and time.monotonic() < deadline:
-            assert proc.poll() is None, out.read_text()
-            time.sleep(0.05)
-        text = out.read_text()
-        assert "smsc: SMPP listening on 127.0.0.1:" in text
-        assert "smsc: web and API not started:" in text
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)

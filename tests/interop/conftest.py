@@ -56,7 +56,19 @@ class ServerProcess:
         # Files, not pipes: a chatty server can never block on a full pipe we do not drain.
         with stdout_path.open("wb") as out, stderr_path.open("wb") as err:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "smsc", "serve", "--smpp-port", "0", *args],
+                # --http-port 0 too: a test never takes the default 8025 (a developer's server may
+                # hold it); args may override either, argparse keeps the last.
+                [
+                    sys.executable,
+                    "-m",
+                    "smsc",
+                    "serve",
+                    "--smpp-port",
+                    "0",
+                    "--http-port",
+                    "0",
+                    *args,
+                ],
                 cwd=workdir,
                 stdout=out,
                 stderr=err,

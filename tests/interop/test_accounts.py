@@ -353,7 +353,18 @@ def test_bad_config_file_exits_non_zero_naming_the_key(tmp_path: Path, toml: str
     path = tmp_path / "bad.toml"
     path.write_text(toml)
     proc = subprocess.run(
-        [sys.executable, "-m", "smsc", "serve", "--config", str(path), "--smpp-port", "0"],
+        [
+            sys.executable,
+            "-m",
+            "smsc",
+            "serve",
+            "--config",
+            str(path),
+            "--smpp-port",
+            "0",
+            "--http-port",
+            "0",
+        ],
         capture_output=True,
         timeout=15,
         cwd=tmp_path,

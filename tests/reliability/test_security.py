@@ -183,7 +183,7 @@ def test_plain_smpp_on_the_tls_port_gets_no_smpp_answer(
 )
 def test_inconsistent_tls_options_are_refused(args: list[str], message: str) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "smsc", "serve", "--smpp-port", "0", *args],
+        [sys.executable, "-m", "smsc", "serve", "--smpp-port", "0", "--http-port", "0", *args],
         capture_output=True,
         text=True,
         timeout=30,

@@ -60,7 +60,19 @@ def run_serve(tmp_path: Path, config: str, *args: str) -> subprocess.CompletedPr
     path = tmp_path / "smsc.toml"
     path.write_text(config)
     return subprocess.run(
-        [sys.executable, "-m", "smsc", "serve", "--smpp-port", "0", "--config", str(path), *args],
+        [
+            sys.executable,
+            "-m",
+            "smsc",
+            "serve",
+            "--smpp-port",
+            "0",
+            "--http-port",
+            "0",
+            "--config",
+            str(path),
+            *args,
+        ],
         capture_output=True,
         text=True,
         timeout=30,
