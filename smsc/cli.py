@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime
+import difflib
 import errno
 import gc
 import json
@@ -245,6 +246,8 @@ def run_client(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(found, indent=1))
         return 0
+    if not found:
+        print("smsc: no messages match", file=sys.stderr)  # stdout stays empty for scripts
     for m in found:
         text = m["text"] if m["text"] is not None else "<binary>"
         print(f"{m['id']}\t{m['direction']}\t{m['from']}\t{m['to']}\t{m['state']}\t{text}")
@@ -272,7 +275,10 @@ def _faults(client: Any, action: str, params: list[str]) -> int:
     elif action == "clear":
         print(client.clear_faults())
     else:
-        for f in client.faults():
+        active = client.faults()
+        if not active:
+            print("smsc: no faults active", file=sys.stderr)  # stdout stays empty for scripts
+        for f in active:
             print(json.dumps(f))
     return 0
 
@@ -534,9 +540,53 @@ def _setup_logging(level: str, log_format: str) -> None:
     logging.basicConfig(level=getattr(logging, level.upper()), handlers=[handler])
 
 
+def parse_args(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namespace:
+    """``parser.parse_args``, but an unknown option is reported by the command it was given
+    to, with the options it may have meant (``--port``: ``--smpp-port``, ...)."""
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        target = _command_parser(parser, getattr(args, "command", None)) or parser
+        message = f"unrecognized arguments: {' '.join(extras)}"
+        unknown = [a.split("=", 1)[0] for a in extras if a.startswith("-")]
+        hint = suggest_option(unknown[0], _long_options(target)) if unknown else None
+        if hint:
+            message += f" (did you mean {hint}?)"
+        target.error(message)
+    return args
+
+
+def _command_parser(parser: argparse.ArgumentParser, name: str | None) -> Any:
+    for action in parser._actions:  # argparse offers no public way to the subparsers
+        if isinstance(action, argparse._SubParsersAction) and name in action.choices:
+            return action.choices[name]
+    return None
+
+
+def _long_options(parser: argparse.ArgumentParser) -> list[str]:
+    return [o for a in parser._actions for o in a.option_strings if o.startswith("--")]
+
+
+def suggest_option(unknown: str, options: list[str]) -> str | None:
+    """The options an unknown one may have meant: those holding all its words (``--port``:
+    every ``--*-port``, in the order the command defines them, at most three), else the
+    closest spelling (``--smpp-prot``); None when nothing is close."""
+
+    def words(option: str) -> set[str]:
+        return set(option.lstrip("-").replace("_", "-").split("-"))
+
+    wanted = words(unknown)
+    found = [o for o in options if wanted <= words(o)]
+    if not found:  # a typo: the closest spelling alone
+        found = difflib.get_close_matches(unknown, options, n=1, cutoff=0.6)
+    if not found:
+        return None
+    found = found[:3]
+    return found[0] if len(found) == 1 else ", ".join(found[:-1]) + " or " + found[-1]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse_args(parser, argv)
     if args.command in ("mo", "messages", "faults"):
         return run_client(args)
     if args.command != "serve":

@@ -150,6 +150,7 @@ class SmscServer:
         self.factory = SmppFactory(self)
         self.port: Any = None
         self._tick_timer: DelayedCall | None = None
+        self._retry_log_timer: DelayedCall | None = None
         self._writing = False
         self._write_done: defer.Deferred[None] | None = None
         # The HTTP API: told of each batch once it is stored; PDUs written, for /metrics.
@@ -193,6 +194,8 @@ class SmscServer:
             else:
                 self.arm(proto)
         self.arm_tick()
+        if self._retry_log_timer is None and self.core.retry_log.due() is not None:
+            self._arm_retry_log()
         self.write_batch()
 
     def arm(self, proto: SmppProtocol) -> None:
@@ -222,6 +225,21 @@ class SmscServer:
                 return
             timer.cancel()
         self._tick_timer = self.reactor.callLater(max(0.0, deadline - self.now()), self._tick)
+
+    def _arm_retry_log(self) -> None:
+        due = self.core.retry_log.due()
+        if due is not None:
+            delay = max(0.0, due - self.now())
+            self._retry_log_timer = self.reactor.callLater(delay, self._log_retries)
+
+    def _log_retries(self, *, force: bool = False) -> None:
+        """Log the delivery retries of a window that has ended (the core logs one only when
+        the next retry comes; this is for when none comes)."""
+        self._retry_log_timer = None
+        for line in self.core.retry_log.flush(self.now(), force=force):
+            log.info("%s", line)
+        if not force:
+            self._arm_retry_log()  # a retry since the timer was armed opened a later window
 
     def _tick(self) -> None:
         self._tick_timer = None
@@ -317,9 +335,10 @@ class SmscServer:
             transport: Any = proto.transport
             if transport is not None:
                 transport.loseConnection()
-        for timer in (self._tick_timer,):
+        for timer in (self._tick_timer, self._retry_log_timer):
             if timer is not None and timer.active():
                 timer.cancel()
+        self._log_retries(force=True)
         # Drain the store: wait for the write in flight, then write what is left.
         while self._writing or self.core.has_pending_batch():
             if not self._writing:

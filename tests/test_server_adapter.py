@@ -3,9 +3,11 @@ no real time. The ESME side is our own ESME-role Session reading what the server
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from typing import Any
 
+import pytest
 from twisted.internet.address import IPv4Address
 from twisted.internet.error import ConnectionDone
 from twisted.internet.interfaces import IDelayedCall
@@ -260,3 +262,29 @@ def test_full_window_at_the_enquire_link_deadline_does_not_spin_the_reactor() ->
     assert len(receiver.read()) == 1  # the receipt fills the window of 1; left unanswered
     clock.advance(25.0)  # the receiver's enquire_link falls due
     assert clock.scheduled < 100
+
+
+def test_refused_receipts_are_summed_up_per_account_by_status_name(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    server, clock = make_server(replace(TIMERS, retry_base=1.0, retry_max=1.0))
+    peer = Peer(server, clock)
+    peer.bind()
+    caplog.set_level(logging.INFO, logger="smsc")
+    for n in range(3):
+        peer.send(pdu.SubmitSm(destination_addr=f"44770090000{n}", registered_delivery=1))
+    peer.read()
+    clock.advance(5.0)  # the receipts are due; each is refused, retried a second later
+    for _ in range(4):
+        for receipt in [e for e in peer.read() if isinstance(e, pdu.DeliverSm)]:
+            resp = pdu.DeliverSmResp(
+                sequence_number=receipt.sequence_number, command_status=S.ESME_RX_T_APPN
+            )
+            peer.esme.send(resp, clock.seconds())
+            peer.proto.dataReceived(peer.esme.data_to_send())
+        clock.advance(1.0)
+    clock.advance(1.0)  # 5 s after the first retry: the window's line, by the adapter's timer
+    summaries = [r.getMessage() for r in caplog.records if "retried" in r.getMessage()]
+    assert summaries == ["deliveries to esme: 12 retried (ESME_RX_T_APPN x12) in the last 5 s"]
+    assert not [r for r in caplog.records if "0x0" in r.getMessage()]
+    assert not [r for r in caplog.records if r.levelno >= logging.INFO and "retry in" in r.msg]

@@ -20,6 +20,7 @@ from pdu import MessageState, Pdu
 from ..config import Timers
 from ..faults import Faults
 from ..model import Delivery, DeliveryKind, StateChange
+from ..retrylog import RetrySummary
 from ..scheduler import Scheduler
 from ..smpp.session import ResponseReceived
 from ..store import Reschedule
@@ -55,6 +56,7 @@ class Deliveries:
         "_stats",
         "_timers",
         "durable",
+        "retry_log",
     )
 
     def __init__(
@@ -79,6 +81,7 @@ class Deliveries:
         self._timers = timers
         self._rng = rng
         self._stats = stats
+        self.retry_log = RetrySummary()  # the adapter flushes it when due()
 
     def new(
         self,
@@ -155,7 +158,9 @@ class Deliveries:
         delay = self._timers.retry_delay(max(d.attempts, 1))
         d.next_attempt = now + delay
         self._commit.batch.rescheduled.append(Reschedule(d.delivery_id, d.attempts, d.next_attempt))
-        log.info("delivery %d: %s; retry in %.1fs", d.delivery_id, why, delay)
+        log.debug("delivery %d: %s; retry in %.1fs", d.delivery_id, why, delay)
+        for line in self.retry_log.add(d.account, why, now):  # one line per account a while
+            log.info("%s", line)
         self._scheduler.at(d.next_attempt, RetryDue(d))
 
     def retry_due(self, item: RetryDue, now: float) -> None:

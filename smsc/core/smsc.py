@@ -26,6 +26,7 @@ from ..faults import Fault, Faults
 from ..ids import MessageIdAllocator
 from ..metrics import Histogram
 from ..model import Message
+from ..retrylog import RetrySummary
 from ..scheduler import Scheduler
 from ..smpp.session import (
     Bound,
@@ -176,6 +177,11 @@ class Smsc:
     @property
     def delivery_latency(self) -> Histogram:
         return self.stats.delivery_latency
+
+    @property
+    def retry_log(self) -> RetrySummary:
+        """Delivery retries summed up for the log; the adapter flushes it when due()."""
+        return self._deliveries.retry_log
 
     @property
     def responses_received(self) -> dict[tuple[int, int], int]:

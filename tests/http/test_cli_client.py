@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from smsc.pytest_plugin import Simulator
 
 
@@ -66,3 +68,34 @@ def test_help_names_every_option() -> None:
     serve = smsc_cli("serve", "--help").stdout
     assert "--http-port" in serve
     assert "--api-token" in serve
+
+
+@pytest.mark.parametrize(
+    ("args", "hint"),
+    [
+        (["serve", "--port", "2775"], "did you mean --smpp-port, --tls-port or --http-port?"),
+        (["serve", "--data_dir", "x"], "did you mean --data-dir?"),
+        (["messages", "--lmit", "3"], "did you mean --limit?"),
+    ],
+)
+def test_an_unknown_option_suggests_what_was_meant(args: list[str], hint: str) -> None:
+    proc = smsc_cli(*args)
+    assert proc.returncode == 2
+    last = proc.stderr.splitlines()[-1]
+    assert last.startswith(f"smsc {args[0]}: error: unrecognized arguments: {args[1]}")
+    assert last.endswith(f"({hint})")
+
+
+def test_an_option_nothing_like_any_gets_no_guess() -> None:
+    proc = smsc_cli("serve", "--frobnicate")
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines()[-1] == "smsc serve: error: unrecognized arguments: --frobnicate"
+
+
+def test_empty_listings_say_so_on_stderr(smsc: Simulator) -> None:
+    faults = smsc_cli("faults", "--api", smsc.http_url)
+    assert (faults.returncode, faults.stdout, faults.stderr) == (0, "", "smsc: no faults active\n")
+    found = smsc_cli("messages", "--api", smsc.http_url)
+    assert (found.returncode, found.stdout, found.stderr) == (0, "", "smsc: no messages match\n")
+    as_json = smsc_cli("messages", "--api", smsc.http_url, "--json")
+    assert json.loads(as_json.stdout) == [] and as_json.stderr == ""
