@@ -28,6 +28,7 @@ from pdu import DEFAULT_MAX_COMMAND_LENGTH
 from pdu.enums import CommandStatus
 
 from .faults import Fault, FaultError, fault_from_dict
+from .retention import Retention
 
 __all__ = [
     "DEFAULT_HTTP_PORT",
@@ -198,6 +199,7 @@ class ServerConfig:
     # SQLite store only: refuse writes past this file size, as a full disk would (submit_sm
     # is then answered ESME_RMSGQFUL); None = no cap but the disk's own.
     store_max_bytes: int | None = None
+    retention: Retention = field(default_factory=Retention)  # [retention]: messages kept
     system_id: str = "smsc"  # ours, sent in bind_*_resp
     max_command_length: int = DEFAULT_MAX_COMMAND_LENGTH
     timers: Timers = field(default_factory=Timers)

@@ -109,8 +109,9 @@ def _status(status: int) -> str:
         return f"0x{status:08X}"
 
 
-def collect(core: Smsc, sent: Mapping[tuple[int, int], int]) -> list[Family]:
-    """Every family from the core's state and counters, and the PDUs the adapter wrote."""
+def collect(core: Smsc, sent: Mapping[tuple[int, int], int], pruned: int = 0) -> list[Family]:
+    """Every family from the core's state and counters, the PDUs the adapter wrote and the
+    messages its retention steps pruned."""
     binds = Family("smsc_binds", "gauge", "Bound SMPP sessions by system_id and bind type.")
     per_bind: dict[tuple[str, str], int] = {}
     for conn in core.binds():
@@ -163,4 +164,10 @@ def collect(core: Smsc, sent: Mapping[tuple[int, int], int]) -> list[Family]:
         latency.add(n, "_bucket", le=bound)
     latency.add(h.sum, "_sum")
     latency.add(h.count, "_count")
-    return [binds, pdus_sent, responses, *events, queues, latency]
+    pruned_family = Family(
+        "smsc_messages_pruned_total",
+        "counter",
+        "Final messages removed with their state history by [retention] (max_messages, max_age).",
+    )
+    pruned_family.add(pruned)
+    return [binds, pdus_sent, responses, *events, queues, latency, pruned_family]

@@ -31,6 +31,10 @@ from .store import Batch, MemoryStore, SqliteStore, Store
 log = logging.getLogger("smsc.server")
 
 DB_NAME = "smsc.sqlite3"
+# Retention works in steps of at most this many messages: about 10 ms of SQLite work, so a
+# batch that forms meanwhile waits little (docs/performance.md, "Retention").
+PRUNE_STEP = 1000
+PRUNE_IDLE = 1.0  # seconds before looking again once a step found less than a whole step
 
 
 def open_store(config: ServerConfig) -> tuple[Store, bool]:
@@ -157,6 +161,11 @@ class SmscServer:
         self.batch_listeners: list[Callable[[Batch], None]] = []
         self.pdus_sent: dict[tuple[int, int], int] = {}
         self._resets: list[defer.Deferred[None]] = []
+        # Retention: final messages pruned so far (for /metrics), when the next step is due.
+        self.retention = config.retention
+        self.pruned = 0
+        self._next_prune = self.now()
+        self._prune_timer: DelayedCall | None = None
 
     def now(self) -> float:
         t: float = self.reactor.seconds()
@@ -253,10 +262,12 @@ class SmscServer:
             return
         held = self.core.take_batch()
         if held is None:
+            self._prune()  # the writer is idle
             return
         if not self.durable:
             # The in-memory store is fast and thread-safe; no worker thread needed.
             self._apply_now(held)
+            self._prune()
             return
         self._writing = True
         d = threads.deferToThreadPool(
@@ -277,6 +288,10 @@ class SmscServer:
         self._writing = False
         self.core.batch_done(held, self.now())
         self._stored(held.batch)
+        if self._prune():  # one bounded step between two batches, when one is due
+            self._reset_now()
+            self.flush()  # sends the responses released above; the next batch waits a step
+            return
         self._after_write()
 
     def _write_failed(self, failure: Failure, held: Held) -> None:
@@ -291,6 +306,54 @@ class SmscServer:
         if not self._writing and self._write_done is not None:
             d, self._write_done = self._write_done, None
             d.callback(None)
+
+    # -- retention --------------------------------------------------------------------------
+
+    def _prune(self) -> bool:
+        """Run one retention step if one is due; True if it went to the writer thread. A
+        step is due at once while the last one found a whole step's worth (the store is
+        behind its limits), else PRUNE_IDLE later; a timer wakes an idle server for it."""
+        if not self.retention.enabled or self._resets:
+            return False
+        now = self.now()
+        if now < self._next_prune:
+            if self._prune_timer is None or not self._prune_timer.active():
+                self._prune_timer = self.reactor.callLater(self._next_prune - now, self._prune_woke)
+            return False
+        self._next_prune = now + PRUNE_IDLE  # until the step says there is more
+        if not self.durable:
+            self._pruned(self.store.prune(self.retention, now, PRUNE_STEP))
+            return False
+        self._writing = True
+        d = threads.deferToThreadPool(
+            self.reactor,
+            self.reactor.getThreadPool(),
+            self.store.prune,
+            self.retention,
+            now,
+            PRUNE_STEP,
+        )
+        d.addCallbacks(self._pruned, self._prune_failed)
+        d.addBoth(self._prune_done)
+        return True
+
+    def _prune_woke(self) -> None:
+        self._prune_timer = None
+        if not self._writing:
+            self.write_batch()
+
+    def _pruned(self, n: int) -> None:
+        self.pruned += n
+        if n >= PRUNE_STEP:
+            self._next_prune = self.now()
+
+    def _prune_failed(self, failure: Failure) -> None:
+        # Not fatal: messages stay a while longer; the next step is tried PRUNE_IDLE later.
+        log.warning("retention step failed: %s", failure.getErrorMessage())
+
+    def _prune_done(self, _: object) -> None:
+        self._writing = False
+        self._after_write()
 
     def _stored(self, batch: Batch) -> None:
         for listener in self.batch_listeners:
@@ -335,7 +398,7 @@ class SmscServer:
             transport: Any = proto.transport
             if transport is not None:
                 transport.loseConnection()
-        for timer in (self._tick_timer, self._retry_log_timer):
+        for timer in (self._tick_timer, self._retry_log_timer, self._prune_timer):
             if timer is not None and timer.active():
                 timer.cancel()
         self._log_retries(force=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,10 +20,11 @@ import pdu
 from pdu import CommandStatus as S
 from pdu import MessageState, Pdu
 from smsc.config import AccountConfig, ServerConfig, StoreKind, Timers
-from smsc.server import SmppProtocol, SmscServer
+from smsc.metrics import collect, exposition
+from smsc.server import PRUNE_IDLE, SmppProtocol, SmscServer
 from smsc.smpp.session import Closed, Event, ResponseReceived, Session, SessionConfig
 from smsc.smpp.states import BindState, Role
-from smsc.store import MemoryStore
+from smsc.store import MemoryStore, Retention
 
 T0 = 1_700_000_000.0
 TIMERS = Timers(
@@ -288,3 +290,55 @@ def test_refused_receipts_are_summed_up_per_account_by_status_name(
     assert summaries == ["deliveries to esme: 12 retried (ESME_RX_T_APPN x12) in the last 5 s"]
     assert not [r for r in caplog.records if "0x0" in r.getMessage()]
     assert not [r for r in caplog.records if r.levelno >= logging.INFO and "retry in" in r.msg]
+
+
+class SyncPool:
+    """A thread pool that runs the store's work at once, on the caller's thread."""
+
+    def callInThreadWithCallback(self, on_result: Any, f: Any, *args: Any) -> None:
+        try:
+            result = f(*args)
+        except Exception:
+            on_result(False, Failure())
+        else:
+            on_result(True, result)
+
+
+class ClockWithPool(Clock):
+    """task.Clock plus what deferToThreadPool needs, so the durable path runs without
+    threads: the same calls in the same order, only synchronous."""
+
+    def getThreadPool(self) -> SyncPool:
+        return SyncPool()
+
+    def callFromThread(self, f: Any, *args: Any) -> None:
+        f(*args)
+
+
+@pytest.mark.parametrize("durable", [False, True])
+def test_retention_prunes_final_messages_beyond_the_limit_and_counts_them(
+    tmp_path: Path, durable: bool
+) -> None:
+    clock = ClockWithPool()
+    clock.advance(T0)
+    config = ServerConfig(
+        store=StoreKind.SQLITE if durable else StoreKind.MEMORY,
+        data_dir=tmp_path,
+        seed=1,
+        timers=replace(TIMERS, receipt_delay=0.0),
+        retention=Retention(max_messages=10, max_age=None),
+    )
+    server = SmscServer(config, clock)
+    peer = Peer(server, clock)
+    peer.bind()
+    for n in range(30):
+        peer.send(pdu.SubmitSm(destination_addr=f"4477009{n:05}"))
+        clock.advance(0.01)
+        peer.read()  # the submit_sm_resp
+    clock.advance(PRUNE_IDLE)  # the next step is due: it finds 20 final messages to prune
+    held = server.store.find_messages(limit=100)
+    assert [m.destination_addr for m in held] == [f"4477009{n:05}" for n in range(20, 30)]
+    assert server.pruned == 20
+    metrics = exposition(collect(server.core, server.pdus_sent, server.pruned))
+    assert "smsc_messages_pruned_total 20\n" in metrics
+    server.store.close()

@@ -28,6 +28,7 @@ from smsc.store import (
     Batch,
     MemoryStore,
     Reschedule,
+    Retention,
     SqliteStore,
     Store,
     StoreError,
@@ -464,22 +465,111 @@ def test_memory_and_sqlite_stores_agree(
         sqlite.close()
 
 
-# --- MemoryStore's cap -----------------------------------------------------------------
+# --- retention ------------------------------------------------------------------------
+
+DONE = MessageState.DELIVERED
 
 
-def test_memory_store_evicts_the_oldest_messages_past_its_cap() -> None:
-    s = MemoryStore(max_messages=3)
-    s.apply(Batch(messages=[msg("m1"), msg("m2")], deliveries=[delivery(1, message_id="m1")]))
-    s.apply(Batch(messages=[msg("m3"), msg("m4"), msg("m5")]))
-    assert [m.message_id for m in s.find_messages()] == ["m3", "m4", "m5"]
-    assert s.get_message("m1") is None
-    assert s.state_history("m1") == []
-    assert [d.delivery_id for d in s.load_pending_deliveries()] == [1]  # never evicted
+def _fill(store: Store, states: list[MessageState], start: float = 1000.0) -> list[str]:
+    """Messages m1, m2, ... submitted a second apart, in the given states; a pending
+    delivery for every one of them."""
+    ids = [f"m{i + 1}" for i in range(len(states))]
+    store.apply(
+        Batch(
+            messages=[
+                msg(mid, state=state, submit_time=start + i)
+                for i, (mid, state) in enumerate(zip(ids, states, strict=True))
+            ],
+            deliveries=[delivery(i + 1, message_id=mid) for i, mid in enumerate(ids)],
+        )
+    )
+    return ids
 
 
-def test_memory_store_cap_must_be_positive() -> None:
+def _held(store: Store) -> list[str]:
+    return [m.message_id for m in store.find_messages(limit=10_000)]
+
+
+def test_max_messages_prunes_final_messages_beyond_the_newest_oldest_first(store: Store) -> None:
+    _fill(store, [DONE, MessageState.ENROUTE, DONE, DONE, DONE, DONE])
+    keep_three = Retention(max_messages=3, max_age=None)
+    assert store.prune(keep_three, 5000.0, limit=100) == 2
+    # m2 is open: never pruned; m4..m6 are the newest three.
+    assert _held(store) == ["m2", "m4", "m5", "m6"]
+    assert store.state_history("m1") == [] and store.state_history("m3") == []
+    assert store.state_history("m4") != []
+    assert len(store.load_pending_deliveries()) == 6  # deliveries are never pruned
+    assert store.prune(keep_three, 5000.0, limit=100) == 0
+
+
+def test_max_age_prunes_final_messages_submitted_before_it(store: Store) -> None:
+    _fill(store, [DONE, DONE, MessageState.SCHEDULED, DONE])  # submitted at 1000..1003
+    hour = Retention(max_messages=None, max_age=3600.0)
+    assert store.prune(hour, 1000.0 + 3600 + 2.5, limit=100) == 2  # m1, m2; m3 is open
+    assert _held(store) == ["m3", "m4"]
+
+
+def test_a_step_prunes_at_most_limit_and_an_open_message_goes_once_final(store: Store) -> None:
+    ids = _fill(store, [MessageState.ENROUTE] + [DONE] * 9)
+    one = Retention(max_messages=1, max_age=None)
+    assert [store.prune(one, 0.0, limit=4) for _ in range(3)] == [4, 4, 0]
+    assert _held(store) == ["m1", "m10"]
+    store.apply(Batch(state_changes=[StateChange(ids[0], DONE, 2000.0)]))
+    assert store.prune(one, 0.0, limit=4) == 1
+    assert _held(store) == ["m10"]
+
+
+def test_nothing_is_pruned_within_the_limits(store: Store) -> None:
+    _fill(store, [DONE] * 5)
+    assert store.prune(Retention(), 1010.0, limit=100) == 0
+    assert len(_held(store)) == 5
+
+
+def test_retention_limits_must_be_positive() -> None:
     with pytest.raises(ValueError, match="max_messages"):
-        MemoryStore(max_messages=0)
+        Retention(max_messages=0)
+    with pytest.raises(ValueError, match="max_age"):
+        Retention(max_age=0.0)
+    assert not Retention(max_messages=None, max_age=None).enabled
+
+
+@settings(max_examples=40)
+@given(
+    states=st.lists(
+        st.sampled_from([DONE, MessageState.ENROUTE, MessageState.REJECTED]), max_size=30
+    ),
+    finished=st.sets(st.integers(0, 29)),
+    by_count=st.booleans(),
+    limit=st.integers(1, 7),
+    value=st.integers(1, 30),
+)
+def test_memory_and_sqlite_prune_the_same_messages(
+    tmp_path_factory: pytest.TempPathFactory,
+    states: list[MessageState],
+    finished: set[int],
+    by_count: bool,
+    limit: int,
+    value: int,
+) -> None:
+    retention = (
+        Retention(max_messages=value, max_age=None)
+        if by_count
+        else Retention(max_messages=None, max_age=float(value))
+    )
+    memory, sqlite = MemoryStore(), SqliteStore(tmp_path_factory.mktemp("prune") / "s.db")
+    try:
+        for s in (memory, sqlite):
+            ids = _fill(s, states)
+            steps = [s.prune(retention, 1030.0, limit) for _ in range(3)]
+            later = [StateChange(ids[i], DONE, 1031.0) for i in finished if i < len(ids)]
+            s.apply(Batch(state_changes=later))
+            steps += [s.prune(retention, 1030.0, limit) for _ in range(40)]
+            s.steps = steps  # type: ignore[attr-defined]
+        assert memory.steps == sqlite.steps  # type: ignore[attr-defined]
+        assert _held(memory) == _held(sqlite)
+        assert snapshot(memory) == snapshot(sqlite)
+    finally:
+        sqlite.close()
 
 
 # --- SqliteStore: restart and crash ------------------------------------------------------

@@ -411,7 +411,7 @@ class HttpApi(Resource):
         return Reply(200, raw=self.openapi, headers={"Content-Type": "application/json"})
 
     def metrics(self, _: Request, __: str) -> Reply:
-        text = exposition(collect(self.smsc.core, self.smsc.pdus_sent))
+        text = exposition(collect(self.smsc.core, self.smsc.pdus_sent, self.smsc.pruned))
         return Reply(200, raw=text.encode(), headers={"Content-Type": METRICS_CONTENT_TYPE})
 
 

@@ -6,7 +6,7 @@
 
 from typing import TYPE_CHECKING
 
-from .contract import Batch, Reschedule, Store, StoreError, StoreFullError
+from .contract import Batch, Reschedule, Retention, Store, StoreError, StoreFullError
 from .memory import MemoryStore
 from .sqlite import SqliteStore
 
@@ -14,6 +14,7 @@ __all__ = [
     "Batch",
     "MemoryStore",
     "Reschedule",
+    "Retention",
     "SqliteStore",
     "Store",
     "StoreError",

@@ -26,6 +26,8 @@ Semantics both implementations share (and the tests hold them to):
 - Records are copied in and out: mutating a Message after ``apply`` or a Message returned by
   a read does not change what is stored.
 - ``find_messages`` orders by submit_time, then by insertion.
+- ``prune`` deletes final messages with their history, oldest first, as a ``Retention``
+  allows; open messages (SCHEDULED, ENROUTE) and deliveries are never pruned.
 """
 
 from __future__ import annotations
@@ -36,8 +38,9 @@ from typing import Final, Protocol, TypeVar
 from carriers import OptOuts
 from pdu.enums import MessageState
 from smsc.model import Delivery, Direction, Message, StateChange
+from smsc.retention import Retention
 
-__all__ = ["Batch", "Reschedule", "Store", "StoreError", "StoreFullError"]
+__all__ = ["Batch", "Reschedule", "Retention", "Store", "StoreError", "StoreFullError"]
 
 
 class StoreError(Exception):
@@ -152,6 +155,11 @@ class Store(Protocol):
         ("subscribed"). Writes go through at once (they are rare: a STOP, a JOIN); the set
         lives as long as the store and is emptied by ``delete_all``."""
 
+    def prune(self, retention: Retention, now: float, limit: int) -> int:
+        """Delete at most ``limit`` final messages (and their history) that ``retention``
+        no longer keeps at ``now``, oldest first; returns how many. One bounded step: the
+        caller repeats it while it returns ``limit``."""
+
     def delete_all(self) -> None:
         """Forget everything, delivery id counter and opt-outs included (reset between
         tests)."""
@@ -162,6 +170,7 @@ class Store(Protocol):
 # --- shared by the implementations -----------------------------------------------------
 
 FINAL_STATES = frozenset(int(s) for s in MessageState if s.is_final)
+OPEN_STATES = tuple(sorted(int(s) for s in MessageState if not s.is_final))
 
 
 def done_time(change: StateChange) -> float | None:

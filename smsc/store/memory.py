@@ -15,6 +15,7 @@ from smsc.model import Delivery, Direction, Message, StateChange
 from .contract import (
     FINAL_STATES,
     Batch,
+    Retention,
     StoreError,
     check_page,
     copy_message,
@@ -29,18 +30,12 @@ __all__ = ["MemoryStore"]
 class MemoryStore:
     """Everything in dicts, guarded by one lock; nothing survives the process.
 
-    Memory grows with every message and its history, so the store keeps at most
-    ``max_messages`` (None: no cap): past it, the oldest messages (by insertion, whatever
-    their state) are evicted with their history. Pending deliveries are never evicted;
-    they leave when acked. ``delete_all`` empties the store.
+    Memory grows with every message and its history until ``prune`` takes the final
+    ones that a ``Retention`` no longer keeps (the server calls it in small steps).
+    ``delete_all`` empties the store.
     """
 
-    def __init__(
-        self, max_messages: int | None = 1_000_000, *, share_records: bool = False
-    ) -> None:
-        if max_messages is not None and max_messages < 1:
-            raise ValueError(f"max_messages must be >= 1 or None, got {max_messages}")
-        self._max_messages = max_messages
+    def __init__(self, *, share_records: bool = False) -> None:
         # share_records: keep the core's own objects instead of copies. The server's memory
         # mode uses it (copying costs more than the rest of the per-message work there); the
         # store then shows the core's latest view of each record, which is what it would
@@ -50,7 +45,12 @@ class MemoryStore:
         self._lock = threading.Lock()
         self._closed = False
         self._messages: dict[str, Message] = {}
-        self._order: deque[str] = deque()  # insertion order, for eviction
+        # (insertion number, message_id) in insertion order, for pruning; the numbers play
+        # the part of SqliteStore's seq, so that both stores prune the same messages.
+        self._order: deque[tuple[int, str]] = deque()
+        self._inserted = 0
+        # Open messages met at the old end while pruning, in order: looked at again first.
+        self._parked: deque[tuple[int, str]] = deque()
         self._history: dict[str, list[StateChange]] = {}
         self._deliveries: dict[int, Delivery] = {}
         self._max_delivery_id = 0
@@ -75,13 +75,16 @@ class MemoryStore:
             if batch.messages:
                 copy = self._copy
                 order_append = self._order.append
+                inserted = self._inserted
                 for m in batch.messages:
                     message_id = m.message_id
                     messages[message_id] = copy(m)
-                    order_append(message_id)
+                    inserted += 1
+                    order_append((inserted, message_id))
                     history[message_id] = [
                         StateChange(message_id, m.state, m.submit_time, m.error_code)
                     ]
+                self._inserted = inserted
             if batch.state_changes:
                 get = messages.get
                 final = FINAL_STATES
@@ -113,7 +116,6 @@ class MemoryStore:
                 stored = messages.get(m.message_id)
                 if stored is not None and stored is not m:
                     replace_content(stored, m)
-            self._evict()
 
     def pair_set(self, kind: str) -> MemoryOptOuts:
         """A set of (handset, sender) pairs by kind; lives as long as the store."""
@@ -138,13 +140,53 @@ class MemoryStore:
                     raise StoreError(f"duplicate delivery_id {d.delivery_id}")
                 new_deliveries.add(d.delivery_id)
 
-    def _evict(self) -> None:
-        if self._max_messages is None:
-            return
-        while len(self._messages) > self._max_messages:
-            message_id = self._order.popleft()
-            del self._messages[message_id]
-            del self._history[message_id]
+    def prune(self, retention: Retention, now: float, limit: int) -> int:
+        with self._locked():
+            messages = self._messages
+            cutoff = retention.age_cutoff(now)
+            # Beyond the cap: inserted before the newest max_messages (as SqliteStore's seq).
+            last_kept = (
+                -1 if retention.max_messages is None else self._inserted - retention.max_messages
+            )
+
+            def beyond(number: int, m: Message) -> bool:
+                return number <= last_kept or (cutoff is not None and m.submit_time < cutoff)
+
+            pruned = 0
+            # Open messages parked by earlier steps first: they are the oldest. Those still
+            # open are passed over, as SqliteStore's scan passes over them.
+            parked, still = self._parked, deque[tuple[int, str]]()
+            while parked and pruned < limit:
+                entry = parked.popleft()
+                m = messages.get(entry[1])
+                if m is None:
+                    continue
+                if m.state in FINAL_STATES and beyond(entry[0], m):
+                    self._forget(entry[1])
+                    pruned += 1
+                else:
+                    still.append(entry)
+            still.extend(parked)
+            self._parked = parked = still
+            order = self._order
+            while order and pruned < limit:
+                number, message_id = order[0]
+                m = messages.get(message_id)
+                if m is not None and not beyond(number, m):
+                    break  # insertion order is submit order: the rest is kept too
+                entry = order.popleft()
+                if m is None:
+                    continue
+                if m.state in FINAL_STATES:
+                    self._forget(message_id)
+                    pruned += 1
+                else:
+                    parked.append(entry)
+            return pruned
+
+    def _forget(self, message_id: str) -> None:
+        del self._messages[message_id]
+        del self._history[message_id]
 
     def load_pending_deliveries(self) -> list[Delivery]:
         with self._locked():
@@ -213,6 +255,8 @@ class MemoryStore:
         with self._locked():
             self._messages.clear()
             self._order.clear()
+            self._parked.clear()
+            self._inserted = 0
             self._history.clear()
             self._deliveries.clear()
             self._max_delivery_id = 0

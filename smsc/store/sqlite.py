@@ -13,8 +13,10 @@ from pdu.enums import MessageState
 from smsc.model import Delivery, DeliveryKind, Direction, Message, StateChange
 
 from .contract import (
+    OPEN_STATES,
     REPLACED_FIELDS,
     Batch,
+    Retention,
     StoreError,
     StoreFullError,
     check_page,
@@ -530,6 +532,60 @@ class SqliteStore:
             (message_id,),
         )
         return [StateChange(r[0], MessageState(r[1]), r[2], r[3]) for r in rows]
+
+    def prune(self, retention: Retention, now: float, limit: int) -> int:
+        """One bounded step (see ``Store.prune``), in a transaction of its own.
+
+        Both limits are read along an index, so a step never scans the table: the count
+        limit as a ``seq`` range (the messages beyond the newest ``max_messages`` ids; ids
+        are given in insertion order), the age limit as a ``submit_time`` range. Open
+        messages in those ranges are passed over (and looked at again by later steps).
+        The pages freed are reused by later inserts, so the file stops growing at the
+        size the limits allow (docs/performance.md, "Retention")."""
+        if limit < 1:
+            return 0
+        with self._write_lock:
+            try:
+                with self._transaction():
+                    victims = self._prunable(retention, now, limit)
+                    if victims:
+                        w = self._writer
+                        w.executemany(
+                            "DELETE FROM messages WHERE seq = ?", [(q,) for q, _ in victims]
+                        )
+                        w.executemany(
+                            "DELETE FROM state_history WHERE message_id = ?",
+                            [(message_id,) for _, message_id in victims],
+                        )
+            except sqlite3.Error as err:
+                raise _store_error(err, "prune") from err
+        return len(victims)
+
+    def _prunable(self, retention: Retention, now: float, limit: int) -> list[tuple[int, str]]:
+        w = self._writer
+        final = f"state NOT IN ({', '.join(str(s) for s in OPEN_STATES)})"
+        found: dict[int, str] = {}
+        if retention.max_messages is not None:
+            top = w.execute("SELECT max(seq) FROM messages").fetchone()[0]
+            if top is not None and top > retention.max_messages:
+                rows = w.execute(
+                    f"SELECT seq, message_id FROM messages WHERE seq <= ? AND {final} "
+                    "ORDER BY seq LIMIT ?",
+                    (top - retention.max_messages, limit),
+                )
+                found.update(rows)
+        cutoff = retention.age_cutoff(now)
+        if cutoff is not None and len(found) < limit:
+            rows = w.execute(
+                f"SELECT seq, message_id FROM messages WHERE submit_time < ? AND {final} "
+                "ORDER BY submit_time LIMIT ?",
+                (cutoff, limit),
+            )
+            for seq, message_id in rows:
+                if len(found) >= limit:
+                    break
+                found[seq] = message_id
+        return sorted(found.items())
 
     def delete_all(self) -> None:
         with self._write_lock:
