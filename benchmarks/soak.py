@@ -10,6 +10,10 @@ stopped by its PID (SIGTERM, then SIGKILL). Prints one JSON object::
 
     .venv/bin/python benchmarks/soak.py --binds 1000 --minutes 10
 
+With the SQLite store each sample also holds the store's size on disk (the database file and
+its WAL), to see retention level it off: ``--config`` passes a config file (``[retention]``)
+to the server.
+
 Everything is bounded: the run ends after its duration plus ``--drain`` seconds whatever
 the server does.
 """
@@ -75,6 +79,8 @@ def start_server(args: argparse.Namespace, workdir: Path) -> tuple[subprocess.Po
         argv += ["--store", "memory"]
     else:
         argv += ["--data-dir", str(workdir / "data")]
+    if args.config:
+        argv += ["--config", str(Path(args.config).resolve())]
     out = (workdir / "smsc.out").open("w")
     server = subprocess.Popen(
         argv,
@@ -93,6 +99,11 @@ def start_server(args: argparse.Namespace, workdir: Path) -> tuple[subprocess.Po
         time.sleep(0.05)
     stop_server(server)
     raise RuntimeError("smsc serve did not start:\n" + (workdir / "smsc.out").read_text())
+
+
+def store_bytes(data_dir: Path) -> int:
+    """The SQLite store's size on disk: the database and its write-ahead log."""
+    return sum(p.stat().st_size for p in data_dir.glob("smsc.sqlite3*") if p.is_file())
 
 
 def stop_server(server: subprocess.Popen[str]) -> None:
@@ -231,9 +242,10 @@ def soak(
     store: str = "sqlite",
     receipt_delay: float = 0.05,
     drain: float = 5.0,
+    config: str | None = None,
 ) -> dict[str, Any]:
-    """Run a soak and return its measurements (RSS in KiB, rates per second)."""
-    args = argparse.Namespace(store=store, receipt_delay=receipt_delay)
+    """Run a soak and return its measurements (RSS in KiB, rates per second, store bytes)."""
+    args = argparse.Namespace(store=store, receipt_delay=receipt_delay, config=config)
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft < binds + 64:  # the server inherits the raised limit
         resource.setrlimit(resource.RLIMIT_NOFILE, (min(binds + 64, hard), hard))
@@ -250,12 +262,20 @@ def soak(
             bound = load.bound()
             rss_bound = rss_kib(server.pid)
             load.submitting = True
-            samples: list[tuple[float, int, int]] = []  # (seconds into the load, RSS, submits)
+            # (seconds into the load, RSS, submits, store bytes)
+            samples: list[tuple[float, int, int, int]] = []
+            data_dir = Path(tmp) / "data"
+
+            def take(at: float) -> None:
+                at = round(at, 1)
+                rss = rss_kib(server.pid)
+                samples.append((at, rss, load.totals.submitted, store_bytes(data_dir)))
+
             start = time.monotonic()
             while (elapsed := time.monotonic() - start) < seconds:
-                samples.append((round(elapsed, 1), rss_kib(server.pid), load.totals.submitted))
+                take(elapsed)
                 load.run(min(sample, seconds - elapsed))
-            samples.append((round(seconds, 1), rss_kib(server.pid), load.totals.submitted))
+            take(seconds)
             load.submitting = False
             load.run(drain)  # answers and receipts still on their way
             after = [s for s in samples if s[0] >= warmup] or samples[-1:]
@@ -272,6 +292,8 @@ def soak(
                 "rss_after_warmup_kib": after[0][1],
                 "rss_end_kib": samples[-1][1],
                 "rss_max_kib": max(s[1] for s in samples),
+                "store_bytes_end": samples[-1][3],
+                "store_bytes_max": max(s[3] for s in samples),
                 "submit_per_s": round(t.submitted / seconds, 1),
                 "receipts_per_s": round(t.receipts / seconds, 1),
                 "submitted": t.submitted,
@@ -298,6 +320,7 @@ def main() -> int:
     ap.add_argument("--warmup", type=float, default=30.0, help="seconds before the RSS baseline")
     ap.add_argument("--store", choices=("sqlite", "memory"), default="sqlite")
     ap.add_argument("--receipt-delay", type=float, default=0.05)
+    ap.add_argument("--config", metavar="FILE", help="config file for the server")
     args = ap.parse_args()
     result = soak(
         args.binds,
@@ -308,6 +331,7 @@ def main() -> int:
         warmup=args.warmup,
         store=args.store,
         receipt_delay=args.receipt_delay,
+        config=args.config,
     )
     print(json.dumps(result))
     return 0
