@@ -346,6 +346,11 @@ def run_cell(
         row.update(_merge(reports, spec))
         if s0 is not None and s1 is not None and row["elapsed"] > 0:
             row["server_cpu_pct"] = 100.0 * (s1 - s0) / args.duration
+            if row["submit_per_s"]:
+                # CPU per message: steadier than rates on a box shared with other work.
+                row["server_cpu_us_per_msg"] = (
+                    1e6 * (s1 - s0) / (row["submit_per_s"] * args.duration)
+                )
     except UnavailableError as e:
         row["error"] = str(e)
     finally:
@@ -460,26 +465,32 @@ def medians(rows: list[dict[str, Any]]) -> list[str]:
     by = {(r["server"], r["binds"], r["window"], r["round"]): r for r in ok}
     out = [
         "| server | binds | window | rounds | median submit_sm/s | median receipts/s "
-        "| median ratio to baseline (submit_sm/s) |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| median ratio to baseline (submit_sm/s) | median server CPU us/msg "
+        "| median ratio to baseline (CPU/msg) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for server in dict.fromkeys(r["server"] for r in ok):
         for b, w in cells:
             mine = [r for k, r in by.items() if k[:3] == (server, b, w)]
             if not mine:
                 continue
-            ratios = []
+            ratios, cpu_ratios = [], []
             base = PAIRS.get(server)
             for r in mine:
                 other = by.get((base, b, w, r["round"])) if base else None
                 if other and other["submit_per_s"]:
                     ratios.append(r["submit_per_s"] / other["submit_per_s"])
+                if other and r.get("server_cpu_us_per_msg") and other.get("server_cpu_us_per_msg"):
+                    cpu_ratios.append(r["server_cpu_us_per_msg"] / other["server_cpu_us_per_msg"])
+            cpu = [r["server_cpu_us_per_msg"] for r in mine if r.get("server_cpu_us_per_msg")]
             rec = [r["receipts_per_s"] for r in mine if r["receipts_per_s"] is not None]
             out.append(
                 f"| {server} | {b} | {w} | {len(mine)} "
                 f"| {statistics.median(r['submit_per_s'] for r in mine):,.0f} "
                 f"| {_f(statistics.median(rec) if rec else None, ',.0f')} "
-                f"| {_f(statistics.median(ratios) if ratios else None, '.3f')} |"
+                f"| {_f(statistics.median(ratios) if ratios else None, '.3f')} "
+                f"| {_f(statistics.median(cpu) if cpu else None, '.1f')} "
+                f"| {_f(statistics.median(cpu_ratios) if cpu_ratios else None, '.3f')} |"
             )
     return out
 
