@@ -2,17 +2,11 @@
 
 ``Network`` is the ``carriers.outcome.OutcomeModel`` for MT; ``Numbers`` and ``Compliance``
 decide where an MO goes and what the network answers (``plan_mo``); ``HandsetSimulator``
-makes handsets reply to MT. ``load_carriers`` / ``carriers_from_dict`` read the TOML tables
-(docs/carriers.md).
+makes handsets reply to MT. The records they are configured with are in ``carriers.config``;
+``smsc.config`` reads them from the TOML tables (docs/carriers.md).
 """
 
-from .config import (
-    CARRIER_TABLES,
-    CarriersConfig,
-    carriers_from_dict,
-    load_carriers,
-    split_document,
-)
+from .config import CarriersConfig
 from .handsets import Fault, HandsetSimulator, ReplyPart, ScheduledReply
 from .keywords import (
     Action,
@@ -28,7 +22,6 @@ from .network import Network
 from .numbers import Numbers, Route
 
 __all__ = [
-    "CARRIER_TABLES",
     "Action",
     "CarriersConfig",
     "Compliance",
@@ -44,8 +37,5 @@ __all__ = [
     "ReplyPart",
     "Route",
     "ScheduledReply",
-    "carriers_from_dict",
-    "load_carriers",
     "plan_mo",
-    "split_document",
 ]

@@ -29,6 +29,7 @@ from pdu.enums import CommandStatus, MessageState
 from pdu.segment import SegmentMethod
 
 from .config import (
+    DEFAULT_VALIDITY,
     DELIVER_ALL,
     AbsentHandsets,
     AbsentMode,
@@ -42,7 +43,7 @@ from .config import (
     UnknownMode,
     UnknownNumbers,
     normalize_number,
-    number_pattern_matches,
+    pattern_matches,
 )
 from .outcome import MtMessage, Outcome
 
@@ -89,10 +90,14 @@ class Network:
         *,
         compliance: MtPolicy | None = None,
         default_delay: float = 1.0,
+        default_validity: float = DEFAULT_VALIDITY,
     ) -> None:
         """``default_delay`` is the latency of the built-in catch-all carrier, used when no
-        configured carrier is a catch-all (the server passes its ``receipt_delay``)."""
+        configured carrier is a catch-all (the server passes its ``receipt_delay``);
+        ``default_validity`` is how long an MT without an expiry time may wait for its handset
+        (the server passes its ``default_validity``)."""
         self.config = config or CarriersConfig()
+        self.default_validity = default_validity
         self.compliance = compliance
         carriers = [Carrier(c) for c in self.config.carriers]
         self.carriers: dict[str, Carrier] = {c.name: c for c in carriers}
@@ -179,7 +184,7 @@ class Network:
         start = max(start, now)
         expiry = message.expiry_time
         until_expiry = max(
-            0.0, (expiry if expiry is not None else start + self.config.default_validity) - start
+            0.0, (expiry if expiry is not None else start + self.default_validity) - start
         )
 
         if self.compliance is not None:
@@ -246,7 +251,7 @@ def _refused(status: int) -> Outcome:
 
 
 def _listed(patterns: Iterable[str], number: str) -> bool:
-    return any(number_pattern_matches(p, number) for p in patterns)
+    return any(pattern_matches(p, number) for p in patterns)
 
 
 def _chance(rng: random.Random, share: float) -> bool:

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from carriers import CarriersConfig, load_carriers
+from carriers import CarriersConfig
 
 from .client import DEFAULT_API
 from .config import (
@@ -24,9 +24,10 @@ from .config import (
     DEFAULT_SMPP_PORT,
     ConfigError,
     ServerConfig,
+    Settings,
     StoreKind,
     apply_overrides,
-    load_config,
+    load_document,
 )
 from .datadir import DataDirBusyError, DataDirLock
 from .store import StoreError
@@ -296,10 +297,11 @@ def _scalar(key: str, raw: str) -> object:
     return raw
 
 
-def load(args: argparse.Namespace) -> ServerConfig:
-    config = load_config(args.config) if args.config else ServerConfig()
-    config = apply_overrides(
-        config,
+def load(args: argparse.Namespace) -> Settings:
+    """The config file (read once) with the command-line options over it."""
+    settings = load_document(args.config) if args.config else Settings()
+    server = apply_overrides(
+        settings.server,
         smpp_host=args.smpp_host,
         smpp_port=args.smpp_port,
         http_host=args.http_host,
@@ -307,15 +309,10 @@ def load(args: argparse.Namespace) -> ServerConfig:
         data_dir=args.data_dir,
         store=args.store,
         api_token=args.api_token,
+        receipt_delay=args.receipt_delay,
+        seed=args.seed,
     )
-    if args.receipt_delay is not None:
-        if not args.receipt_delay >= 0:
-            raise ConfigError("command line", "receipt_delay", "must be 0 or more seconds")
-        timers = dataclasses.replace(config.timers, receipt_delay=args.receipt_delay)
-        config = dataclasses.replace(config, timers=timers)
-    if args.seed is not None:
-        config = dataclasses.replace(config, seed=args.seed)
-    return config
+    return dataclasses.replace(settings, server=server)
 
 
 class StartError(Exception):
@@ -594,23 +591,29 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     _setup_logging(args.log_level, args.log_format)
     try:
-        config = load(args)
-        carriers = load_carriers(args.config) if args.config else None
+        settings = load(args)
+        config = settings.server
         tls = tls_options(args.tls_port, args.tls_cert, args.tls_key, args.tls_self_signed, config)
     except ConfigError as e:
-        print(f"smsc: config error: {e}", file=sys.stderr)
-        return 2
-    except OSError as e:
-        print(f"smsc: cannot read config: {e}", file=sys.stderr)
-        return 2
+        return config_error(e)
     try:
-        return serve(config, tls, carriers)
+        return serve(config, tls, settings.carriers)
     except ConfigError as e:  # an unreadable or bad TLS certificate, found when listening
-        print(f"smsc: config error: {e}", file=sys.stderr)
-        return 2
+        return config_error(e)
     except StartError as e:
         if args.log_format == "json":  # a log collector reads stderr as JSON lines
             log.error("%s", e)
         else:
             print(f"smsc: {e}", file=sys.stderr)
         return 2
+
+
+def config_error(err: ConfigError) -> int:
+    """Print every problem of a config; the exit status for a bad config."""
+    if len(err.problems) == 1:
+        print(f"smsc: config error: {err}", file=sys.stderr)
+    else:
+        print(f"smsc: {len(err.problems)} config errors:", file=sys.stderr)
+        for problem in err.problems:
+            print(f"  {problem}", file=sys.stderr)
+    return 2

@@ -7,7 +7,8 @@ hook the faults are tried in id order and the first that fires decides.
 
 Pure: time and randomness are passed in (the core's seeded ``random.Random``), so the same
 seed and traffic give the same faults. A fault with probability 1 draws no random number,
-so switching one on does not shift the other seeded models.
+so switching one on does not shift the other seeded models. A fault is read from a
+``[[faults]]`` table or an API body by ``smsc.config.fault_from_dict``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -23,12 +24,7 @@ from pdu.enums import CommandStatus
 
 from .throttle import RateLimiter
 
-__all__ = ["Fault", "FaultError", "FaultKind", "Faults", "SubmitAction", "fault_from_dict"]
-
-MAX_RATE = 100_000.0  # as the account throughput cap: the limiter keeps a log of its window
-MAX_DELAY = 7 * 24 * 3600.0
-MAX_COPIES = 10
-MAX_PREFIX = 20  # destination_addr is C(21)
+__all__ = ["PARAMETERS", "SESSION_KINDS", "Fault", "FaultKind", "Faults", "SubmitAction"]
 
 
 class FaultKind(Enum):
@@ -63,15 +59,6 @@ PARAMETERS: dict[FaultKind, dict[str, object]] = {
 }
 
 
-class FaultError(ValueError):
-    """A fault description that cannot be used; ``key`` is the path of the bad value."""
-
-    def __init__(self, key: str, problem: str) -> None:
-        super().__init__(f"{key}: {problem}")
-        self.key = key
-        self.problem = problem
-
-
 @dataclass(frozen=True, slots=True)
 class Fault:
     kind: FaultKind
@@ -91,7 +78,8 @@ class Fault:
         )
 
     def to_dict(self) -> dict[str, object]:
-        """The JSON form the API shows and accepts (``fault_from_dict`` reads it back)."""
+        """The JSON form the API shows and accepts (``smsc.config.fault_from_dict`` reads it
+        back)."""
         out: dict[str, object] = {"id": self.id, "kind": self.kind.value}
         if self.account is not None:
             out["account"] = self.account
@@ -218,107 +206,3 @@ class Faults:
             if f.kind is FaultKind.DROP_SESSION and f.matches(system_id, "") and _fires(f, rng):
                 return f.after
         return 0
-
-
-# -- reading a fault from config (TOML) or the API (JSON) -------------------------------------
-
-
-def _shown(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f'"{value}"'
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, list):
-        return "an array"
-    return repr(value)
-
-
-def _number(key: str, value: object, low: float, high: float, *, low_open: bool) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise FaultError(key, f"must be a number, got {_shown(value)}")
-    if (value <= low if low_open else value < low) or value > high:
-        bound = "greater than" if low_open else "at least"
-        raise FaultError(key, f"must be {bound} {low:g} and at most {high:g}, got {value!r}")
-    return float(value)
-
-
-def _int(key: str, value: object, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise FaultError(key, f"must be an integer from {low} to {high}, got {_shown(value)}")
-    return value
-
-
-def _status(key: str, value: object) -> int:
-    if isinstance(value, str) and value in CommandStatus.__members__:
-        status = CommandStatus[value]
-    elif isinstance(value, int) and not isinstance(value, bool) and 0 < value <= 0xFFFFFFFF:
-        status = CommandStatus(value)
-    else:
-        raise FaultError(
-            key,
-            f"must be a command_status name like ESME_RSUBMITFAIL or a number, got {_shown(value)}",
-        )
-    if status == CommandStatus.ESME_ROK:
-        raise FaultError(key, "must be an error status, not ESME_ROK")
-    return int(status)
-
-
-def _text(key: str, value: object, maximum: int) -> str:
-    if not isinstance(value, str) or not value or len(value) > maximum:
-        raise FaultError(key, f"must be a string of 1-{maximum} characters, got {_shown(value)}")
-    if not value.isascii() or not value.isprintable():
-        raise FaultError(key, f"must be printable ASCII, got {_shown(value)}")
-    return value
-
-
-def fault_from_dict(data: Mapping[str, object], path: str = "") -> Fault:
-    """A fault from its TOML table or JSON object; every problem is a FaultError whose key
-    is ``path`` + the key at fault. An ``id`` key is ignored (the registry gives ids)."""
-
-    def key(name: str) -> str:
-        return f"{path}.{name}" if path else name
-
-    raw_kind = data.get("kind")
-    if raw_kind is None:
-        raise FaultError(key("kind"), "is required")
-    try:
-        kind = FaultKind(raw_kind)
-    except ValueError:
-        allowed = ", ".join(k.value for k in FaultKind)
-        raise FaultError(key("kind"), f"must be one of {allowed}, got {_shown(raw_kind)}") from None
-    params = PARAMETERS[kind]
-    common = {"kind", "id", "account", "prefix", "probability"}
-    for name in sorted(data):
-        if name not in common and name not in params:
-            raise FaultError(key(name), f"unknown key for kind {kind.value}")
-    values: dict[str, object] = {}
-    if "account" in data:
-        values["account"] = _text(key("account"), data["account"], 15)
-    if "prefix" in data:
-        if kind in SESSION_KINDS:
-            raise FaultError(key("prefix"), f"does not apply to kind {kind.value}")
-        values["prefix"] = _text(key("prefix"), data["prefix"], MAX_PREFIX)
-    if "probability" in data:
-        values["probability"] = _number(
-            key("probability"), data["probability"], 0.0, 1.0, low_open=True
-        )
-    for name, default in params.items():
-        if name not in data:
-            if default is None:
-                raise FaultError(key(name), f"is required for kind {kind.value}")
-            values[name] = default
-            continue
-        value = data[name]
-        if name == "status":
-            values[name] = _status(key(name), value)
-        elif name == "rate":
-            values[name] = _number(key(name), value, 0.0, MAX_RATE, low_open=True)
-        elif name == "delay":
-            values[name] = _number(key(name), value, 0.0, MAX_DELAY, low_open=True)
-        elif name == "copies":
-            values[name] = _int(key(name), value, 1, MAX_COPIES)
-        else:
-            values[name] = _int(key(name), value, 1, 2**31 - 1)
-    return Fault(kind, **values)  # type: ignore[arg-type]

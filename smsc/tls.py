@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from .config import ConfigError, ServerConfig, check_tls
+from .config.tables import parse_value
+from .config.values import port as port_number
 
 SELF_SIGNED_CERT = "tls-self-signed.crt"
 SELF_SIGNED_KEY = "tls-self-signed.key"
@@ -81,8 +83,8 @@ def tls_options(
             port = config.tls_port
         if not (cert or key or self_signed):
             cert, key, self_signed = config.tls_cert, config.tls_key, config.tls_self_signed
-    if port is not None and not 0 <= port <= 65535:
-        raise ConfigError("command line", "tls_port", f"must be a port number 0-65535, got {port}")
+    if port is not None:
+        port = parse_value("command line", "tls_port", port_number, port)
     check_tls("command line", port, cert, key, self_signed, CLI_NAMES)
     if port is None:
         return None

@@ -19,12 +19,16 @@ from smsc.config import (
     StoreKind,
     Timers,
     apply_overrides,
-    load_config,
+    load_document,
 )
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "example-config.toml"
 
 ACCOUNT = '[[accounts]]\nsystem_id = "a"\npassword = "p"\n'
+
+
+def load_config(path: Path) -> ServerConfig:
+    return load_document(path).server
 
 
 def write(tmp_path: Path, text: str) -> Path:

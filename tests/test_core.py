@@ -978,7 +978,7 @@ def test_replace_sm_with_a_new_validity_period_reschedules_the_outcome() -> None
 
 
 def test_a_long_handset_reply_arrives_part_by_part_at_each_parts_time() -> None:
-    from carriers import carriers_from_dict
+    from smsc.config import carriers_from_dict
 
     carriers = carriers_from_dict(
         {

@@ -92,7 +92,10 @@ class Smsc:
             numbers, opt_outs=store.pair_set("stop"), subscriptions=store.pair_set("subscribed")
         )
         self.network = Network(
-            carriers, compliance=self.compliance, default_delay=timers.receipt_delay
+            carriers,
+            compliance=self.compliance,
+            default_delay=timers.receipt_delay,
+            default_validity=timers.default_validity,
         )
         model = outcome or self.network
 

@@ -20,8 +20,9 @@ from carriers.network import Carrier
 from pdu import MessageState
 from pdu.segment import SegmentMethod
 
+from ..config import ConfigError, fault_from_dict
 from ..core import MAX_ADDR, Connection
-from ..faults import Fault, FaultError, fault_from_dict
+from ..faults import Fault
 from ..model import Direction, Message
 from ..receipts import intermediate_wanted, receipt_wanted
 from ..store import Store
@@ -225,7 +226,7 @@ def parse_fault(body: bytes) -> Fault:
     """POST /api/v1/faults body: a fault as in a ``[[faults]]`` table of the config file."""
     try:
         return fault_from_dict(parse_json_object(body))
-    except FaultError as e:
+    except ConfigError as e:
         raise ApiError(422, str(e)) from None
 
 

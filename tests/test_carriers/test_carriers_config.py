@@ -11,7 +11,6 @@ from carriers.config import (
     AbsentMode,
     CarriersConfig,
     ComplianceConfig,
-    ConfigError,
     FixedLatency,
     LognormalLatency,
     OptedOutMode,
@@ -20,13 +19,10 @@ from carriers.config import (
     OverThroughput,
     UniformLatency,
     UnknownMode,
-    carriers_from_dict,
-    load_carriers,
-    split_document,
 )
 from pdu.enums import CommandStatus, MessageState
 from pdu.segment import SegmentMethod
-from smsc.config import config_from_dict
+from smsc.config import ConfigError, carriers_from_dict, load_document, read_document
 
 
 def parse(text: str) -> CarriersConfig:
@@ -55,15 +51,15 @@ def test_no_tables_is_the_builtin_default() -> None:
     assert config.compliance.help_keywords == ("HELP", "INFO")
 
 
-def test_server_keys_are_left_to_the_server_config() -> None:
+def test_server_keys_and_carrier_tables_share_one_document() -> None:
     doc = tomllib.loads(
         'smpp_port = 2776\n[[accounts]]\nsystem_id = "a"\npassword = "p"\n'
         '[[carriers]]\nname = "x"\nprefixes = ["44"]\n'
     )
-    server, tables = split_document(doc)
-    assert config_from_dict(server).smpp_port == 2776
+    settings = read_document(doc)
+    assert settings.server.smpp_port == 2776
+    assert settings.carriers.carriers[0].name == "x"
     assert carriers_from_dict(doc).carriers[0].name == "x"
-    assert set(tables) == {"carriers"}
 
 
 def test_a_full_carrier() -> None:
@@ -344,13 +340,13 @@ def test_errors_name_the_key(text: str, message: str) -> None:
     assert error(text).startswith(message)
 
 
-def test_load_carriers_reports_the_file(tmp_path: Path) -> None:
+def test_load_document_reports_the_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text("[[carriers]\n")
     with pytest.raises(ConfigError, match=r"bad\.toml: not valid TOML"):
-        load_carriers(bad)
+        load_document(bad)
     with pytest.raises(ConfigError, match="cannot read"):
-        load_carriers(tmp_path / "missing.toml")
+        load_document(tmp_path / "missing.toml")
 
 
 def test_compliance_default_is_the_documented_texts() -> None:

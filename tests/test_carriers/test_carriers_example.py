@@ -5,13 +5,18 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from carriers import Compliance, HandsetSimulator, Network, Numbers, load_carriers, plan_mo
+from carriers import CarriersConfig, Compliance, HandsetSimulator, Network, Numbers, plan_mo
 from pdu.enums import CommandStatus, MessageState
 from pdu.segment import SegmentMethod
+from smsc.config import load_document
 from smsc.model import Direction, Message
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "example-carriers.toml"
 NOW = 1_700_000_000.0
+
+
+def load_carriers(path: Path) -> CarriersConfig:
+    return load_document(path).carriers
 
 
 def mt(source: str, destination: str) -> Message:

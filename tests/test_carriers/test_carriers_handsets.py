@@ -8,11 +8,12 @@ from collections import Counter
 
 import pytest
 
-from carriers.config import CarriersConfig, HandsetSettings, carriers_from_dict
+from carriers.config import CarriersConfig, HandsetSettings
 from carriers.handsets import Fault, HandsetSimulator, ScheduledReply
 from carriers.network import Network
 from pdu import text as pdu_text
 from pdu.reassembly import Reassembler, concat_info
+from smsc.config import carriers_from_dict
 
 NOW = 1_700_000_000.0
 HANDSET = "447700900123"

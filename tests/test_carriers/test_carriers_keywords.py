@@ -6,10 +6,11 @@ import tomllib
 
 import pytest
 
-from carriers.config import CarriersConfig, OptedOutMode, carriers_from_dict
+from carriers.config import CarriersConfig, OptedOutMode
 from carriers.keywords import Action, Compliance, MemoryOptOuts, OptOuts, Reply, plan_mo
 from carriers.numbers import Numbers, Route
 from pdu.enums import CommandStatus
+from smsc.config import carriers_from_dict
 
 NOW = 1_700_000_000.0
 HANDSET = "447700900123"

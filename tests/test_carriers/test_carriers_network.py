@@ -10,11 +10,12 @@ from collections import Counter
 
 import pytest
 
-from carriers.config import CarriersConfig, OptedOutMode, carriers_from_dict
+from carriers.config import CarriersConfig, OptedOutMode
 from carriers.network import Network
 from carriers.outcome import Outcome, OutcomeModel
 from pdu.enums import CommandStatus, MessageState
 from pdu.segment import SegmentMethod
+from smsc.config import carriers_from_dict
 from smsc.model import Direction, Message
 
 NOW = 1_700_000_000.0
@@ -258,8 +259,10 @@ def test_absent_handset_that_never_returns_expires_at_the_end_of_validity() -> N
     assert net.outcome(mt(expiry_time=NOW + 3600), NOW, rng) == Outcome(
         MessageState.EXPIRED, 27, 3600.0
     )
-    # no expiry time on the message: the default validity (48 h)
+    # no expiry time on the message: the default validity (48 h), or the server's
     assert net.outcome(mt(), NOW, rng).delay == 172_800.0
+    short = Network(net.config, default_validity=60.0)
+    assert short.outcome(mt(), NOW, rng).delay == 60.0
     # a scheduled message's validity counts from its delivery attempt
     scheduled = mt(schedule_time=NOW + 600, expiry_time=NOW + 3600)
     assert net.outcome(scheduled, NOW, rng).delay == 3000.0
