@@ -120,6 +120,21 @@ errs = st.one_of(
     ),
 )
 texts = st.text(max_size=20)
+# The same shapes in ASCII only, drawn as such: filtering the above for ASCII throws away so
+# many examples that hypothesis gives up (filter_too_much) on some seeds.
+ASCII = st.characters(max_codepoint=127)
+ASCII_NO_SPACE = st.characters(max_codepoint=127, blacklist_characters=" ")
+ascii_ids = st.one_of(
+    st.sampled_from(["a:b", "text:", "TEXT:x", "x\ty", "0" * 64]),
+    st.text(ASCII_NO_SPACE, min_size=1, max_size=64),
+)
+ascii_errs = st.one_of(
+    st.sampled_from(["000", "001", "255", "999", "1234", "E", "0x0", "-1"]),
+    st.text(ASCII_NO_SPACE, min_size=1, max_size=5).filter(
+        lambda e: not (e.isdigit() and len(e) < 3)
+    ),
+)
+ascii_texts = st.text(ASCII, max_size=20)
 zones = st.integers(-14 * 60, 14 * 60).map(lambda m: timezone(timedelta(minutes=m)))
 
 
@@ -133,17 +148,17 @@ def dates(resolution: str, last_year: int = 2099) -> st.SearchStrategy[datetime]
     return d.map(lambda x: x.replace(microsecond=0))
 
 
-def receipts(resolution: str) -> st.SearchStrategy[Receipt]:
+def receipts(resolution: str, *, ascii_only: bool = False) -> st.SearchStrategy[Receipt]:
     return st.builds(
         Receipt,
-        id=ids,
+        id=ascii_ids if ascii_only else ids,
         sub=counts,
         dlvrd=counts,
         submit_date=dates(resolution),
         done_date=dates(resolution),
         stat=stats,
-        err=errs,
-        text=texts,
+        err=ascii_errs if ascii_only else errs,
+        text=ascii_texts if ascii_only else texts,
     )
 
 
@@ -305,7 +320,7 @@ def test_fields_before_text_in_any_order(fields: list[str]) -> None:
 # --- bytes -----------------------------------------------------------------------------------
 
 
-@given(receipts("minute").filter(lambda r: (r.id + r.err + r.text).isascii()))
+@given(receipts("minute", ascii_only=True))
 def test_parse_bytes_inverts_ascii_format(r: Receipt) -> None:
     assert receipt.parse_bytes(receipt.format(r).encode("ascii")) == r
 
