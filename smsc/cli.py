@@ -165,18 +165,28 @@ def _add_client_commands(sub: Any) -> None:
     msgs = sub.add_parser(
         "messages",
         help="list messages of a running server",
-        description="List the messages a running server holds, oldest first, one per line "
-        "(id, direction, from, to, state, text), or as JSON.",
+        description="List the messages a running server holds, in the order stored (oldest "
+        "first, or --newest first), one per line (id, direction, from, to, state, text), or "
+        "as JSON (each with its cursor).",
     )
     msgs.add_argument("--direction", choices=("mt", "mo"))
     msgs.add_argument("--from", dest="from_", metavar="NUMBER", help="source_addr")
     msgs.add_argument("--to", metavar="NUMBER", help="destination_addr")
+    msgs.add_argument("--handset", metavar="NUMBER", help="MT to it and MO from it")
     msgs.add_argument("--account", metavar="SYSTEM_ID")
     msgs.add_argument("--state", help="e.g. ENROUTE, DELIVERED, UNDELIVERABLE")
     msgs.add_argument("--text", metavar="SUBSTRING", help="text contains (case-sensitive)")
     msgs.add_argument("--since", metavar="TIME", help="epoch seconds or ISO 8601 with a zone")
     msgs.add_argument("--limit", type=int, default=100, help="at most this many (default 100)")
     msgs.add_argument("--offset", type=int, default=0, help="skip this many")
+    msgs.add_argument("--newest", action="store_true", help="newest first")
+    msgs.add_argument(
+        "--after",
+        metavar="CURSOR",
+        help="only messages stored after this one (a message's cursor, as --json prints): "
+        "with --wait, wait for a newer message than the one seen last",
+    )
+    msgs.add_argument("--before", metavar="CURSOR", help="only messages stored before this one")
     msgs.add_argument(
         "--wait",
         type=float,
@@ -225,6 +235,7 @@ def run_client(args: argparse.Namespace) -> int:
             "direction": args.direction,
             "from_": args.from_,
             "to": args.to,
+            "handset": args.handset,
             "account": args.account,
             "state": args.state,
             "text": args.text,
@@ -232,9 +243,16 @@ def run_client(args: argparse.Namespace) -> int:
         }
         filters = {k: v for k, v in filters.items() if v is not None}
         if args.wait is not None:
-            found = [client.wait_for_message(args.wait, **filters)]
+            found = [client.wait_for_message(args.wait, args.after, **filters)]
         else:
-            found = client.messages(**filters, limit=args.limit, offset=args.offset)
+            found = client.messages(
+                **filters,
+                order="newest" if args.newest else None,
+                after=args.after,
+                before=args.before,
+                limit=args.limit,
+                offset=args.offset,
+            )
     except MessageTimeoutError as e:
         print(f"smsc: {e}", file=sys.stderr)
         return 1

@@ -74,8 +74,10 @@ class ApiClient:
         return str(self.request("POST", "/api/v1/mo", body)["id"])
 
     def messages(self, **filters: object) -> list[dict[str, Any]]:
-        """Messages matching the filters (direction, from_, to, account, state, text, since,
-        limit, offset), oldest first."""
+        """Messages matching the filters (direction, from_, to, handset, account, state,
+        text, since), in the order stored: oldest first, or newest first with
+        ``order="newest"``. Paging: limit, offset, and the cursors after and before (a
+        message's "cursor")."""
         found: list[dict[str, Any]] = self.request(
             "GET", "/api/v1/messages", params=_params(filters)
         )["messages"]
@@ -86,10 +88,32 @@ class ApiClient:
         detail: dict[str, Any] = self.request("GET", f"/api/v1/messages/{quoted}")
         return detail
 
-    def wait_for_message(self, timeout: float = 10.0, **filters: object) -> dict[str, Any]:
+    def conversations(self, search: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+        """Handsets by their latest message, newest first: {"handset", "last"}."""
+        params: dict[str, object] = {"search": search, "limit": limit}
+        found: list[dict[str, Any]] = self.request("GET", "/api/v1/conversations", params=params)[
+            "conversations"
+        ]
+        return found
+
+    def mark(self) -> str:
+        """A cursor after every message stored so far: ``wait_for_message(after=mark)``
+        then waits for one stored from now on."""
+        newest = self.messages(order="newest", limit=1)
+        return str(newest[0]["cursor"]) if newest else "0"
+
+    def wait_for_message(
+        self, timeout: float = 10.0, after: object = None, **filters: object
+    ) -> dict[str, Any]:
         """The oldest message matching the filters, waiting up to ``timeout`` seconds for
-        one to arrive; MessageTimeoutError (an AssertionError) if none does."""
-        params = {**_params(filters), "timeout": timeout}
+        one to arrive; MessageTimeoutError (an AssertionError) if none does.
+
+        ``after``: a message (as returned here) or a cursor (its "cursor", or ``mark()``):
+        only a message stored after it matches, so a test waits for a new one instead of
+        finding the one it saw before."""
+        if isinstance(after, dict):
+            after = after["cursor"]
+        params = {**_params(filters), "after": after, "timeout": timeout}
         try:
             reply = self.request(
                 "GET", "/api/v1/messages/wait", params=params, timeout=timeout + self.timeout

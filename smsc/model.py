@@ -56,6 +56,10 @@ class Message:
     text: str | None = None  # decoded text of this part (None for binary)
     tlvs: dict[str, object] = field(default_factory=dict)  # TLVs worth keeping (e.g. SAR)
     raw_pdu: bytes = b""  # the PDU that carried it (as received, or as we sent it for MO)
+    # The store's insertion sequence, set when stored (0 before): later stored, larger; never
+    # reused, not even after a reset, so a cursor handed out earlier stays valid. Not part
+    # of the message's content, so not compared.
+    seq: int = field(default=0, compare=False)
 
 
 @dataclass(slots=True)

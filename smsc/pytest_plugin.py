@@ -8,10 +8,20 @@ Fixtures:
   stopped after it (for tests that change config or must not share state).
 
 Each is a :class:`Simulator`: ``smpp_host``/``smpp_port`` to point the app at,
-``send_mo(...)``, ``messages(...)``, ``wait_for_message(...)``, ``reset()``, ``binds()``,
+``send_mo(...)``, ``messages(...)``, ``wait_for_message(...)``, ``mark()``, ``reset()``,
+``binds()``,
 ``add_fault(kind, **params)``, ``remove_fault(id)``, ``clear_faults()``, ``faults()``,
 ``optouts()``, ``opt_out(handset, sender)``, ``opt_in(handset, sender)``, ``carriers()``,
 ``set_outage(name, down)``.
+``wait_for_message`` answers with the oldest match it holds, at once if there is one. To
+wait for a *new* message, pass ``after=``: the message you saw last, or ``smsc.mark()`` taken
+before the action; a match stored before it is never the answer (the server's
+``/api/v1/messages/wait?after=<cursor>``)::
+
+    first = smsc.wait_for_message(direction="mt", to="447700900123")
+    app.resend_code("447700900123")
+    second = smsc.wait_for_message(direction="mt", to="447700900123", after=first)
+
 The simulator runs as a subprocess (``python -m smsc serve``) on free loopback ports, with
 the in-memory store. ini options: ``smsc_args`` (more ``smsc serve`` arguments, e.g.
 ``--receipt-delay 0.1``) and ``smsc_config`` (a TOML config file).
@@ -121,18 +131,27 @@ class Simulator:
         return self.api.send_mo(from_, to, text, **options)
 
     def messages(self, **filters: object) -> list[dict[str, Any]]:
-        """Stored messages, oldest first. Filters: direction ("mt"/"mo"), from_, to,
-        account, state, text (substring), since, limit, offset."""
+        """Stored messages, oldest first (``order="newest"``: newest first). Filters:
+        direction ("mt"/"mo"), from_, to, handset, account, state, text (substring), since;
+        paging: limit, offset, after and before (a message's "cursor")."""
         return self.api.messages(**filters)
 
     def message(self, message_id: str) -> dict[str, Any]:
         """One message with its parts, state history and receipts."""
         return self.api.message(message_id)
 
-    def wait_for_message(self, timeout: float = 10.0, **filters: object) -> dict[str, Any]:
+    def wait_for_message(
+        self, timeout: float = 10.0, after: object = None, **filters: object
+    ) -> dict[str, Any]:
         """The oldest message matching the filters, waiting for it up to ``timeout``
-        seconds; fails the test (AssertionError) if none arrives."""
-        return self.api.wait_for_message(timeout, **filters)
+        seconds; fails the test (AssertionError) if none arrives. ``after``: a message
+        returned before, or a ``mark()``: only a message stored after it matches."""
+        return self.api.wait_for_message(timeout, after, **filters)
+
+    def mark(self) -> str:
+        """A cursor after every message stored so far, for ``wait_for_message(after=...)``:
+        take it, act, then wait for what the action sent."""
+        return self.api.mark()
 
     def reset(self) -> None:
         """Forget every message and pending delivery; binds stay up."""

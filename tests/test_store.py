@@ -5,6 +5,7 @@ full)."""
 from __future__ import annotations
 
 import os
+import re
 import select
 import signal
 import sqlite3
@@ -337,7 +338,7 @@ SEARCH_SET = [
 @pytest.mark.parametrize(
     ("filters", "expected"),
     [
-        ({}, ["a1", "a2", "a4", "a3", "a5"]),  # submit_time, then insertion
+        ({}, ["a1", "a2", "a3", "a4", "a5"]),  # the order stored, whatever the submit_time
         ({"direction": Direction.MO}, ["a4"]),
         ({"direction": Direction.MT}, ["a1", "a2", "a3", "a5"]),
         ({"account": "beta"}, ["a3"]),
@@ -348,10 +349,22 @@ SEARCH_SET = [
         ({"text_contains": "code"}, ["a1", "a5"]),  # case-sensitive
         ({"text_contains": "50% off_"}, ["a2"]),  # % and _ are plain characters
         ({"text_contains": "%"}, ["a2"]),
-        ({"since": 2.0}, ["a2", "a4", "a3", "a5"]),
+        ({"since": 2.0}, ["a2", "a3", "a4", "a5"]),
         ({"since": 2.0, "direction": Direction.MT, "text_contains": "o"}, ["a2", "a5"]),
         ({"limit": 2}, ["a1", "a2"]),
-        ({"limit": 2, "offset": 2}, ["a4", "a3"]),
+        ({"limit": 2, "offset": 2}, ["a3", "a4"]),
+        ({"newest_first": True}, ["a5", "a4", "a3", "a2", "a1"]),
+        ({"newest_first": True, "limit": 2, "offset": 1}, ["a4", "a3"]),
+        ({"after": 2}, ["a3", "a4", "a5"]),
+        ({"before": 3}, ["a1", "a2"]),
+        ({"after": 1, "before": 5, "newest_first": True}, ["a4", "a3", "a2"]),
+        ({"after": 5}, []),
+        ({"before": 1}, []),
+        ({"handset": "447700900002"}, ["a1", "a3", "a5"]),  # MT to it (a4 is MO to it)
+        ({"handset": "447700900001"}, ["a4"]),  # MO from it
+        ({"handset": "447700900002", "newest_first": True, "limit": 2}, ["a5", "a3"]),
+        ({"handset": "447700900002", "after": 1, "text_contains": "code"}, ["a5"]),
+        ({"handset": "447700900002", "direction": Direction.MO}, []),
         ({"offset": 4}, ["a5"]),
         ({"limit": 0}, []),
         ({"account": "nobody"}, []),
@@ -360,6 +373,67 @@ SEARCH_SET = [
 def test_find_messages_filters(store: Store, filters: dict[str, Any], expected: list[str]) -> None:
     store.apply(Batch(messages=SEARCH_SET))
     assert [m.message_id for m in store.find_messages(**filters)] == expected
+
+
+def test_seq_counts_up_from_1_in_the_order_stored_and_goes_on_after_a_reset(
+    store: Store,
+) -> None:
+    store.apply(Batch(messages=[msg("m1", submit_time=5.0), msg("m2", submit_time=5.0)]))
+    store.apply(Batch(messages=[msg("m3", submit_time=1.0)]))
+    assert [(m.message_id, m.seq) for m in store.find_messages()] == [
+        ("m1", 1),
+        ("m2", 2),
+        ("m3", 3),
+    ]
+    held = store.get_message("m2")
+    assert held is not None and held.seq == 2
+    store.delete_all()
+    store.apply(Batch(messages=[msg("m4")]))
+    # A cursor handed out before the reset still means "newer than what I saw".
+    assert [(m.message_id, m.seq) for m in store.find_messages(after=3)] == [("m4", 4)]
+
+
+def test_a_failed_batch_uses_no_seq(store: Store) -> None:
+    store.apply(Batch(messages=[msg("m1")]))
+    with pytest.raises(StoreError):
+        store.apply(Batch(messages=[msg("m2"), msg("m1")]))
+    store.apply(Batch(messages=[msg("m2")]))
+    assert [m.seq for m in store.find_messages()] == [1, 2]
+
+
+def test_pages_newest_first_by_cursor_see_every_message_once(store: Store) -> None:
+    store.apply(Batch(messages=[msg(f"m{i}", submit_time=1.0) for i in range(25)]))
+    seen: list[str] = []
+    before = None
+    while page := store.find_messages(newest_first=True, before=before, limit=10):
+        seen += [m.message_id for m in page]
+        before = page[-1].seq
+        # A message arriving between pages does not shift the next page.
+        store.apply(Batch(messages=[msg(f"new{len(seen)}")]))
+    assert seen == [f"m{i}" for i in reversed(range(25))]
+
+
+def test_conversations_list_each_handsets_latest_message_newest_first(store: Store) -> None:
+    store.apply(
+        Batch(
+            messages=[
+                msg("to-a", destination_addr="447700900010"),
+                msg("to-b", destination_addr="447700900020"),
+                msg("from-a", direction=Direction.MO, source_addr="447700900010"),
+                msg("to-c", destination_addr="447700900030"),
+            ]
+        )
+    )
+    store.apply(Batch(messages=[msg("to-b-again", destination_addr="447700900020")]))
+    latest = store.conversations()
+    assert [m.message_id for m in latest] == ["to-b-again", "to-c", "from-a"]
+    assert [m.message_id for m in store.conversations(limit=2)] == ["to-b-again", "to-c"]
+    # The next page starts below the last conversation shown.
+    assert [m.message_id for m in store.conversations(before=latest[1].seq)] == ["from-a"]
+    assert [m.message_id for m in store.conversations(handset_contains="0900010")] == ["from-a"]
+    assert store.conversations(handset_contains="9999") == []
+    store.delete_all()
+    assert store.conversations() == []
 
 
 def test_find_messages_default_limit_is_100(store: Store) -> None:
@@ -801,3 +875,105 @@ def test_a_store_made_before_raw_pdus_were_kept_gains_the_column(tmp_path: Path)
     got = store.get_message("m-raw")
     assert got is not None and got.raw_pdu == b"\x00\x00\x00\x10"
     store.close()
+
+
+def test_a_store_made_before_cursors_gains_its_handsets_and_indexes(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    first = SqliteStore(path)
+    first.apply(
+        Batch(
+            messages=[
+                msg("old-1", destination_addr="447700900010"),
+                msg("old-2", direction=Direction.MO, source_addr="447700900020"),
+            ]
+        )
+    )
+    first.close()
+    with sqlite3.connect(path) as db:  # as it was: (column, submit_time) indexes, no handsets
+        db.execute("DROP TABLE handsets")
+        db.execute("DELETE FROM counters WHERE name = 'message_seq'")
+        for column in ("account", "source_addr", "destination_addr"):
+            db.execute(f"DROP INDEX messages_by_{column}")
+            db.execute(f"CREATE INDEX messages_{column} ON messages ({column}, submit_time)")
+    store = SqliteStore(path)
+    try:
+        store.apply(Batch(messages=[msg("new", destination_addr="447700900030")]))
+        assert [(m.message_id, m.seq) for m in store.conversations()] == [
+            ("new", 3),
+            ("old-2", 2),
+            ("old-1", 1),
+        ]
+    finally:
+        store.close()
+    with sqlite3.connect(path) as db:
+        indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert "messages_account" not in indexes
+    assert "messages_by_account" in indexes
+
+
+def test_sqlite_pages_read_an_index_in_order_without_sorting(tmp_path: Path) -> None:
+    """The queries of a page at 100,000+ messages: each is a search of an index in seq
+    order (no scan of a table, no sort of more than a page)."""
+    store = SqliteStore(tmp_path / "s.db")
+    queries: list[str] = []
+    store._reader.set_trace_callback(queries.append)
+    try:
+        for page in (
+            {"newest_first": True, "before": 10},
+            {"handset": "447700900002", "newest_first": True, "before": 10},
+            {"destination_addr": "447700900002", "after": 5},
+            {"account": "acme", "newest_first": True},
+        ):
+            store.find_messages(**page)  # type: ignore[arg-type]
+        store.conversations(before=10)
+        store._reader.set_trace_callback(None)
+        for sql in queries:
+            plan = " | ".join(r[3] for r in store._reader.execute(f"EXPLAIN QUERY PLAN {sql}"))
+            # No scan of a table; a handset's page merges two arms of at most a page each.
+            assert not re.search(r"SCAN (messages|handsets|m|h)\b", plan), (sql, plan)
+            if "UNION ALL" not in sql:
+                assert "TEMP B-TREE" not in plan, (sql, plan)
+    finally:
+        store.close()
+
+
+def test_pages_and_conversations_pass_over_what_was_pruned(store: Store) -> None:
+    store.apply(
+        Batch(
+            messages=[
+                msg("old-a", destination_addr="447700900010", state=DONE),
+                msg("open-b", destination_addr="447700900020"),  # ENROUTE: never pruned
+                msg("old-c", destination_addr="447700900030", state=DONE),
+                msg("new-a", destination_addr="447700900010", state=DONE),
+                msg("new-d", destination_addr="447700900040", state=DONE),
+            ]
+        )
+    )
+    assert store.prune(Retention(max_messages=2, max_age=None), 2000.0, 100) == 2
+    assert [m.message_id for m in store.find_messages(newest_first=True)] == [
+        "new-d",
+        "new-a",
+        "open-b",
+    ]
+    assert [m.message_id for m in store.find_messages(handset="447700900010")] == ["new-a"]
+    assert [m.message_id for m in store.find_messages(after=1, before=4)] == ["open-b"]
+    assert [m.message_id for m in store.conversations()] == ["new-d", "new-a", "open-b"]
+
+
+def test_memory_store_pages_stay_right_when_it_compacts_after_pruning(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from smsc.store import memory
+
+    monkeypatch.setattr(memory, "_COMPACT_EVERY", 1)  # compact after every prune step
+    s = MemoryStore()
+    s.apply(
+        Batch(messages=[msg(f"m{i}", destination_addr=f"44770090000{i % 2}") for i in range(6)])
+    )
+    s.apply(Batch(state_changes=[StateChange(f"m{i}", DONE, 1001.0) for i in range(6)]))
+    assert s.prune(Retention(max_messages=3, max_age=None), 2000.0, 100) == 3
+    s.apply(Batch(messages=[msg("m6", destination_addr="447700900002")]))
+    assert [m.message_id for m in s.find_messages()] == ["m3", "m4", "m5", "m6"]
+    assert [m.message_id for m in s.find_messages(newest_first=True, before=6)] == ["m4", "m3"]
+    assert [m.message_id for m in s.find_messages(handset="447700900000")] == ["m4"]
+    assert [m.message_id for m in s.conversations()] == ["m6", "m5", "m4"]

@@ -12,8 +12,10 @@ from pdu import MessageState
 
 from ..faults import FaultKind
 from .payloads import (
+    DEFAULT_CONVERSATIONS,
     DEFAULT_LIMIT,
     DEFAULT_WAIT,
+    MAX_CURSOR_DIGITS,
     MAX_LIMIT,
     MAX_WAIT,
     MO_FIELDS,
@@ -48,6 +50,7 @@ FILTERS: list[dict[str, Any]] = [
     _q("direction", "mt (submitted by an ESME) or mo (sent by a handset)", {"enum": ["mt", "mo"]}),
     _q("from", "source_addr, exact"),
     _q("to", "destination_addr, exact"),
+    _q("handset", "the handset's number, exact: MT to it and MO from it"),
     _q("account", "system_id of the owning account (MO injected without one: empty string)"),
     _q(
         "state",
@@ -57,6 +60,22 @@ FILTERS: list[dict[str, Any]] = [
     _q("text", "substring of the decoded text of a part (case-sensitive)"),
     _q("since", "submit_time at or after: seconds since the epoch, or ISO 8601 with a zone"),
 ]
+CURSOR = {
+    "type": "string",
+    "pattern": f"^[0-9]{{1,{MAX_CURSOR_DIGITS}}}$",
+    "description": "opaque: a message's 'cursor' or a page's 'next'",
+}
+AFTER = _q(
+    "after",
+    "only messages stored after the message of this cursor (newer than the one you last saw)",
+    CURSOR,
+)
+BEFORE = _q("before", "only messages stored before the message of this cursor", CURSOR)
+NEXT = {
+    "type": ["string", "null"],
+    "description": "the cursor to go on from (before= when newest first, after= when oldest "
+    "first); null when this page was the last",
+}
 
 UNAUTHORIZED = _error("api_token configured and no valid 'Authorization: Bearer' header")
 
@@ -86,6 +105,11 @@ SCHEMAS: dict[str, Any] = {
             "part_number": {"type": "integer"},
             "part_total": {"type": "integer"},
             "concat_ref": {"type": ["integer", "null"]},
+            "cursor": {
+                "type": "string",
+                "description": "opaque; for after= and before=. Later stored, later in "
+                "every order; never reused, not even after a reset",
+            },
         },
     },
     "MessageDetail": {
@@ -268,9 +292,19 @@ assert set(OPT_OUT_FIELDS) == set(SCHEMAS["OptOut"]["properties"])
 PATHS: dict[str, Any] = {
     "/api/v1/messages": {
         "get": {
-            "summary": "List messages, oldest first",
+            "summary": "List messages in the order stored: oldest first, or newest first",
+            "description": "Page with the cursors: order=newest and before=<next> goes back in "
+            "time page by page; order=oldest and after=<next> forwards. A page read by cursor "
+            "costs the same at any depth, and messages arriving meanwhile do not shift it.",
             "parameters": [
                 *FILTERS,
+                _q(
+                    "order",
+                    "oldest (default) or newest first",
+                    {"enum": ["oldest", "newest"], "default": "oldest"},
+                ),
+                AFTER,
+                BEFORE,
                 _q(
                     "limit",
                     f"page size (default {DEFAULT_LIMIT}, at most {MAX_LIMIT})",
@@ -286,6 +320,8 @@ PATHS: dict[str, Any] = {
                             "messages": {"type": "array", "items": _ref("Message")},
                             "limit": {"type": "integer"},
                             "offset": {"type": "integer"},
+                            "order": {"enum": ["oldest", "newest"]},
+                            "next": NEXT,
                         },
                     },
                     "the page of matching messages",
@@ -304,9 +340,11 @@ PATHS: dict[str, Any] = {
         "get": {
             "summary": "Wait for a message matching the filters",
             "description": "Answers as soon as a matching message is stored (at once if one "
-            "already is), with the oldest match.",
+            "already is), with the oldest match. Give after=<cursor of the last message you "
+            "saw> to wait for a newer one: a match stored before it is never the answer.",
             "parameters": [
                 *FILTERS,
+                AFTER,
                 _q(
                     "timeout",
                     f"seconds to wait (default {DEFAULT_WAIT:g}, at most {MAX_WAIT:g})",
@@ -321,6 +359,47 @@ PATHS: dict[str, Any] = {
                 "400": _error("a bad filter or an unknown query parameter"),
                 "401": UNAUTHORIZED,
                 "408": _error("no matching message within the timeout"),
+            },
+        },
+    },
+    "/api/v1/conversations": {
+        "get": {
+            "summary": "Handsets by their latest message, newest first (the inbox's list)",
+            "parameters": [
+                _q("search", "only handsets whose number contains these characters"),
+                _q("before", "only handsets whose latest message is before this cursor", CURSOR),
+                _q(
+                    "limit",
+                    f"page size (default {DEFAULT_CONVERSATIONS}, at most {MAX_LIMIT})",
+                    {"type": "integer", "minimum": 0, "maximum": MAX_LIMIT},
+                ),
+            ],
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "properties": {
+                            "conversations": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "properties": {
+                                        "handset": {"type": "string"},
+                                        "last": _ref("Message"),
+                                    },
+                                },
+                            },
+                            "next": {
+                                "type": ["string", "null"],
+                                "description": "give as before= for the next page; null "
+                                "when this page was the last",
+                            },
+                        },
+                    },
+                    "the page of handsets",
+                ),
+                "400": _error("a bad cursor or limit, an unknown query parameter"),
+                "401": UNAUTHORIZED,
             },
         },
     },

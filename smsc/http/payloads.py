@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -25,10 +25,11 @@ from ..core import MAX_ADDR, Connection
 from ..faults import Fault
 from ..model import Direction, Message
 from ..receipts import intermediate_wanted, receipt_wanted
-from ..store import Store
+from ..store import Store, handset_of
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
+DEFAULT_CONVERSATIONS = 50
 DEFAULT_WAIT = 10.0
 MAX_WAIT = 300.0
 # Parts of one long message arrive within this long of each other (for reassembly).
@@ -40,7 +41,11 @@ SEGMENTATION: dict[str, SegmentMethod] = {
     "sar": SegmentMethod.SAR,
     "payload": SegmentMethod.MESSAGE_PAYLOAD,
 }
-FILTER_PARAMS = ("direction", "from", "to", "account", "state", "text", "since")
+FILTER_PARAMS = ("direction", "from", "to", "handset", "account", "state", "text", "since")
+ORDERS = ("oldest", "newest")
+# A cursor is a message's insertion sequence number, as a string of digits: opaque to
+# clients, who only hand back what a message's "cursor" or a page's "next" gave them.
+MAX_CURSOR_DIGITS = 18
 
 
 class ApiError(Exception):
@@ -67,6 +72,10 @@ class MessageQuery:
     state: MessageState | None = None
     text_contains: str | None = None
     since: float | None = None
+    handset: str | None = None
+    after: int | None = None  # cursors: insertion sequence bounds, exclusive
+    before: int | None = None
+    newest_first: bool = False
 
     def find(self, store: Store, limit: int = DEFAULT_LIMIT, offset: int = 0) -> list[Message]:
         return store.find_messages(
@@ -77,6 +86,10 @@ class MessageQuery:
             state=self.state,
             text_contains=self.text_contains,
             since=self.since,
+            handset=self.handset,
+            after=self.after,
+            before=self.before,
+            newest_first=self.newest_first,
             limit=limit,
             offset=offset,
         )
@@ -156,6 +169,20 @@ def _int(value: str | None, name: str, default: int, lo: int, hi: int) -> int:
     return n
 
 
+def parse_cursor(value: str | None, name: str) -> int | None:
+    if value is None:
+        return None
+    if not value.isascii() or not value.isdigit() or len(value) > MAX_CURSOR_DIGITS:
+        raise ApiError(
+            400, f"{name} must be a cursor (a message's 'cursor' or a page's 'next'), got {value!r}"
+        )
+    return int(value)
+
+
+def cursor(m: Message) -> str:
+    return str(m.seq)
+
+
 def parse_query(args: Mapping[str, list[str]]) -> MessageQuery:
     direction = _one(args, "direction")
     if direction is not None and direction not in ("mt", "mo"):
@@ -166,27 +193,50 @@ def parse_query(args: Mapping[str, list[str]]) -> MessageQuery:
         direction=None if direction is None else Direction(direction),
         source_addr=_one(args, "from"),
         destination_addr=_one(args, "to"),
+        handset=_one(args, "handset"),
         account=_one(args, "account"),
         state=None if state is None else parse_state(state),
         text_contains=_one(args, "text"),
         since=None if since is None else parse_time(since, "since"),
+        after=parse_cursor(_one(args, "after"), "after"),
     )
 
 
 def parse_list_args(args: Mapping[str, list[str]]) -> tuple[MessageQuery, int, int]:
     """GET /api/v1/messages: (filter, limit, offset)."""
-    _check_known(args, (*FILTER_PARAMS, "limit", "offset"))
-    query = parse_query(args)
+    _check_known(args, (*FILTER_PARAMS, "after", "before", "order", "limit", "offset"))
+    order = _one(args, "order") or "oldest"
+    if order not in ORDERS:
+        raise ApiError(400, f"order must be oldest or newest, got {order!r}")
+    query = replace(
+        parse_query(args),
+        before=parse_cursor(_one(args, "before"), "before"),
+        newest_first=order == "newest",
+    )
     limit = _int(_one(args, "limit"), "limit", DEFAULT_LIMIT, 0, MAX_LIMIT)
     offset = _int(_one(args, "offset"), "offset", 0, 0, 2**62)
     return query, limit, offset
 
 
 def parse_wait_args(args: Mapping[str, list[str]]) -> tuple[MessageQuery, float]:
-    """GET /api/v1/messages/wait: (filter, timeout in seconds)."""
-    _check_known(args, (*FILTER_PARAMS, "timeout"))
+    """GET /api/v1/messages/wait: (filter, timeout in seconds). The match is the oldest,
+    after the cursor ``after`` when given."""
+    _check_known(args, (*FILTER_PARAMS, "after", "timeout"))
     query = parse_query(args)
     return query, _number(_one(args, "timeout"), "timeout", DEFAULT_WAIT, 0.0, MAX_WAIT)
+
+
+def parse_conversation_args(args: Mapping[str, list[str]]) -> tuple[int | None, str | None, int]:
+    """GET /api/v1/conversations: (before cursor, handset search, limit)."""
+    _check_known(args, ("before", "search", "limit"))
+    before = parse_cursor(_one(args, "before"), "before")
+    limit = _int(_one(args, "limit"), "limit", DEFAULT_CONVERSATIONS, 0, MAX_LIMIT)
+    return before, _one(args, "search"), limit
+
+
+def next_cursor(found: list[Message], limit: int) -> str | None:
+    """A page's "next": the cursor to go on from, or None when the page was the last."""
+    return cursor(found[-1]) if found and len(found) == limit else None
 
 
 def decode_query_args(raw: Mapping[bytes, list[bytes]]) -> dict[str, list[str]]:
@@ -353,7 +403,12 @@ def message_json(m: Message) -> dict[str, object]:
         "part_number": m.part_number,
         "part_total": m.part_total,
         "concat_ref": m.concat_ref,
+        "cursor": cursor(m),
     }
+
+
+def conversation_json(last: Message) -> dict[str, object]:
+    return {"handset": handset_of(last), "last": message_json(last)}
 
 
 def message_parts(store: Store, m: Message) -> list[Message]:

@@ -284,6 +284,19 @@ class HttpApi(Resource):
                 "messages": [payloads.message_json(m) for m in found],
                 "limit": limit,
                 "offset": offset,
+                "order": "newest" if query.newest_first else "oldest",
+                "next": payloads.next_cursor(found, limit),
+            },
+        )
+
+    def list_conversations(self, request: Request, _: str) -> Reply:
+        before, search, limit = payloads.parse_conversation_args(self._args(request))
+        found = self.smsc.store.conversations(before=before, handset_contains=search, limit=limit)
+        return Reply(
+            200,
+            {
+                "conversations": [payloads.conversation_json(m) for m in found],
+                "next": payloads.next_cursor(found, limit),
             },
         )
 
@@ -420,6 +433,7 @@ ROUTES = (
     Route("GET", "/api/v1/messages/wait", HttpApi.wait_message),
     Route("GET", "/api/v1/messages/{id}", HttpApi.get_message),
     Route("GET", "/api/v1/messages", HttpApi.list_messages),
+    Route("GET", "/api/v1/conversations", HttpApi.list_conversations),
     Route("DELETE", "/api/v1/messages", HttpApi.reset),
     Route("POST", "/api/v1/mo", HttpApi.post_mo),
     Route("GET", "/api/v1/binds", HttpApi.binds),

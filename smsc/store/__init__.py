@@ -6,7 +6,7 @@
 
 from typing import TYPE_CHECKING
 
-from .contract import Batch, Reschedule, Retention, Store, StoreError, StoreFullError
+from .contract import Batch, Reschedule, Retention, Store, StoreError, StoreFullError, handset_of
 from .memory import MemoryStore
 from .sqlite import SqliteStore
 
@@ -19,6 +19,7 @@ __all__ = [
     "Store",
     "StoreError",
     "StoreFullError",
+    "handset_of",
 ]
 
 if TYPE_CHECKING:

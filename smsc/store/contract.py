@@ -24,8 +24,15 @@ Semantics both implementations share (and the tests hold them to):
   core still had it in flight. A new message or delivery whose id is already held is an
   error (``StoreError``) and fails the whole batch.
 - Records are copied in and out: mutating a Message after ``apply`` or a Message returned by
-  a read does not change what is stored.
-- ``find_messages`` orders by submit_time, then by insertion.
+  a read does not change what is stored. ``apply`` sets the ``seq`` of the batch's new
+  messages (so that whoever is told of the batch knows their cursors).
+- Each message stored gets the next insertion sequence number (``Message.seq``): 1, 2, 3, ...
+  per store, never reused, not even after ``delete_all``. ``find_messages`` orders by it
+  (the order stored, oldest first unless ``newest_first``); its ``after``/``before`` bounds
+  are such numbers, so "newer than the last one I saw" is exact even when two messages
+  share a submit_time, and a page boundary never moves when messages arrive.
+- A message's handset (:func:`handset_of`) is its destination for MT, its source for MO;
+  ``conversations`` lists each handset's latest message, newest first.
 - ``prune`` deletes final messages with their history, oldest first, as a ``Retention``
   allows; open messages (SCHEDULED, ENROUTE) and deliveries are never pruned.
 """
@@ -40,7 +47,15 @@ from pdu.enums import MessageState
 from smsc.model import Delivery, Direction, Message, StateChange
 from smsc.retention import Retention
 
-__all__ = ["Batch", "Reschedule", "Retention", "Store", "StoreError", "StoreFullError"]
+__all__ = [
+    "Batch",
+    "Reschedule",
+    "Retention",
+    "Store",
+    "StoreError",
+    "StoreFullError",
+    "handset_of",
+]
 
 
 class StoreError(Exception):
@@ -138,14 +153,28 @@ class Store(Protocol):
         state: MessageState | None = None,
         text_contains: str | None = None,
         since: float | None = None,
+        handset: str | None = None,
+        after: int | None = None,
+        before: int | None = None,
+        newest_first: bool = False,
         limit: int = 100,
         offset: int = 0,
     ) -> list[Message]:
-        """Messages matching every given filter, by submit_time then insertion.
+        """Messages matching every given filter, in the order stored (by ``seq``), oldest
+        first or ``newest_first``.
 
         ``text_contains`` is a case-sensitive substring of the decoded text; ``since``
-        keeps messages with ``submit_time >= since``.
+        keeps messages with ``submit_time >= since``; ``handset`` keeps MT to it and MO from
+        it; ``after``/``before`` keep messages with ``seq > after`` / ``seq < before``.
+        A page costs time in proportion to its size, not to the store's (scanning only for
+        ``text_contains`` and filters without an index).
         """
+
+    def conversations(
+        self, *, before: int | None = None, handset_contains: str | None = None, limit: int = 50
+    ) -> list[Message]:
+        """The latest message of each handset, newest first: handsets whose latest message
+        has ``seq < before``, whose number contains ``handset_contains``."""
 
     def state_history(self, message_id: str) -> list[StateChange]:
         """The message's states in the order applied; empty for an unknown message."""
@@ -180,6 +209,11 @@ def done_time(change: StateChange) -> float | None:
 def check_page(limit: int, offset: int) -> None:
     if limit < 0 or offset < 0:
         raise ValueError(f"limit and offset must be >= 0, got {limit}, {offset}")
+
+
+def handset_of(m: Message) -> str:
+    """The handset's number: where an MT goes, where an MO comes from."""
+    return m.destination_addr if m.direction is Direction.MT else m.source_addr
 
 
 REPLACED_FIELDS: Final = (

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import heapq
 import threading
+from array import array
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,12 +22,18 @@ from .contract import (
     StoreError,
     check_page,
     copy_message,
+    handset_of,
     replace_content,
     same,
 )
 from .tlvs import encode_tlvs
 
 __all__ = ["MemoryStore"]
+
+MT = Direction.MT
+
+# Compact the page indexes after this many messages pruned (amortised: a full pass each time).
+_COMPACT_EVERY = 65_536
 
 
 class MemoryStore:
@@ -45,12 +54,21 @@ class MemoryStore:
         self._lock = threading.Lock()
         self._closed = False
         self._messages: dict[str, Message] = {}
-        # (insertion number, message_id) in insertion order, for pruning; the numbers play
-        # the part of SqliteStore's seq, so that both stores prune the same messages.
+        # (seq, message_id) in insertion order, for pruning (seq as SqliteStore's, so that
+        # both stores prune the same messages).
         self._order: deque[tuple[int, str]] = deque()
-        self._inserted = 0
+        self._inserted = 0  # the last seq given; never reset: cursors outlive delete_all
         # Open messages met at the old end while pruning, in order: looked at again first.
         self._parked: deque[tuple[int, str]] = deque()
+        # Message ids by seq, for pages: _by_seq[i] has seq _first_seq + i (i >= _head). An
+        # id no longer in _messages is a message pruned since.
+        self._by_seq: list[str] = []
+        self._first_seq = 1
+        self._head = 0
+        # handset -> its messages' seqs, ascending (conversations are ordered when read:
+        # keeping the dict in that order would cost every message a re-insertion).
+        self._handsets: dict[str, array[int]] = {}
+        self._forgotten = 0  # pruned since the last compaction
         self._history: dict[str, list[StateChange]] = {}
         self._deliveries: dict[int, Delivery] = {}
         self._max_delivery_id = 0
@@ -75,16 +93,25 @@ class MemoryStore:
             if batch.messages:
                 copy = self._copy
                 order_append = self._order.append
-                inserted = self._inserted
+                by_seq_append = self._by_seq.append
+                handsets = self._handsets
+                seq = self._inserted
                 for m in batch.messages:
                     message_id = m.message_id
-                    messages[message_id] = copy(m)
-                    inserted += 1
-                    order_append((inserted, message_id))
+                    seq += 1
+                    kept = messages[message_id] = copy(m)
+                    kept.seq = m.seq = seq
+                    order_append((seq, message_id))
+                    by_seq_append(message_id)
+                    handset = m.destination_addr if m.direction is MT else m.source_addr
+                    seqs = handsets.get(handset)
+                    if seqs is None:
+                        seqs = handsets[handset] = array("q")
+                    seqs.append(seq)
                     history[message_id] = [
                         StateChange(message_id, m.state, m.submit_time, m.error_code)
                     ]
-                self._inserted = inserted
+                self._inserted = seq
             if batch.state_changes:
                 get = messages.get
                 final = FINAL_STATES
@@ -182,11 +209,39 @@ class MemoryStore:
                     pruned += 1
                 else:
                     parked.append(entry)
+            if self._forgotten >= _COMPACT_EVERY:
+                self._compact()
             return pruned
 
     def _forget(self, message_id: str) -> None:
         del self._messages[message_id]
         del self._history[message_id]
+        self._forgotten += 1
+
+    def _compact(self) -> None:
+        """Drop what pruning left behind in the page indexes: ids at the old end of
+        _by_seq, and seqs of pruned messages in the handsets' lists (handsets left with
+        none go)."""
+        self._forgotten = 0
+        by_seq = self._by_seq
+        while self._head < len(by_seq) and self._at(self._first_seq + self._head) is None:
+            self._head += 1
+        del by_seq[: self._head]
+        self._first_seq += self._head
+        self._head = 0
+        for handset, seqs in list(self._handsets.items()):
+            live = array("q", (seq for seq in seqs if self._at(seq) is not None))
+            if live:
+                self._handsets[handset] = live
+            else:
+                del self._handsets[handset]
+
+    def _at(self, seq: int) -> Message | None:
+        i = seq - self._first_seq
+        if i < self._head or i >= len(self._by_seq):
+            return None
+        m = self._messages.get(self._by_seq[i])
+        return m if m is not None and m.seq == seq else None  # not an id reused since
 
     def load_pending_deliveries(self) -> list[Delivery]:
         with self._locked():
@@ -228,24 +283,75 @@ class MemoryStore:
         state: MessageState | None = None,
         text_contains: str | None = None,
         since: float | None = None,
+        handset: str | None = None,
+        after: int | None = None,
+        before: int | None = None,
+        newest_first: bool = False,
         limit: int = 100,
         offset: int = 0,
     ) -> list[Message]:
         check_page(limit, offset)
-        with self._locked():
-            found = [
-                m
-                for m in self._messages.values()
-                if (direction is None or m.direction is direction)
+
+        def wanted(m: Message) -> bool:
+            return (
+                (direction is None or m.direction is direction)
                 and (account is None or m.account == account)
                 and (source_addr is None or m.source_addr == source_addr)
                 and (destination_addr is None or m.destination_addr == destination_addr)
+                and (handset is None or handset_of(m) == handset)
                 and (state is None or m.state == state)
                 and (text_contains is None or (m.text is not None and text_contains in m.text))
                 and (since is None or m.submit_time >= since)
-            ]
-            found.sort(key=lambda m: m.submit_time)
-            return [copy_message(m) for m in found[offset : offset + limit]]
+            )
+
+        with self._locked():
+            found: list[Message] = []
+            skip = offset
+            for seq in self._seqs(handset, after, before, newest_first):
+                m = self._at(seq)
+                if m is None or not wanted(m):
+                    continue
+                if skip:
+                    skip -= 1
+                    continue
+                if len(found) == limit:
+                    break
+                found.append(copy_message(m))
+            return found
+
+    def _seqs(
+        self, handset: str | None, after: int | None, before: int | None, newest_first: bool
+    ) -> Iterator[int] | range:
+        """The seqs to visit in order, within the bounds: a handset's own when one is asked
+        for, else every one held."""
+        low = self._first_seq + self._head if after is None else after + 1
+        high = (self._inserted + 1) if before is None else before
+        if handset is None:
+            low = max(low, self._first_seq + self._head)
+            high = min(high, (self._inserted + 1))
+            return range(high - 1, low - 1, -1) if newest_first else range(low, high)
+        seqs = self._handsets.get(handset)
+        if seqs is None:
+            return iter(())
+        start, stop = bisect_left(seqs, low), bisect_left(seqs, high)
+        span = range(stop - 1, start - 1, -1) if newest_first else range(start, stop)
+        return (seqs[i] for i in span)
+
+    def conversations(
+        self, *, before: int | None = None, handset_contains: str | None = None, limit: int = 50
+    ) -> list[Message]:
+        check_page(limit, 0)
+        with self._locked():
+            oldest = self._first_seq + self._head  # below: evicted, not yet swept
+            high = (self._inserted + 1) if before is None else before
+            latest = (
+                seqs[-1]
+                for handset, seqs in self._handsets.items()
+                if oldest <= seqs[-1] < high
+                and (handset_contains is None or handset_contains in handset)
+            )
+            found = (self._at(seq) for seq in heapq.nlargest(limit, latest))
+            return [copy_message(m) for m in found if m is not None]
 
     def state_history(self, message_id: str) -> list[StateChange]:
         with self._locked():
@@ -256,7 +362,10 @@ class MemoryStore:
             self._messages.clear()
             self._order.clear()
             self._parked.clear()
-            self._inserted = 0
+            self._by_seq.clear()
+            self._first_seq, self._head = self._inserted + 1, 0
+            self._handsets.clear()
+            self._forgotten = 0
             self._history.clear()
             self._deliveries.clear()
             self._max_delivery_id = 0

@@ -21,6 +21,7 @@ from .contract import (
     StoreFullError,
     check_page,
     done_time,
+    handset_of,
 )
 from .tlvs import decode_tlvs, encode_tlvs
 
@@ -37,6 +38,8 @@ _PAIRS_TABLE: Final = """CREATE TABLE IF NOT EXISTS handset_pairs (
         kind TEXT NOT NULL, handset TEXT NOT NULL, sender TEXT NOT NULL,
         PRIMARY KEY (kind, handset, sender)
     )"""
+
+_HANDSET: Final = "CASE direction WHEN 'mt' THEN destination_addr ELSE source_addr END"
 
 # One statement per item: comments may hold any character.
 _SCHEMA: Final = (
@@ -72,11 +75,7 @@ _SCHEMA: Final = (
         tlvs TEXT,  -- tagged JSON, NULL when empty
         raw_pdu BLOB NOT NULL DEFAULT x''
     )""",
-    # Every filter index ends in submit_time so that results come out in order, unsorted.
     "CREATE INDEX messages_submit_time ON messages (submit_time)",
-    "CREATE INDEX messages_account ON messages (account, submit_time)",
-    "CREATE INDEX messages_source_addr ON messages (source_addr, submit_time)",
-    "CREATE INDEX messages_destination_addr ON messages (destination_addr, submit_time)",
     # Start-up recovery reads only the open messages; keep them in a small partial index.
     f"CREATE INDEX messages_open ON messages (submit_time) WHERE state IN ({_OPEN_STATES})",
     """CREATE TABLE state_history (
@@ -103,6 +102,28 @@ _SCHEMA: Final = (
     _PAIRS_TABLE,
 )
 
+# Pages by insertion order. Added without a version bump (a store made before them gains
+# them when opened): each statement is idempotent. A filter index holds (column, seq), seq
+# being the rowid, so that a page of one account's or one number's messages, either way
+# round from a cursor, is read in order from the index, unsorted.
+_CURSOR_SCHEMA: Final = (
+    # Made before pages followed insertion order: (column, submit_time).
+    "DROP INDEX IF EXISTS messages_account",
+    "DROP INDEX IF EXISTS messages_source_addr",
+    "DROP INDEX IF EXISTS messages_destination_addr",
+    "CREATE INDEX IF NOT EXISTS messages_by_account ON messages (account)",
+    "CREATE INDEX IF NOT EXISTS messages_by_source_addr ON messages (source_addr)",
+    "CREATE INDEX IF NOT EXISTS messages_by_destination_addr ON messages (destination_addr)",
+    # Each handset's latest message (the inbox's conversations), kept by apply: a page of
+    # conversations is a range of handsets_last_seq.
+    """CREATE TABLE IF NOT EXISTS handsets (
+        handset TEXT PRIMARY KEY, last_seq INTEGER NOT NULL
+    ) WITHOUT ROWID""",
+    "CREATE INDEX IF NOT EXISTS handsets_last_seq ON handsets (last_seq)",
+    # The next seq is one more than this; kept by apply, not reset by delete_all.
+    "INSERT OR IGNORE INTO counters SELECT 'message_seq', coalesce(max(seq), 0) FROM messages",
+)
+
 _MESSAGE_COLUMNS: Final = (
     "message_id, direction, account, source_addr_ton, source_addr_npi, source_addr, "
     "dest_addr_ton, dest_addr_npi, destination_addr, esm_class, data_coding, "
@@ -110,19 +131,27 @@ _MESSAGE_COLUMNS: Final = (
     "priority_flag, schedule_time, expiry_time, done_time, error_code, concat_ref, "
     "part_number, part_total, text, tlvs, raw_pdu"
 )
-_INSERT_MESSAGE: Final = f"INSERT INTO messages ({_MESSAGE_COLUMNS}) VALUES ({', '.join('?' * 28)})"
-_SELECT_MESSAGES: Final = f"SELECT {_MESSAGE_COLUMNS} FROM messages"
+_INSERT_MESSAGE: Final = (
+    f"INSERT INTO messages ({_MESSAGE_COLUMNS}, seq) VALUES ({', '.join('?' * 29)})"
+)
+_SELECTED: Final = f"{_MESSAGE_COLUMNS}, seq"
+_SELECT_MESSAGES: Final = f"SELECT {_SELECTED} FROM messages"
+_UPSERT_HANDSET: Final = (
+    "INSERT INTO handsets VALUES (?, ?) "
+    "ON CONFLICT (handset) DO UPDATE SET last_seq = excluded.last_seq"
+)
 _DELIVERY_COLUMNS: Final = (
     "delivery_id, account, kind, pdu, created, next_attempt, attempts, message_id"
 )
 
 _SQLITE_FULL: Final = 13
+_TABLES: Final = ("messages", "state_history", "deliveries", "handset_pairs", "handsets")
 
 _Row = tuple[object, ...]  # written
 _DbRow = tuple[Any, ...]  # read back: sqlite3 gives untyped rows
 
 
-def _message_row(m: Message) -> _Row:
+def _message_row(m: Message, seq: int) -> _Row:
     return (
         m.message_id,
         m.direction.value,
@@ -152,6 +181,7 @@ def _message_row(m: Message) -> _Row:
         m.text,
         encode_tlvs(m.tlvs),
         m.raw_pdu,
+        seq,
     )
 
 
@@ -185,6 +215,7 @@ def _message_from_row(r: _DbRow) -> Message:
         text=r[25],
         tlvs=decode_tlvs(r[26]),
         raw_pdu=r[27],
+        seq=r[28],
     )
 
 
@@ -258,6 +289,7 @@ class SqliteStore:
             if not read_only:
                 # A store made before the message id floor was kept starts it at 0.
                 self._writer.execute("INSERT OR IGNORE INTO counters VALUES ('message_number', 0)")
+            self._next_seq = self._counter("message_seq") + 1
             self._reader = self._connect(busy_timeout, read_only, "open (reader)")
         except sqlite3.Error as err:
             self._writer.close()
@@ -293,12 +325,26 @@ class SqliteStore:
                     self._writer.execute(statement)
                 self._writer.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
             else:
+                self._check_version()  # upgrade nothing of a store this code cannot read
                 self._writer.execute(_PAIRS_TABLE)
                 columns = {r[1] for r in self._writer.execute("PRAGMA table_info(messages)")}
                 if columns and "raw_pdu" not in columns:  # made before raw PDUs were kept
                     self._writer.execute(
                         "ALTER TABLE messages ADD COLUMN raw_pdu BLOB NOT NULL DEFAULT x''"
                     )
+            had_handsets = self._writer.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'handsets'"
+            ).fetchone()
+            for statement in _CURSOR_SCHEMA:
+                self._writer.execute(statement)
+            if had_handsets is None:  # a store made before: list its handsets once
+                self._writer.execute(
+                    f"INSERT INTO handsets SELECT {_HANDSET}, max(seq) FROM messages GROUP BY 1"
+                )
+
+    def _counter(self, name: str) -> int:
+        row = self._writer.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()
+        return 0 if row is None else int(row[0])
 
     def _check_version(self) -> None:
         try:
@@ -363,7 +409,9 @@ class SqliteStore:
             return
         # Rows are built before the transaction: a bad TLV value raises TypeError with
         # nothing begun.
-        messages = [_message_row(m) for m in batch.messages]
+        seq = self._next_seq
+        messages = [_message_row(m, seq + i) for i, m in enumerate(batch.messages)]
+        latest = {handset_of(m): seq + i for i, m in enumerate(batch.messages)}
         history = [
             (m.message_id, int(m.state), m.submit_time, m.error_code) for m in batch.messages
         ]
@@ -391,8 +439,17 @@ class SqliteStore:
             try:
                 with self._transaction():
                     self._write(batch, messages, history, changes, changed, deliveries)
+                    if messages:
+                        self._writer.executemany(_UPSERT_HANDSET, latest.items())
+                        self._writer.execute(
+                            "UPDATE counters SET value = ? WHERE name = 'message_seq'",
+                            (seq + len(messages) - 1,),
+                        )
             except sqlite3.Error as err:
                 raise _store_error(err, "apply") from err
+            self._next_seq = seq + len(messages)
+            for i, m in enumerate(batch.messages):
+                m.seq = seq + i
 
     def _write(
         self,
@@ -495,35 +552,69 @@ class SqliteStore:
         state: MessageState | None = None,
         text_contains: str | None = None,
         since: float | None = None,
+        handset: str | None = None,
+        after: int | None = None,
+        before: int | None = None,
+        newest_first: bool = False,
         limit: int = 100,
         offset: int = 0,
     ) -> list[Message]:
         check_page(limit, offset)
         where: list[str] = []
         params: list[object] = []
-        for column, value in (
-            ("direction", None if direction is None else direction.value),
-            ("account", account),
-            ("source_addr", source_addr),
-            ("destination_addr", destination_addr),
-            ("state", None if state is None else int(state)),
+        for clause, value in (
+            ("direction = ?", None if direction is None else direction.value),
+            ("account = ?", account),
+            ("source_addr = ?", source_addr),
+            ("destination_addr = ?", destination_addr),
+            ("state = ?", None if state is None else int(state)),
+            # instr, not LIKE: case-sensitive, and % or _ in the needle are plain characters.
+            ("instr(text, ?) > 0", text_contains),
+            ("submit_time >= ?", since),
+            ("seq > ?", after),
+            ("seq < ?", before),
         ):
             if value is not None:
-                where.append(f"{column} = ?")
+                where.append(clause)
                 params.append(value)
-        if text_contains is not None:
-            # instr, not LIKE: case-sensitive, and % or _ in the needle are plain characters.
-            where.append("instr(text, ?) > 0")
-            params.append(text_contains)
-        if since is not None:
-            where.append("submit_time >= ?")
-            params.append(since)
-        sql = _SELECT_MESSAGES
+        order = " ORDER BY seq DESC" if newest_first else " ORDER BY seq"
+        if handset is None:
+            sql = _SELECT_MESSAGES + "".join(
+                f" {'AND' if i else 'WHERE'} {c}" for i, c in enumerate(where)
+            )
+            rows = self._read(sql + order + " LIMIT ? OFFSET ?", [*params, limit, offset])
+            return [_message_from_row(r) for r in rows]
+        # A handset's messages are MT to it and MO from it: each arm reads one index in
+        # seq order (direction and address equal), and the two are merged.
+        arms: list[str] = []
+        arm_params: list[object] = []
+        for arm, column in ((Direction.MT, "destination_addr"), (Direction.MO, "source_addr")):
+            if direction is not None and direction is not arm:
+                continue
+            clauses = " AND ".join([f"{column} = ?", "direction = ?", *where])
+            arms.append(f"SELECT * FROM ({_SELECT_MESSAGES} WHERE {clauses}{order} LIMIT ?)")
+            arm_params += [handset, arm.value, *params, limit + offset]
+        sql = " UNION ALL ".join(arms) + order + " LIMIT ? OFFSET ?"
+        return [_message_from_row(r) for r in self._read(sql, [*arm_params, limit, offset])]
+
+    def conversations(
+        self, *, before: int | None = None, handset_contains: str | None = None, limit: int = 50
+    ) -> list[Message]:
+        check_page(limit, 0)
+        selected = ", ".join(f"m.{c.strip()}" for c in _SELECTED.split(","))
+        sql = f"SELECT {selected} FROM handsets h JOIN messages m ON m.seq = h.last_seq"
+        where: list[str] = []
+        params: list[object] = []
+        if before is not None:
+            where.append("h.last_seq < ?")
+            params.append(before)
+        if handset_contains is not None:
+            where.append("instr(h.handset, ?) > 0")
+            params.append(handset_contains)
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY submit_time, seq LIMIT ? OFFSET ?"
-        params += [limit, offset]
-        return [_message_from_row(r) for r in self._read(sql, params)]
+        sql += " ORDER BY h.last_seq DESC LIMIT ?"
+        return [_message_from_row(r) for r in self._read(sql, [*params, limit])]
 
     def state_history(self, message_id: str) -> list[StateChange]:
         rows = self._read(
@@ -556,6 +647,10 @@ class SqliteStore:
                         w.executemany(
                             "DELETE FROM state_history WHERE message_id = ?",
                             [(message_id,) for _, message_id in victims],
+                        )
+                        # A handset whose latest message went leaves the conversations.
+                        w.executemany(
+                            "DELETE FROM handsets WHERE last_seq = ?", [(q,) for q, _ in victims]
                         )
             except sqlite3.Error as err:
                 raise _store_error(err, "prune") from err
@@ -591,9 +686,17 @@ class SqliteStore:
         with self._write_lock:
             try:
                 with self._transaction():
-                    for table in ("messages", "state_history", "deliveries", "handset_pairs"):
+                    tables = (
+                        "messages",
+                        "state_history",
+                        "deliveries",
+                        "handset_pairs",
+                        "handsets",
+                    )
+                    for table in tables:
                         self._writer.execute(f"DELETE FROM {table}")
-                    # The message id floor survives: ids are never handed out twice.
+                    # The message id floor and message_seq survive: ids are never handed out twice,
+                    # and a cursor handed out before the reset stays valid.
                     self._writer.execute("UPDATE counters SET value = 0 WHERE name = 'delivery_id'")
             except sqlite3.Error as err:
                 raise _store_error(err, "delete_all") from err

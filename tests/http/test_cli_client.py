@@ -50,6 +50,25 @@ def test_messages_json_with_filters_and_wait(smsc: Simulator) -> None:
     assert "no message matching" in missed.stderr
 
 
+def test_messages_wait_after_a_cursor_skips_what_was_seen_and_newest_pages_back(
+    smsc: Simulator,
+) -> None:
+    smsc.send_mo("447700900001", "12345", "code 1")
+    api = ("--api", smsc.http_url)
+    seen = json.loads(smsc_cli("messages", *api, "--text", "code", "--wait", "2", "--json").stdout)
+    cursor = seen[0]["cursor"]
+    stale = smsc_cli("messages", *api, "--text", "code", "--after", cursor, "--wait", "0.2")
+    assert stale.returncode == 1  # "code 1" was stored before the cursor
+    smsc.send_mo("447700900001", "12345", "code 2")
+    fresh = smsc_cli("messages", *api, "--text", "code", "--after", cursor, "--wait", "2")
+    assert fresh.returncode == 0
+    assert fresh.stdout.rstrip().endswith("\tcode 2")
+    newest = smsc_cli("messages", *api, "--newest", "--limit", "1", "--json")
+    assert [m["text"] for m in json.loads(newest.stdout)] == ["code 2"]
+    older = smsc_cli("messages", *api, "--newest", "--before", cursor, "--json")
+    assert json.loads(older.stdout) == []
+
+
 def test_api_errors_and_unreachable_server_exit_1_with_a_message(smsc: Simulator) -> None:
     empty = smsc_cli("mo", "--api", smsc.http_url, "--from", "1", "--to", "2", "")
     assert (empty.returncode, empty.stderr.strip()) == (1, "smsc: API error 422: text is empty")
@@ -63,7 +82,17 @@ def test_help_names_every_option() -> None:
     for option in ("--from", "--to", "--data-coding", "--segmentation", "--api", "--token"):
         assert option in mo
     messages = smsc_cli("messages", "--help").stdout
-    for option in ("--direction", "--state", "--text", "--since", "--limit", "--wait", "--json"):
+    for option in (
+        "--direction",
+        "--state",
+        "--text",
+        "--since",
+        "--limit",
+        "--wait",
+        "--json",
+        "--after",
+        "--newest",
+    ):
         assert option in messages
     serve = smsc_cli("serve", "--help").stdout
     assert "--http-port" in serve

@@ -217,10 +217,64 @@ def test_paging_with_limit_and_offset(smsc: Simulator) -> None:
     assert [m["text"] for m in smsc.messages(offset=4)] == ["m4"]
 
 
+def test_newest_first_pages_back_by_cursor(smsc: Simulator) -> None:
+    for i in range(7):
+        smsc.send_mo(HANDSET, SHORT_CODE, f"m{i}")
+    status, _, raw = call(smsc, "GET", "/api/v1/messages?order=newest&limit=3")
+    page = json.loads(raw)
+    assert status == 200
+    assert [m["text"] for m in page["messages"]] == ["m6", "m5", "m4"]
+    assert (page["order"], page["next"]) == ("newest", page["messages"][-1]["cursor"])
+    smsc.send_mo(HANDSET, SHORT_CODE, "arrived meanwhile")  # shifts no page by cursor
+    older = smsc.messages(order="newest", before=page["next"], limit=3)
+    assert [m["text"] for m in older] == ["m3", "m2", "m1"]
+    last = json.loads(
+        call(smsc, "GET", f"/api/v1/messages?order=newest&before={older[-1]['cursor']}&limit=3")[2]
+    )
+    assert ([m["text"] for m in last["messages"]], last["next"]) == (["m0"], None)
+    forwards = smsc.messages(after=older[0]["cursor"], limit=2)
+    assert [m["text"] for m in forwards] == ["m4", "m5"]
+
+
+def test_handset_filter_is_its_mt_and_its_mo(smsc: Simulator, esme: RawClient) -> None:
+    submit(esme, HANDSET, b"to the handset")
+    smsc.send_mo(HANDSET, SHORT_CODE, "from the handset")
+    smsc.send_mo("447700900999", SHORT_CODE, "another handset")
+    smsc.wait_for_message(text="to the handset")
+    found = smsc.messages(handset=HANDSET, order="newest")
+    assert [m["text"] for m in found] == ["from the handset", "to the handset"]
+
+
+def test_conversations_list_handsets_by_their_latest_message(
+    smsc: Simulator, esme: RawClient
+) -> None:
+    smsc.send_mo("447700900001", SHORT_CODE, "one")
+    smsc.send_mo("447700900002", SHORT_CODE, "two")
+    submit(esme, "447700900001", b"reply to one")
+    smsc.wait_for_message(text="reply to one")
+    found = smsc.api.conversations()
+    assert [(c["handset"], c["last"]["text"]) for c in found] == [
+        ("447700900001", "reply to one"),
+        ("447700900002", "two"),
+    ]
+    assert [c["handset"] for c in smsc.api.conversations(search="0002")] == ["447700900002"]
+    status, _, raw = call(smsc, "GET", "/api/v1/conversations?limit=1")
+    first = json.loads(raw)
+    assert status == 200 and first["next"] == first["conversations"][0]["last"]["cursor"]
+    rest = json.loads(call(smsc, "GET", f"/api/v1/conversations?before={first['next']}")[2])
+    assert ([c["handset"] for c in rest["conversations"]], rest["next"]) == (
+        ["447700900002"],
+        None,
+    )
+
+
 @pytest.mark.parametrize(
     ("query", "says"),
     [
         ("direction=up", "direction must be mt or mo"),
+        ("order=random", "order must be oldest or newest"),
+        ("after=abc", "after must be a cursor"),
+        ("before=-1", "before must be a cursor"),
         ("state=LOST", "state 'LOST' is not one of"),
         ("limit=-1", "limit must be a whole number"),
         ("limit=5000", "between 0 and 1000"),
@@ -270,6 +324,51 @@ def test_wait_answers_when_a_matching_message_arrives(smsc: Simulator) -> None:
 def test_wait_answers_at_once_for_a_message_already_stored(smsc: Simulator) -> None:
     smsc.send_mo(HANDSET, SHORT_CODE, "already")
     assert smsc.wait_for_message(timeout=0, text="already")["text"] == "already"
+
+
+def test_wait_after_a_cursor_never_answers_with_a_match_stored_before_it(
+    smsc: Simulator,
+) -> None:
+    seen = smsc.send_mo(HANDSET, SHORT_CODE, "code 1")
+    first = smsc.wait_for_message(timeout=0, text="code")
+    assert first["id"] == seen
+    # The same match again, for a wait without a cursor; none for a wait after it.
+    assert smsc.wait_for_message(timeout=0, text="code")["id"] == seen
+    status, error = error_of(
+        smsc, "GET", f"/api/v1/messages/wait?text=code&after={first['cursor']}&timeout=0.2"
+    )
+    assert (status, error) == (408, "no matching message within 0.2 s")
+    mark = smsc.mark()
+    smsc.send_mo(HANDSET, SHORT_CODE, "code 2")
+    second = smsc.wait_for_message(timeout=5, text="code", after=first)
+    assert second["text"] == "code 2"
+    assert smsc.wait_for_message(timeout=5, text="code", after=mark)["id"] == second["id"]
+
+
+def test_wait_after_a_cursor_answers_when_a_newer_match_arrives(smsc: Simulator) -> None:
+    smsc.send_mo(HANDSET, SHORT_CODE, "ping")
+    old = smsc.wait_for_message(timeout=0, text="ping")
+    found: list[dict[str, Any]] = []
+    waiter = threading.Thread(
+        target=lambda: found.append(smsc.wait_for_message(timeout=10, text="ping", after=old))
+    )
+    waiter.start()
+    try:
+        smsc.send_mo(HANDSET, SHORT_CODE, "pong")
+        smsc.send_mo(HANDSET, SHORT_CODE, "ping again")
+    finally:
+        waiter.join(timeout=15)
+    assert [m["text"] for m in found] == ["ping again"]
+
+
+def test_a_mark_taken_on_an_empty_store_and_cursors_survive_a_reset(smsc: Simulator) -> None:
+    smsc.send_mo(HANDSET, SHORT_CODE, "before reset")
+    before = smsc.wait_for_message(timeout=0, text="before reset")
+    smsc.reset()
+    assert smsc.mark() == "0"
+    smsc.send_mo(HANDSET, SHORT_CODE, "after reset")
+    # The cursor from before the reset still means "newer than what I saw".
+    assert smsc.wait_for_message(timeout=5, after=before)["text"] == "after reset"
 
 
 # -- reset, binds -----------------------------------------------------------------------
