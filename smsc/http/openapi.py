@@ -142,6 +142,7 @@ SCHEMAS: dict[str, Any] = {
                                     ),
                                 },
                                 "tlvs": {"type": "object"},
+                                "pdu": _ref("DecodedPdu"),
                             },
                         },
                     },
@@ -171,6 +172,57 @@ SCHEMAS: dict[str, Any] = {
                 },
             },
         ]
+    },
+    "DecodedPdu": {
+        "description": "pdu_hex decoded: the header, the mandatory fields in wire order "
+        "(octet strings in hex) and the TLVs; or error when it does not decode",
+        "oneOf": [
+            {
+                "type": "object",
+                "required": [
+                    "command_length",
+                    "command_id",
+                    "command_name",
+                    "command_status",
+                    "command_status_name",
+                    "sequence_number",
+                    "fields",
+                    "tlvs",
+                ],
+                "additionalProperties": False,
+                "properties": {
+                    "command_length": {"type": "integer"},
+                    "command_id": {"type": "integer"},
+                    "command_name": {"type": ["string", "null"]},
+                    "command_status": {"type": "integer"},
+                    "command_status_name": {"type": ["string", "null"]},
+                    "sequence_number": {"type": "integer"},
+                    "fields": {"type": "object"},
+                    "tlvs": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["name", "tag", "value", "hex"],
+                            "properties": {
+                                "name": {
+                                    "type": ["string", "null"],
+                                    "description": "null: a tag SMPP 3.4 does not name",
+                                },
+                                "tag": {"type": "integer"},
+                                "value": {},
+                                "hex": {"type": "string", "description": "the value octets"},
+                            },
+                        },
+                    },
+                },
+            },
+            {
+                "type": "object",
+                "required": ["error"],
+                "additionalProperties": False,
+                "properties": {"error": {"type": "string"}},
+            },
+        ],
     },
     "MoRequest": {
         "type": "object",

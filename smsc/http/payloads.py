@@ -26,6 +26,7 @@ from ..faults import Fault
 from ..model import Direction, Message
 from ..receipts import intermediate_wanted, receipt_wanted
 from ..store import Store, handset_of
+from .pdu_json import pdu_json
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
@@ -471,6 +472,7 @@ def message_detail(store: Store, m: Message) -> dict[str, object]:
                 # The whole PDU that carried the part: as received for MT, as we send it
                 # for MO (its sequence_number is set per delivery attempt).
                 "pdu_hex": p.raw_pdu.hex(),
+                "pdu": pdu_json(p.raw_pdu),
                 "tlvs": {k: _jsonable(v) for k, v in p.tlvs.items()},
             }
             for p in parts

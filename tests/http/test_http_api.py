@@ -159,13 +159,16 @@ def test_bad_mo_is_refused_with_a_clear_json_error(
 # -- MT, listing and detail -------------------------------------------------------------
 
 
-def submit(esme: RawClient, to: str, text: bytes, registered_delivery: int = 1) -> str:
+def submit(
+    esme: RawClient, to: str, text: bytes, registered_delivery: int = 1, **tlvs: object
+) -> str:
     resp = esme.request(
         pdu.SubmitSm(
             source_addr=SHORT_CODE,
             destination_addr=to,
             short_message=text,
             registered_delivery=registered_delivery,
+            **tlvs,
         )
     )
     assert resp.command_status == 0
@@ -173,7 +176,7 @@ def submit(esme: RawClient, to: str, text: bytes, registered_delivery: int = 1) 
 
 
 def test_mt_detail_has_state_history_and_receipt(smsc: Simulator, esme: RawClient) -> None:
-    message_id = submit(esme, HANDSET, b"Your code is 1234")
+    message_id = submit(esme, HANDSET, b"Your code is 1234", user_message_reference=7)
     smsc.wait_for_message(direction="mt", state="DELIVERED", timeout=10)
     detail = smsc.message(message_id)
     assert (detail["direction"], detail["to"], detail["text"]) == (
@@ -189,6 +192,16 @@ def test_mt_detail_has_state_history_and_receipt(smsc: Simulator, esme: RawClien
     sent = pdu.decode(raw)
     assert isinstance(sent, pdu.SubmitSm) and sent.short_message == b"Your code is 1234"
     assert pdu.encode(sent) == raw
+    # Decoded for people: header, the fields in wire order, the TLVs with their octets.
+    decoded = detail["parts"][0]["pdu"]
+    assert (decoded["command_name"], decoded["command_status_name"]) == ("submit_sm", "ESME_ROK")
+    assert decoded["command_length"] == len(raw)
+    assert list(decoded["fields"]) == list(pdu.SubmitSm.mandatory_fields)
+    assert decoded["fields"]["destination_addr"] == HANDSET
+    assert decoded["fields"]["short_message"] == b"Your code is 1234".hex()
+    assert decoded["tlvs"] == [
+        {"name": "user_message_reference", "tag": 0x0204, "value": 7, "hex": "0007"}
+    ]
 
 
 def test_filters_select_messages(smsc: Simulator, esme: RawClient) -> None:
