@@ -10,13 +10,12 @@ go to any bind of the system_id; all users of a process share one, so they still
 
 from __future__ import annotations
 
-import itertools
-
 from locust import between, task
 
+from loadtests.handsets import MANY_BINDS, handsets
 from loadtests.user import SmppUser
 
-_numbers = itertools.cycle(range(447700950000, 447700960000))
+_numbers = handsets(MANY_BINDS)
 
 
 class ManyBinds(SmppUser):
@@ -25,4 +24,4 @@ class ManyBinds(SmppUser):
 
     @task
     def submit(self) -> None:
-        self.submit_sm(str(next(_numbers)), b"One of many binds")
+        self.submit_sm(next(_numbers), b"One of many binds")

@@ -10,10 +10,9 @@ Locust names say what was sent: ``submit_sm gsm7 udh``, ``submit_sm ucs2 udh``,
 
 from __future__ import annotations
 
-import itertools
-
 from locust import constant, task
 
+from loadtests.handsets import MIXED_LONG, handsets
 from loadtests.user import SmppUser
 from pdu.segment import SegmentMethod
 
@@ -22,7 +21,7 @@ GSM7 = ("Your order [1234] ships today; total {EUR} 49.99 ~ thanks! " * 6).strip
 # 3 parts in UCS-2: Cyrillic and an emoji (a surrogate pair, never split).
 UCS2 = ("Ваш заказ отправлен сегодня 📦 спасибо! " * 4).strip()
 
-_numbers = itertools.cycle(range(447700920000, 447700930000))
+_numbers = handsets(MIXED_LONG)
 
 
 class MixedLong(SmppUser):
@@ -31,14 +30,12 @@ class MixedLong(SmppUser):
 
     @task(3)
     def gsm7_udh(self) -> None:
-        self.submit_text(str(next(_numbers)), GSM7, name="submit_sm gsm7 udh")
+        self.submit_text(next(_numbers), GSM7, name="submit_sm gsm7 udh")
 
     @task(2)
     def ucs2_udh(self) -> None:
-        self.submit_text(str(next(_numbers)), UCS2, name="submit_sm ucs2 udh")
+        self.submit_text(next(_numbers), UCS2, name="submit_sm ucs2 udh")
 
     @task(1)
     def gsm7_sar(self) -> None:
-        self.submit_text(
-            str(next(_numbers)), GSM7, method=SegmentMethod.SAR, name="submit_sm gsm7 sar"
-        )
+        self.submit_text(next(_numbers), GSM7, method=SegmentMethod.SAR, name="submit_sm gsm7 sar")

@@ -9,13 +9,12 @@ the task queues a window's worth and writes them in one go.
 
 from __future__ import annotations
 
-import itertools
-
 from locust import constant, task
 
+from loadtests.handsets import MT_BURST, handsets
 from loadtests.user import SmppUser
 
-_numbers = itertools.cycle(range(447700900000, 447700910000))
+_numbers = handsets(MT_BURST)
 
 
 class MtBurst(SmppUser):
@@ -26,7 +25,7 @@ class MtBurst(SmppUser):
     def burst(self) -> None:
         for _ in range(self.window):
             self.submit_sm(
-                str(next(_numbers)),
+                next(_numbers),
                 b"Load test: short GSM-7 MT",
                 registered_delivery=self.registered_delivery,
                 flush=False,

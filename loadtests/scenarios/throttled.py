@@ -12,13 +12,12 @@ there were failures: here they are the point). Accepted submits still get receip
 
 from __future__ import annotations
 
-import itertools
-
 from locust import constant_throughput, task
 
+from loadtests.handsets import THROTTLED, handsets
 from loadtests.user import SmppUser
 
-_numbers = itertools.cycle(range(447700940000, 447700950000))
+_numbers = handsets(THROTTLED)
 
 
 class Throttled(SmppUser):
@@ -29,4 +28,4 @@ class Throttled(SmppUser):
 
     @task
     def submit(self) -> None:
-        self.submit_sm(str(next(_numbers)), b"Throttled account load test")
+        self.submit_sm(next(_numbers), b"Throttled account load test")

@@ -14,13 +14,12 @@ Without such a rule on the server no MO arrives and ``mo_reply`` stays empty.
 
 from __future__ import annotations
 
-import itertools
-
 from locust import between, task
 
+from loadtests.handsets import TWO_WAY, handsets
 from loadtests.user import SmppUser
 
-_handsets = itertools.cycle(range(447700930000, 447700940000))
+_handsets = handsets(TWO_WAY)
 
 
 class TwoWay(SmppUser):
@@ -30,7 +29,7 @@ class TwoWay(SmppUser):
     @task
     def ask(self) -> None:
         self.submit_sm(
-            str(next(_handsets)),
+            next(_handsets),
             b"Your appointment is on Tuesday at 10:00. Reply YES to confirm",
             expect_reply=True,
         )
