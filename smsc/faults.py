@@ -88,7 +88,10 @@ class Fault:
         out["probability"] = self.probability
         for name in PARAMETERS[self.kind]:
             value = getattr(self, name)
-            out[name] = CommandStatus(value).name if name == "status" else value
+            if name == "status":  # by name when it has one, so that it reads back
+                status = CommandStatus(value).name
+                value = status if status in CommandStatus.__members__ else value
+            out[name] = value
         return out
 
 

@@ -20,6 +20,9 @@ from collections import deque
 __all__ = ["OutstandingCounter", "RateLimiter"]
 
 
+MAX_WINDOW = 100 * 365 * 86400.0  # seconds
+
+
 class RateLimiter:
     """At most ``limit`` messages accepted in any half-open interval of ``window`` seconds.
 
@@ -53,7 +56,8 @@ class RateLimiter:
         if rate == int(rate):
             return cls(int(rate), 1.0)
         limit = max(1, math.floor(rate))
-        return cls(limit, limit / rate)
+        # A rate near 0 (5e-324/s) would make the window infinite: a century is as good.
+        return cls(limit, min(limit / rate, MAX_WINDOW))
 
     def _expire(self, now: float) -> float:
         now = max(now, self._last)

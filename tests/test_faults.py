@@ -102,6 +102,14 @@ def test_receipt_bind_duplicate_and_drop_queries() -> None:
     assert faults.drop_after("shop", rng) == 3 and faults.drop_after("x", rng) == 0
 
 
+def test_a_status_without_a_name_reads_back_as_its_number() -> None:
+    fault = fault_from_dict({"kind": "bind_refused", "status": 4294967294, "probability": 1})
+    assert fault.to_dict()["status"] == 4294967294
+    assert fault_from_dict(fault.to_dict()) == fault
+    named = fault_from_dict({"kind": "reject", "status": 8})
+    assert named.to_dict()["status"] == "ESME_RSYSERR"
+
+
 def test_json_form_round_trips() -> None:
     f = Faults().add(Fault(K.REJECT, account="shop", probability=0.5, status=S.ESME_RSYSERR))
     d = f.to_dict()

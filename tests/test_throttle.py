@@ -233,3 +233,9 @@ def test_outstanding_counter_ignores_duplicates_and_unknown_releases() -> None:
 def test_outstanding_counter_needs_a_positive_limit() -> None:
     with pytest.raises(ValueError, match="limit"):
         OutstandingCounter(0)
+
+
+def test_a_rate_near_zero_allows_one_then_none_for_a_century() -> None:
+    limiter = RateLimiter.per_second(5e-324)  # a window of 1/rate would be infinite
+    assert limiter.allow(0.0)
+    assert not limiter.allow(50 * 365 * 86400.0)

@@ -9,10 +9,10 @@ resources in ``smsc.http.resources``) only moves bytes. Every bad input is an
 from __future__ import annotations
 
 import json
-import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from carriers.config import FixedLatency, UniformLatency
@@ -33,6 +33,15 @@ MAX_LIMIT = 1000
 DEFAULT_CONVERSATIONS = 50
 DEFAULT_WAIT = 10.0
 MAX_WAIT = 300.0
+MAX_OFFSET = 2**62
+MAX_BODY_OCTETS = 64 * 1024
+# since=: seconds since the epoch, or an RFC 3339 date-time with its zone. Exactly these
+# (the OpenAPI document says so): no exponent, no spaces, no "inf".
+EPOCH_SECONDS = r"^-?[0-9]{1,12}(\.[0-9]{1,9})?$"
+_RFC3339 = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?"
+    r"(?P<zone>[Zz]|[+-]\d{2}:\d{2})?"
+)
 # Parts of one long message arrive within this long of each other (for reassembly).
 PART_WINDOW = 600.0
 
@@ -114,37 +123,50 @@ def _check_known(args: Mapping[str, list[str]], known: tuple[str, ...]) -> None:
 
 
 def parse_state(value: str) -> MessageState:
-    if value.isdigit():
-        try:
-            return MessageState(int(value))
-        except ValueError:
-            pass
-    else:
-        try:
-            return MessageState[value.upper()]
-        except KeyError:
-            pass
+    """A state by name (upper or lower case) or number."""
+    if value.isascii() and value.isdigit():
+        known = {str(int(s)): s for s in MessageState}  # not a state SMPP 3.4 has no name for
+        if value in known:
+            return known[value]
+    elif value in (value.upper(), value.lower()) and value.upper() in MessageState.__members__:
+        return MessageState[value.upper()]
     names = ", ".join(s.name for s in MessageState)
-    raise ApiError(400, f"state {value!r} is not one of {names}")
+    raise ApiError(400, f"state {value!r} is not one of {names} (or its number)")
 
 
 def parse_time(value: str, name: str) -> float:
-    """Seconds since the epoch, or an ISO 8601 date-time with a zone (2024-05-01T12:00:00Z)."""
+    """Seconds since the epoch (1714564800.5), or an RFC 3339 date-time with its zone
+    (2024-05-01T12:00:00Z)."""
+    if re.fullmatch(EPOCH_SECONDS, value):
+        return float(value)
+    m = _RFC3339.fullmatch(value)
+    if m is None:
+        raise ApiError(
+            400,
+            f"{name} must be seconds since the epoch or an RFC 3339 date-time such as "
+            f"2024-05-01T12:00:00Z, got {value!r}",
+        )
+    zone = m["zone"]
+    if zone is None:
+        raise ApiError(400, f"{name} needs a time zone (e.g. Z), got {value!r}")
+    year, month, day, hour, minute, second = (int(m[i]) for i in range(1, 7))
     try:
-        t = float(value)
-    except ValueError:
-        try:
-            when = datetime.fromisoformat(value)
-        except ValueError:
-            raise ApiError(
-                400, f"{name} must be seconds since the epoch or ISO 8601, got {value!r}"
-            ) from None
-        if when.tzinfo is None:
-            raise ApiError(400, f"{name} needs a time zone (e.g. Z), got {value!r}") from None
-        return when.timestamp()
-    if not math.isfinite(t):
-        raise ApiError(400, f"{name} must be finite, got {value!r}")
-    return t
+        offset = timedelta() if zone in "Zz" else _offset(zone)
+        # A leap second (:60) is the second after :59.
+        when = datetime(
+            year, month, day, hour, minute, min(second, 59), tzinfo=timezone(offset)
+        ) + timedelta(seconds=max(second - 59, 0))
+    except ValueError as e:
+        raise ApiError(400, f"{name} is not a date-time ({e}), got {value!r}") from None
+    return when.astimezone(UTC).timestamp() + float(m[7] or 0)
+
+
+def _offset(zone: str) -> timedelta:
+    hours, minutes = int(zone[1:3]), int(zone[4:6])
+    if hours > 23 or minutes > 59:
+        raise ValueError("the zone offset is out of range")
+    sign = -1 if zone[0] == "-" else 1
+    return sign * timedelta(hours=hours, minutes=minutes)
 
 
 def _number(value: str | None, name: str, default: float, lo: float, hi: float) -> float:
@@ -162,7 +184,7 @@ def _number(value: str | None, name: str, default: float, lo: float, hi: float) 
 def _int(value: str | None, name: str, default: int, lo: int, hi: int) -> int:
     if value is None:
         return default
-    if not value.isdigit():
+    if not value.isascii() or not value.isdigit():
         raise ApiError(400, f"{name} must be a whole number, got {value!r}")
     n = int(value)
     if not lo <= n <= hi:
@@ -215,7 +237,7 @@ def parse_list_args(args: Mapping[str, list[str]]) -> tuple[MessageQuery, int, i
         newest_first=order == "newest",
     )
     limit = _int(_one(args, "limit"), "limit", DEFAULT_LIMIT, 0, MAX_LIMIT)
-    offset = _int(_one(args, "offset"), "offset", 0, 0, 2**62)
+    offset = _int(_one(args, "offset"), "offset", 0, 0, MAX_OFFSET)
     return query, limit, offset
 
 
@@ -275,8 +297,13 @@ def parse_json_object(body: bytes) -> dict[str, Any]:
 
 def parse_fault(body: bytes) -> Fault:
     """POST /api/v1/faults body: a fault as in a ``[[faults]]`` table of the config file."""
+    # JSON has one kind of number: 2.0 is the integer 2 (a TOML file tells them apart).
+    data = {
+        k: int(v) if isinstance(v, float) and v.is_integer() else v
+        for k, v in parse_json_object(body).items()
+    }
     try:
-        return fault_from_dict(parse_json_object(body))
+        return fault_from_dict(data)
     except ConfigError as e:
         raise ApiError(422, str(e)) from None
 
@@ -300,6 +327,8 @@ def parse_mo(body: bytes) -> MoRequest:
         if not isinstance(data[name], str):
             raise ApiError(400, f"{name!r} must be a string")
     data_coding = data.get("data_coding")
+    if isinstance(data_coding, float) and data_coding.is_integer():  # 8.0 is an integer in JSON
+        data_coding = int(data_coding)
     if data_coding is not None and (
         isinstance(data_coding, bool) or not isinstance(data_coding, int)
     ):
@@ -307,7 +336,9 @@ def parse_mo(body: bytes) -> MoRequest:
     if data_coding is not None and not 0 <= data_coding <= 255:
         raise ApiError(400, f"'data_coding' must be 0-255, got {data_coding}")
     segmentation = data.get("segmentation")
-    if segmentation is not None and segmentation not in SEGMENTATION:
+    if segmentation is not None and (
+        not isinstance(segmentation, str) or segmentation not in SEGMENTATION
+    ):
         raise ApiError(
             400, f"'segmentation' must be one of {', '.join(SEGMENTATION)}, got {segmentation!r}"
         )
@@ -354,16 +385,15 @@ def parse_opt_out(body: bytes) -> tuple[str, str]:
     return _address(data["handset"], "handset"), _address(data["sender"], "sender")
 
 
-def parse_opt_out_args(args: Mapping[str, list[str]]) -> tuple[str, str] | None:
-    """DELETE /api/v1/optouts: None (every pair) or the one pair named by handset and
-    sender."""
+def parse_opt_out_args(args: Mapping[str, list[str]]) -> tuple[str | None, str | None]:
+    """DELETE /api/v1/optouts: (handset, sender), each None when not given: both name one
+    pair, one names every pair of that number, neither every pair."""
     _check_known(args, OPT_OUT_FIELDS)
     handset, sender = _one(args, "handset"), _one(args, "sender")
-    if handset is None and sender is None:
-        return None
-    if handset is None or sender is None:
-        raise ApiError(400, "give both handset and sender to delete one opt-out, or neither")
-    return _address(handset, "handset"), _address(sender, "sender")
+    return (
+        None if handset is None else _address(handset, "handset"),
+        None if sender is None else _address(sender, "sender"),
+    )
 
 
 def opt_out_json(handset: str, sender: str) -> dict[str, str]:

@@ -39,7 +39,6 @@ Request = Any
 log = logging.getLogger("smsc.http")
 
 T = TypeVar("T")
-MAX_BODY = 64 * 1024
 STORE_TIMEOUT = 10.0  # an injected MO is answered once stored; a store this slow is broken
 SSE_HEARTBEAT = 15.0  # keeps proxies and idle timers from closing the stream
 
@@ -184,7 +183,7 @@ class HttpApi(Resource):
             version = metadata.version("smsc")
         except metadata.PackageNotFoundError:
             version = "0"
-        self.openapi = json.dumps(document(version), indent=1).encode()
+        self.openapi = json.dumps(document(version, self.token is not None), indent=1).encode()
 
     # -- dispatch -----------------------------------------------------------------------
 
@@ -353,7 +352,8 @@ class HttpApi(Resource):
         # Answered once stored, so that a GET of the id right after finds it.
         def stored(found: object) -> Reply:
             if found is None:
-                return Reply(503, {"error": "the message was not stored in time", "ids": ids})
+                body = {"error": "the message was not stored in time", "status": 503, "ids": ids}
+                return Reply(503, body)
             return reply
 
         last = ids[-1]
@@ -379,9 +379,9 @@ class HttpApi(Resource):
 
     def _body(self, request: Request) -> bytes:
         assert request.content is not None
-        body: bytes = request.content.read(MAX_BODY + 1)
-        if len(body) > MAX_BODY:
-            raise payloads.ApiError(413, f"body larger than {MAX_BODY} octets")
+        body: bytes = request.content.read(payloads.MAX_BODY_OCTETS + 1)
+        if len(body) > payloads.MAX_BODY_OCTETS:
+            raise payloads.ApiError(413, f"body larger than {payloads.MAX_BODY_OCTETS} octets")
         return body
 
     def list_opt_outs(self, _: Request, __: str) -> Reply:
@@ -394,12 +394,19 @@ class HttpApi(Resource):
         return Reply(201, payloads.opt_out_json(handset, sender))
 
     def delete_opt_outs(self, request: Request, _: str) -> Reply:
-        pair = payloads.parse_opt_out_args(self._args(request))
-        if pair is None:
-            return Reply(200, {"cleared": self.smsc.core.clear_opt_outs()})
-        if not self.smsc.core.opt_in(*pair):
-            return _error(404, f"{pair[0]} has not opted out of {pair[1]}")
-        return Reply(204)
+        handset, sender = payloads.parse_opt_out_args(self._args(request))
+        core = self.smsc.core
+        if handset is not None and sender is not None:
+            if not core.opt_in(handset, sender):
+                return _error(404, f"{handset} has not opted out of {sender}")
+            return Reply(204)
+        if handset is None and sender is None:
+            return Reply(200, {"cleared": core.clear_opt_outs()})
+        listed = core.opt_outs()
+        pairs = [(h, s) for h, s in listed if handset in (None, h) and sender in (None, s)]
+        for pair in pairs:
+            core.opt_in(*pair)
+        return Reply(200, {"cleared": len(pairs)})
 
     def list_carriers(self, _: Request, __: str) -> Reply:
         carriers = [payloads.carrier_json(c, down) for c, down in self.smsc.core.carriers()]

@@ -291,8 +291,13 @@ def test_conversations_list_handsets_by_their_latest_message(
         ("state=LOST", "state 'LOST' is not one of"),
         ("limit=-1", "limit must be a whole number"),
         ("limit=5000", "between 0 and 1000"),
-        ("since=yesterday", "since must be seconds since the epoch or ISO 8601"),
+        ("since=yesterday", "since must be seconds since the epoch or an RFC 3339"),
+        ("since=", "since must be seconds since the epoch"),
+        ("since=1e9", "since must be seconds since the epoch"),  # as the document says
         ("since=2024-01-01T00:00:00", "needs a time zone"),
+        ("since=2024-02-30T00:00:00Z", "since is not a date-time (day is out of range"),
+        ("state=Delivered", "state 'Delivered' is not one of"),
+        ("state=10", "state '10' is not one of"),
         ("sort=asc", "unknown query parameter 'sort'"),
         ("to=1&to=2", "'to' given 2 times"),
     ],
@@ -301,6 +306,26 @@ def test_bad_filters_are_refused(smsc: Simulator, query: str, says: str) -> None
     status, error = error_of(smsc, "GET", f"/api/v1/messages?{query}")
     assert status == 400
     assert says in error
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("since=0", 1),
+        ("since=1714564800.5", 1),
+        ("since=2024-05-01T12:00:00Z", 1),
+        ("since=2024-05-01t14:00:00.25%2B02:00", 1),
+        ("since=2999-01-01T00:00:00Z", 0),
+        ("state=enroute", 1),
+        ("state=ENROUTE", 1),
+        ("state=1", 1),
+        ("state=2", 0),
+    ],
+)
+def test_filters_take_what_the_document_says(smsc: Simulator, query: str, found: int) -> None:
+    smsc.send_mo(HANDSET, SHORT_CODE, "unread by any ESME")  # ENROUTE: no bind takes it
+    status, _, raw = call(smsc, "GET", f"/api/v1/messages?{query}")
+    assert (status, len(json.loads(raw)["messages"])) == (200, found)
 
 
 def test_unknown_message_path_and_method(smsc: Simulator) -> None:
@@ -494,6 +519,36 @@ def test_token_is_required_when_configured(guarded: Simulator) -> None:
     with pytest.raises(ApiError) as e:
         guarded.api.request("POST", "/api/v1/mo", {"from": "1", "to": "2", "text": "x"})
     assert e.value.status == 401
+
+
+def test_the_document_asks_for_a_token_only_when_the_server_has_one(
+    smsc: Simulator, guarded: Simulator
+) -> None:
+    open_doc = json.loads(call(smsc, "GET", "/api/v1/openapi.json")[2])
+    guarded_doc = json.loads(call(guarded, "GET", "/api/v1/openapi.json")[2])
+    assert (open_doc["security"], guarded_doc["security"]) == ([], [{"bearer": []}])
+    listing = "/api/v1/messages"
+    assert "401" not in open_doc["paths"][listing]["get"]["responses"]
+    assert "401" in guarded_doc["paths"][listing]["get"]["responses"]
+    assert "401" not in guarded_doc["paths"]["/metrics"]["get"]["responses"]  # public
+
+
+def test_fault_numbers_in_json_as_json_has_them(smsc: Simulator) -> None:
+    fault = smsc.api.add_fault("duplicate_delivery", copies=2.0, probability=1.0)
+    assert (fault["copies"], fault["probability"]) == (2, 1.0)  # 2.0 is the integer 2
+    smsc.api.remove_fault(fault["id"])
+
+
+def test_mo_numbers_in_json_as_json_has_them(smsc: Simulator) -> None:
+    created = smsc.api.request(
+        "POST", "/api/v1/mo", {"from": "1", "to": "2", "text": "x", "data_coding": 8.0}
+    )
+    assert created["data_coding"] == 8  # 8.0 is the integer 8 in JSON
+    body = b'{"from": "1", "to": "2", "text": "x", "segmentation": {}}'
+    assert error_of(smsc, "POST", "/api/v1/mo", body) == (
+        400,
+        "'segmentation' must be one of udh, udh16, sar, payload, got {}",
+    )
 
 
 # -- the SQLite store -------------------------------------------------------------------

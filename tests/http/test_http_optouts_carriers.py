@@ -127,11 +127,21 @@ def test_bad_opt_out_is_refused_with_400(smsc: Simulator, body: bytes, says: str
     assert smsc.optouts() == []
 
 
+def test_delete_with_one_number_opts_it_back_in_everywhere(smsc: Simulator) -> None:
+    smsc.opt_out(HANDSET, SHORT_CODE)
+    smsc.opt_out(HANDSET, "67890")
+    smsc.opt_out("447700900999", SHORT_CODE)
+    status, _, raw = call(smsc, "DELETE", f"/api/v1/optouts?handset={HANDSET}")
+    assert (status, json.loads(raw)) == (200, {"cleared": 2})
+    assert smsc.optouts() == [{"handset": "447700900999", "sender": SHORT_CODE}]
+    status, _, raw = call(smsc, "DELETE", f"/api/v1/optouts?sender={SHORT_CODE}")
+    assert (status, json.loads(raw)) == (200, {"cleared": 1})
+    assert smsc.optouts() == []
+
+
 @pytest.mark.parametrize(
     ("query", "says"),
     [
-        (f"handset={HANDSET}", "give both handset and sender"),
-        ("sender=12345", "give both handset and sender"),
         ("handset=1&sender=2&all=1", "unknown query parameter 'all'"),
         ("handset=1&handset=2&sender=3", "'handset' given 2 times"),
         ("handset=a-b&sender=2", "'handset' must be 1-20"),
