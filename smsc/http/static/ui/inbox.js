@@ -1,13 +1,19 @@
-// The smsc web inbox: conversations per handset, built on the REST API and its event stream.
+// The smsc web inbox: handsets by their latest message, each one's conversation, a search
+// box and a detail view of one message, built on the REST API and its event stream.
 // Plain browser JavaScript, no framework and no build step. Message text is always set with
 // textContent, never as markup.
+//
+// At volume (a load test leaves 100,000s of messages) nothing is read whole: the server
+// pages newest first by cursor (GET /conversations, GET /messages?handset=&order=newest),
+// the page asks for more as the user scrolls, and events are applied once per frame.
 "use strict";
 
 const API = "/api/v1";
-const PAGE = 1000;
-const MAX_PAGES = 20; // bounded initial load: the newest 20 000 messages are plenty here
+const PAGE = 50; // handsets, messages of a conversation, search results: per request
+const THREAD_KEEP = 1000; // messages of the open conversation kept; older ones paged again
 const POLL_MS = 2000; // binds and counters
 const RETRY_MS = 2000; // event stream reconnect
+const SEARCH_DELAY_MS = 200;
 
 const STATE_LABELS = {
   mt: {
@@ -32,12 +38,7 @@ const COUNTERS = [
 ];
 
 const $ = (id) => document.getElementById(id);
-const messages = new Map(); // id -> message JSON of the API
-const unread = new Map(); // handset -> count of messages arrived while not shown
-let current = null; // the handset shown
-let replyToEdited = false;
 let token = localStorage.getItem("smsc-token") || "";
-let loaded = false;
 
 // -- API ---------------------------------------------------------------------------------
 
@@ -60,6 +61,12 @@ async function api(method, path, body) {
   return data;
 }
 
+function query(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== null && v !== undefined) q.set(k, v);
+  return q.toString();
+}
+
 function askToken() {
   $("token-box").hidden = false;
   $("token").focus();
@@ -69,13 +76,52 @@ function askToken() {
 
 const handsetOf = (m) => (m.direction === "mt" ? m.to : m.from);
 const peerOf = (m) => (m.direction === "mt" ? m.from : m.to);
+// Cursors are the server's insertion order: a later message has a larger one.
+const order = (m) => Number(m.cursor);
 
-function upsert(m) {
-  const held = messages.get(m.id);
-  // A snapshot from the list must not undo a final state the event stream already gave.
-  if (held && FINAL.has(held.state) && !FINAL.has(m.state)) return false;
-  messages.set(m.id, m);
-  return !held;
+// A snapshot must not undo a final state that the event stream already gave.
+function newer(held, m) {
+  return !(held && held.id === m.id && FINAL.has(held.state) && !FINAL.has(m.state));
+}
+
+const model = {
+  // handset -> its latest message, for the loaded pages and what arrived since
+  conversations: new Map(),
+  convNext: null, // cursor of the next (older) page of handsets; null: no more
+  convState: "loading", // loading | ready | failed
+  shown: PAGE, // handsets rendered
+  search: "", // the search box, trimmed
+  results: [], // messages whose text contains the search, newest first
+  resultsNext: null,
+  current: null, // the handset shown
+  thread: new Map(), // id -> message of the current handset
+  threadNext: null, // cursor of its older messages; null: none
+  threadLoading: false,
+  unread: new Map(), // handset -> messages arrived while not shown
+  epoch: 0, // bumped on reset and on a new search: answers to older requests are dropped
+};
+
+function putConversation(last) {
+  const h = handsetOf(last);
+  const held = model.conversations.get(h);
+  if (!held || order(last) > order(held) || (held.id === last.id && newer(held, last))) {
+    model.conversations.set(h, last);
+  }
+}
+
+function sortedConversations() {
+  return [...model.conversations.values()].sort((a, b) => order(b) - order(a));
+}
+
+function putThread(m) {
+  const held = model.thread.get(m.id);
+  if (newer(held, m)) model.thread.set(m.id, m);
+  if (model.thread.size > THREAD_KEEP) {
+    // Keep the newest; the oldest go, to be paged in again on demand.
+    const kept = [...model.thread.values()].sort((a, b) => order(b) - order(a));
+    for (const gone of kept.slice(THREAD_KEEP)) model.thread.delete(gone.id);
+    model.threadNext = kept[THREAD_KEEP - 1].cursor;
+  }
 }
 
 // Parts of one long message shown as one bubble, in part order.
@@ -93,15 +139,68 @@ function bubbles(list) {
   });
 }
 
-function conversations() {
-  const by = new Map();
-  for (const m of messages.values()) {
-    const h = handsetOf(m);
-    if (!by.has(h)) by.set(h, []);
-    by.get(h).push(m);
+// -- loading ---------------------------------------------------------------------------------
+
+async function loadConversations(more) {
+  const epoch = model.epoch;
+  const before = more ? model.convNext : null;
+  if (!more) model.convState = "loading";
+  render();
+  try {
+    const data = await api("GET", "/conversations?" + query({
+      limit: PAGE, before, search: model.search || null }));
+    if (epoch !== model.epoch) return;
+    if (!more) model.conversations.clear();
+    for (const c of data.conversations) putConversation(c.last);
+    model.convNext = data.next;
+    model.convState = "ready";
+  } catch (e) {
+    if (epoch === model.epoch) model.convState = "failed";
   }
-  for (const list of by.values()) list.sort((a, b) => a.submit_time - b.submit_time);
-  return [...by.entries()].sort((a, b) => b[1].at(-1).submit_time - a[1].at(-1).submit_time);
+  render();
+}
+
+async function loadResults(more) {
+  const epoch = model.epoch;
+  const text = model.search;
+  if (!text) return;
+  try {
+    const data = await api("GET", "/messages?" + query({ text, order: "newest", limit: PAGE,
+      before: more ? model.resultsNext : null }));
+    if (epoch !== model.epoch) return;
+    model.results = more ? model.results.concat(data.messages) : data.messages;
+    model.resultsNext = data.next;
+  } catch (e) {
+    // the list says what failed; results stay as they were
+  }
+  render();
+}
+
+async function loadThread(more) {
+  const handset = model.current;
+  if (handset === null || model.threadLoading) return;
+  model.threadLoading = true;
+  renderThread();
+  try {
+    const data = await api("GET", "/messages?" + query({ handset, order: "newest",
+      limit: PAGE, before: more ? model.threadNext : null }));
+    if (handset !== model.current) return;
+    if (!more) model.thread.clear();
+    for (const m of data.messages) putThread(m);
+    model.threadNext = data.next;
+  } catch (e) {
+    // shown by the connection state; the button stays to try again
+  } finally {
+    if (handset === model.current) model.threadLoading = false;
+  }
+  renderThread(more);
+}
+
+function reload() {
+  model.epoch++;
+  loadConversations(false);
+  if (model.search) loadResults(false);
+  if (model.current !== null) loadThread(false);
 }
 
 // -- rendering -----------------------------------------------------------------------------
@@ -110,34 +209,46 @@ function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
     if (k === "class") node.className = v;
-    else if (k.startsWith("data-")) node.setAttribute(k, v);
+    else if (k.startsWith("data-") || k.startsWith("aria-")) node.setAttribute(k, v);
     else node[k] = v;
   }
-  for (const c of children) if (c !== null) node.append(c);
+  for (const c of children) if (c !== null && c !== undefined) node.append(c);
   return node;
 }
 
 const clock = (t) => new Date(t * 1000).toLocaleTimeString([], { hour: "2-digit",
   minute: "2-digit", second: "2-digit" });
+const stamp = (t) => (t === null || t === undefined ? "" : new Date(t * 1000).toISOString());
 
 function stateLabel(m) {
   return (STATE_LABELS[m.direction] || {})[m.state] || m.state.toLowerCase();
 }
 
+let frame = 0;
+function render() {
+  if (!frame) frame = requestAnimationFrame(() => {
+    frame = 0;
+    renderList();
+    renderThread();
+  });
+}
+
 function renderList() {
   const list = $("conversations");
-  const convs = conversations();
+  const loading = model.convState === "loading";
+  const all = sortedConversations();
+  const convs = all.slice(0, model.shown);
   const focused = document.activeElement && document.activeElement.dataset.handset;
-  list.replaceChildren(...convs.map(([handset, msgs]) => {
-    const last = msgs.at(-1);
-    const n = unread.get(handset) || 0;
+  list.replaceChildren(...convs.map((last) => {
+    const handset = handsetOf(last);
+    const n = model.unread.get(handset) || 0;
     const button = el("button", { type: "button", class: "conv", "data-handset": handset },
       el("span", { class: "conv-who" }, handset),
       n ? el("span", { class: "badge", title: n + " new" }, String(n)) : null,
       el("span", { class: "conv-last" }, (last.direction === "mt" ? "← " : "→ ") +
         (last.text ?? "(binary)")),
       el("time", { class: "conv-time" }, clock(last.submit_time)));
-    if (handset === current) button.setAttribute("aria-current", "true");
+    if (handset === model.current) button.setAttribute("aria-current", "true");
     button.addEventListener("click", () => open(handset, true));
     return el("li", {}, button);
   }));
@@ -145,16 +256,41 @@ function renderList() {
     const again = list.querySelector(`[data-handset="${CSS.escape(focused)}"]`);
     if (again) again.focus();
   }
-  $("empty").hidden = convs.length > 0;
-  $("count").textContent = convs.length ? "(" + convs.length + ")" : "";
+  list.setAttribute("aria-busy", String(loading));
+  if (model.convState === "ready" && !performance.getEntriesByName("inbox:list").length) {
+    performance.mark("inbox:list"); // the first list shown: benchmarks/inbox_bench.py reads it
+  }
+  $("loading").hidden = !loading;
+  $("loading").textContent = model.convState === "failed" ? "Could not load the messages."
+    : "Loading messages…";
+  if (model.convState === "failed") $("loading").hidden = false;
+  $("more-conversations").hidden = loading ||
+    (all.length <= model.shown && model.convNext === null);
+  const searching = model.search !== "";
+  $("empty").hidden = loading || searching || all.length > 0;
+  $("results").hidden = !searching;
+  if (searching) {
+    $("results-query").textContent = model.search;
+    $("result-messages").replaceChildren(...model.results.map((m) => el("li", {},
+      el("button", { type: "button", class: "result", "data-id": m.id },
+        el("span", { class: "conv-who" }, handsetOf(m)),
+        el("span", { class: "conv-last" }, m.text ?? "(binary)"),
+        el("time", { class: "conv-time" }, clock(m.submit_time))))));
+    for (const b of $("result-messages").querySelectorAll("button")) {
+      b.addEventListener("click", () => openDetail(b.dataset.id));
+    }
+    $("more-results").hidden = model.resultsNext === null;
+  }
+  $("no-match").hidden = loading || !searching || all.length > 0 || model.results.length > 0;
 }
 
-function renderThread() {
-  if (current === null) return;
-  const list = conversations().find(([h]) => h === current);
-  const msgs = list ? list[1] : [];
+function renderThread(keepPlace) {
+  if (model.current === null) return;
+  const scroller = $("thread-scroll");
   const ol = $("messages");
-  const atBottom = ol.scrollHeight - ol.scrollTop - ol.clientHeight < 40;
+  const atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 40;
+  const fromBottom = scroller.scrollHeight - scroller.scrollTop;
+  const msgs = [...model.thread.values()].sort((a, b) => order(a) - order(b));
   ol.replaceChildren(...bubbles(msgs).map((parts) => {
     const m = parts.at(-1);
     const text = parts.map((p) => p.text ?? "(binary)").join("");
@@ -163,6 +299,9 @@ function renderThread() {
     const state = states.size === 1 ? m.state : [...states].find((s) => !FINAL.has(s)) || m.state;
     const shown = Object.assign({}, m, { state });
     const who = m.direction === "mt" ? m.from + " → handset" : "handset → " + m.to;
+    const details = el("button", { type: "button", class: "msg-detail", "data-id": parts[0].id,
+      title: "The PDU, its fields and TLVs, the state history" }, "Details");
+    details.addEventListener("click", () => openDetail(parts[0].id));
     return el("li", { class: "msg " + m.direction, "data-id": m.id,
       "data-direction": m.direction, "data-state": state },
       el("p", { class: "msg-text" }, text),
@@ -172,36 +311,44 @@ function renderThread() {
         m.part_total > 1 ? el("span", {}, parts.length + "/" + m.part_total + " parts" +
           (incomplete ? " (incomplete)" : "")) : null,
         el("span", { class: "state state-" + state.toLowerCase() }, stateLabel(shown) +
-          (m.error_code ? " (error " + m.error_code + ")" : ""))));
+          (m.error_code ? " (error " + m.error_code + ")" : "")),
+        details));
   }));
-  if (atBottom || ol.dataset.for !== current) ol.scrollTop = ol.scrollHeight;
-  ol.dataset.for = current;
+  $("more-messages").hidden = model.threadNext === null || model.threadLoading;
+  $("thread-loading").hidden = !model.threadLoading;
+  ol.setAttribute("aria-busy", String(model.threadLoading));
+  if (keepPlace) scroller.scrollTop = scroller.scrollHeight - fromBottom; // older ones above
+  else if (atBottom || ol.dataset.for !== model.current) scroller.scrollTop = scroller.scrollHeight;
+  ol.dataset.for = model.current;
   if (!replyToEdited) {
     const last = msgs.at(-1);
     if (last) $("reply-to").value = peerOf(last);
   }
 }
 
-function render() {
-  renderList();
-  renderThread();
-}
+let replyToEdited = false;
 
 function open(handset, focusReply) {
-  if (current !== handset) replyToEdited = false;
-  current = handset;
-  unread.delete(handset);
+  if (model.current !== handset) {
+    replyToEdited = false;
+    model.thread.clear();
+    model.threadNext = null;
+    model.threadLoading = false;
+  }
+  model.current = handset;
+  model.unread.delete(handset);
   $("thread").hidden = false;
   $("nothread").hidden = true;
   $("thread-title").textContent = handset;
   document.body.classList.add("thread-open");
   if (location.hash !== "#" + handset) history.replaceState(null, "", "#" + handset);
+  loadThread(false);
   render();
   if (focusReply) $("reply-text").focus();
 }
 
 function close() {
-  current = null;
+  model.current = null;
   $("thread").hidden = true;
   $("nothread").hidden = false;
   document.body.classList.remove("thread-open");
@@ -209,6 +356,93 @@ function close() {
   renderList();
   const first = $("conversations").querySelector("button");
   if (first) first.focus();
+}
+
+// -- one message in detail ---------------------------------------------------------------------
+
+function table(rows, head) {
+  return el("table", { class: "kv" },
+    head ? el("thead", {}, el("tr", {}, ...head.map((h) => el("th", { scope: "col" }, h))))
+      : null,
+    el("tbody", {}, ...rows.map((r) => el("tr", {}, el("th", { scope: "row" }, r[0]),
+      ...r.slice(1).map((c) => el("td", {}, c))))));
+}
+
+function hexDump(hex) {
+  const lines = [];
+  for (let i = 0; i < hex.length; i += 32) {
+    const chunk = hex.slice(i, i + 32).match(/../g) || [];
+    lines.push((i / 2).toString(16).padStart(4, "0") + "  " + chunk.join(" "));
+  }
+  return lines.join("\n");
+}
+
+const show = (v) => (typeof v === "object" && v !== null ? JSON.stringify(v) : String(v));
+const hex4 = (n) => "0x" + n.toString(16).padStart(4, "0");
+
+function renderPart(p, total) {
+  const d = p.pdu || {};
+  const out = [el("h3", {}, total > 1 ? `Part ${p.part_number} of ${total}` : "PDU",
+    el("span", { class: "muted" }, " " + p.id + " · " + p.state))];
+  out.push(el("pre", { class: "hex", "aria-label": "the PDU in hex" }, hexDump(p.pdu_hex)));
+  if (d.error) {
+    out.push(el("p", { class: "error" }, d.error));
+    return el("section", { class: "part", "data-part": p.part_number }, ...out);
+  }
+  out.push(table([
+    ["command_length", String(d.command_length)],
+    ["command_id", (d.command_name || "?") + " (" + "0x" +
+      d.command_id.toString(16).padStart(8, "0") + ")"],
+    ["command_status", (d.command_status_name || "?") + " (" + d.command_status + ")"],
+    ["sequence_number", String(d.sequence_number)],
+  ]));
+  out.push(el("h4", {}, "Fields"),
+    table(Object.entries(d.fields).map(([k, v]) => [k, show(v)]), null));
+  out.push(el("h4", {}, "TLVs"), d.tlvs.length
+    ? table(d.tlvs.map((t) => [t.name || "(unnamed)", hex4(t.tag), show(t.value), t.hex]),
+      ["name", "tag", "value", "octets"])
+    : el("p", { class: "muted" }, "none"));
+  return el("section", { class: "part", "data-part": p.part_number }, ...out);
+}
+
+async function openDetail(id) {
+  const dialog = $("detail");
+  $("detail-title").textContent = "Message " + id;
+  $("detail-body").replaceChildren();
+  $("detail-loading").hidden = false;
+  $("detail-loading").textContent = "Loading…";
+  if (!dialog.open) dialog.showModal();
+  dialog.dataset.id = id;
+  try {
+    const m = await api("GET", "/messages/" + encodeURIComponent(id));
+    if (dialog.dataset.id !== id) return;
+    $("detail-loading").hidden = true;
+    $("detail-title").textContent = (m.direction === "mt" ? "MT " : "MO ") + m.from + " → " +
+      m.to;
+    $("detail-body").replaceChildren(
+      el("p", { class: "detail-text" }, m.text ?? "(binary)"),
+      table([
+        ["id", m.id], ["direction", m.direction], ["account", m.account || "(none)"],
+        ["from", m.from], ["to", m.to], ["state", m.state],
+        ["error_code", String(m.error_code)], ["submitted", stamp(m.submit_time)],
+        ["done", stamp(m.done_time) || "(not yet)"], ["data_coding", String(m.data_coding)],
+        ["esm_class", String(m.esm_class)],
+        ["registered_delivery", String(m.registered_delivery)],
+        ["parts", `${m.parts.length} of ${m.part_total}` + (m.complete ? "" : " (incomplete)")],
+      ]),
+      el("h3", {}, "State history"),
+      table(m.history.map((h) => [h.state, stamp(h.time), String(h.error_code)]),
+        ["state", "time", "error_code"]),
+      el("h3", {}, "Receipts"),
+      m.receipts.length
+        ? el("ul", { class: "receipts" }, ...m.receipts.map((r) => el("li", {},
+          r.state + (r.intermediate ? " (intermediate)" : "") + " at " + stamp(r.time))))
+        : el("p", { class: "muted" }, m.direction === "mt"
+          ? "none queued (registered_delivery asks for none yet)" : "none: an MO has none"),
+      ...m.parts.map((p) => renderPart(p, m.part_total)));
+  } catch (e) {
+    $("detail-loading").textContent = "Could not load it: " + e.message;
+  }
 }
 
 // -- live updates ----------------------------------------------------------------------------
@@ -219,24 +453,45 @@ function setLive(state, text) {
   live.textContent = text;
 }
 
+const arrived = []; // events not yet applied: a load run sends thousands a second
+let applying = 0;
+
 function onEvent(name, data) {
   if (name === "reset") {
-    messages.clear();
-    unread.clear();
+    arrived.length = 0;
+    model.conversations.clear();
+    model.thread.clear();
+    model.threadNext = null;
+    model.results = [];
+    model.unread.clear();
+    model.epoch++;
     render();
     return;
   }
   if (name !== "message") return;
-  const m = JSON.parse(data);
-  if (upsert(m)) {
+  arrived.push(data);
+  if (!applying) applying = requestAnimationFrame(applyArrived);
+}
+
+function applyArrived() {
+  applying = 0;
+  for (const data of arrived.splice(0)) {
+    const m = JSON.parse(data);
     const h = handsetOf(m);
-    if (h !== current || document.hidden) unread.set(h, (unread.get(h) || 0) + 1);
+    const held = model.conversations.get(h);
+    const fresh = !held || order(m) > order(held);
+    if (!model.search || h.includes(model.search)) putConversation(m);
+    if (h === model.current) putThread(m);
+    if (fresh && (h !== model.current || document.hidden)) {
+      model.unread.set(h, (model.unread.get(h) || 0) + 1);
+    }
   }
   render();
 }
 
 // The stream is read with fetch rather than EventSource, which cannot send the token.
 async function stream() {
+  let loaded = false;
   for (;;) {
     try {
       const resp = await fetch(API + "/events", { headers: headers() });
@@ -248,7 +503,11 @@ async function stream() {
       if (!resp.ok || !resp.body) throw new Error("HTTP " + resp.status);
       const reader = resp.body.pipeThrough(new TextDecoderStream()).getReader();
       setLive("live", "live");
-      if (!loaded) await load();
+      // Loaded once the stream is open, so that nothing stored in between is missed.
+      if (!loaded) {
+        reload();
+        loaded = true;
+      }
       let buffer = "";
       for (;;) {
         const { value, done } = await reader.read();
@@ -274,18 +533,6 @@ async function stream() {
     loaded = false; // events may have been missed: reload after reconnecting
     await new Promise((r) => setTimeout(r, RETRY_MS));
   }
-}
-
-async function load() {
-  const fresh = [];
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const data = await api("GET", `/messages?limit=${PAGE}&offset=${page * PAGE}`);
-    fresh.push(...data.messages);
-    if (data.messages.length < PAGE) break;
-  }
-  for (const m of fresh) upsert(m);
-  loaded = true;
-  render();
 }
 
 function parseMetrics(text) {
@@ -341,13 +588,22 @@ function enterSends(textarea, form) {
   });
 }
 
+// "Older ..." buttons load the next page when clicked, or by themselves once scrolled into
+// view (infinite scroll).
+function pager(button, load) {
+  button.addEventListener("click", load);
+  new IntersectionObserver((entries) => {
+    if (entries.some((e) => e.isIntersecting) && !button.hidden) load();
+  }).observe(button);
+}
+
 function wire() {
   const reply = $("reply");
   reply.addEventListener("submit", async (e) => {
     e.preventDefault();
     const text = $("reply-text").value;
-    if (!text.trim() || current === null) return;
-    if (await sendMo(current, $("reply-to").value.trim(), text, $("reply-error"))) {
+    if (!text.trim() || model.current === null) return;
+    if (await sendMo(model.current, $("reply-to").value.trim(), text, $("reply-error"))) {
       $("reply-text").value = "";
     }
   });
@@ -355,8 +611,8 @@ function wire() {
   $("reply-to").addEventListener("input", () => { replyToEdited = true; });
   for (const b of document.querySelectorAll("[data-quick]")) {
     b.addEventListener("click", () => {
-      if (current !== null) {
-        sendMo(current, $("reply-to").value.trim(), b.dataset.quick, $("reply-error"));
+      if (model.current !== null) {
+        sendMo(model.current, $("reply-to").value.trim(), b.dataset.quick, $("reply-error"));
       }
     });
   }
@@ -373,9 +629,43 @@ function wire() {
   });
   enterSends($("compose-text"), compose);
 
+  let typing = 0;
+  $("search").addEventListener("input", () => {
+    clearTimeout(typing);
+    typing = setTimeout(() => {
+      const text = $("search").value.trim();
+      if (text === model.search) return;
+      model.search = text;
+      model.results = [];
+      model.resultsNext = null;
+      model.shown = PAGE;
+      model.epoch++;
+      loadConversations(false);
+      loadResults(false);
+    }, SEARCH_DELAY_MS);
+  });
+  $("search-form").addEventListener("submit", (e) => e.preventDefault());
+
+  pager($("more-conversations"), () => {
+    if (model.convState !== "ready") return;
+    model.shown += PAGE;
+    if (model.conversations.size < model.shown && model.convNext !== null) {
+      loadConversations(true);
+    } else {
+      render();
+    }
+  });
+  pager($("more-results"), () => loadResults(true));
+  pager($("more-messages"), () => loadThread(true));
+
+  $("detail-close").addEventListener("click", () => $("detail").close());
+  $("detail").addEventListener("click", (e) => {
+    if (e.target === $("detail")) $("detail").close(); // the backdrop
+  });
   $("back").addEventListener("click", close);
   document.addEventListener("keydown", (e) => {
-    if (e.key === "Escape" && current !== null && !$("thread").hidden) close();
+    if (e.key === "Escape" && !$("detail").open && model.current !== null &&
+      !$("thread").hidden) close();
   });
   $("token-form").addEventListener("submit", (e) => {
     e.preventDefault();
@@ -384,10 +674,16 @@ function wire() {
     $("token-box").hidden = true;
     stream();
   });
-  const wanted = decodeURIComponent(location.hash.slice(1));
-  if (wanted) open(wanted, false);
+  // A conversation has an address: /#447700900123 (a link, a bookmark, the back button).
+  const follow = () => {
+    const wanted = decodeURIComponent(location.hash.slice(1));
+    if (wanted && wanted !== model.current) open(wanted, false);
+  };
+  window.addEventListener("hashchange", follow);
+  follow();
 }
 
 wire();
+render();
 stream();
 poll();

@@ -1,0 +1,279 @@
+"""The web inbox at volume, in headless Chromium: newest first after 25,000 messages (more
+than the old page ever read), paging back through handsets and a conversation, the loading
+state, the search box, and the detail view of one message (its PDU decoded).
+
+Every wait re-reads the page in one script call, so a re-render between two reads cannot
+leave the test holding a stale element; every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from browser.test_inbox import WAIT, needs_chromium
+from interop.conftest import RawClient, unique_system_id
+
+import pdu
+from pdu import MessageState
+from smsc.model import Direction, Message
+from smsc.pytest_plugin import Simulator
+from smsc.server import DB_NAME
+from smsc.store import Batch, SqliteStore
+
+SEEDED = 25_000  # the old inbox read the oldest 20,000 and stopped
+HANDSETS = 500
+NEWEST = "447700900999"
+SHORT_CODE = "12345"
+
+
+def seeded_message(i: int, to: str, text: str, now: float) -> Message:
+    submit = pdu.SubmitSm(source_addr=SHORT_CODE, destination_addr=to, short_message=text.encode())
+    return Message(
+        message_id=f"seed-{i}",
+        direction=Direction.MT,
+        account="seed",
+        source_addr_ton=0,
+        source_addr_npi=0,
+        source_addr=SHORT_CODE,
+        dest_addr_ton=0,
+        dest_addr_npi=0,
+        destination_addr=to,
+        esm_class=0,
+        data_coding=0,
+        registered_delivery=0,
+        short_message=text.encode(),
+        submit_time=now - SEEDED + i,
+        state=MessageState.DELIVERED,
+        done_time=now - SEEDED + i,
+        text=text,
+        raw_pdu=pdu.encode(submit),
+    )
+
+
+@pytest.fixture(scope="module")
+def crowded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Simulator]:
+    """A server on a SQLite store seeded with 25,000 messages to 500 handsets, then one to
+    NEWEST, the newest of all."""
+    workdir = tmp_path_factory.mktemp("crowded")
+    (workdir / "data").mkdir()
+    store = SqliteStore(workdir / "data" / DB_NAME)
+    now = time.time()
+    to = [f"4477009{h:05d}" for h in range(HANDSETS)]
+    store.apply(
+        Batch(
+            messages=[seeded_message(i, to[i % HANDSETS], f"load {i}", now) for i in range(SEEDED)]
+        )
+    )
+    store.apply(Batch(messages=[seeded_message(SEEDED, NEWEST, "the newest of all", now)]))
+    store.close()
+    sim = Simulator.start(workdir, ["--store", "sqlite"])
+    try:
+        yield sim
+    finally:
+        sim.stop()
+
+
+def read(browser: Any, script: str) -> Any:
+    """One look at the page, in one script: nothing held across a re-render."""
+    return browser.execute_script(script)
+
+
+def until(browser: Any, what: str, script: str, wanted: Any = True) -> Any:
+    """Polls ``script`` until it returns ``wanted`` (or, for ``wanted=True``, anything
+    truthy); fails naming ``what`` with the last value seen."""
+    deadline = time.monotonic() + WAIT
+    seen = None
+    while time.monotonic() < deadline:
+        seen = read(browser, script)
+        if seen if wanted is True else seen == wanted:
+            return seen
+        time.sleep(0.05)
+    raise AssertionError(f"the inbox never showed {what}; last saw {seen!r}")
+
+
+HANDSETS_SHOWN = (
+    "return [...document.querySelectorAll('#conversations .conv-who')].map(e => e.textContent)"
+)
+BUBBLES = "return [...document.querySelectorAll('#messages .msg-text')].map(e => e.textContent)"
+
+
+def click(browser: Any, selector: str) -> None:
+    read(browser, f"document.querySelector({selector!r}).click()")
+
+
+@needs_chromium
+def test_newest_first_after_25000_messages_and_paging_back(
+    crowded: Simulator, browser: Any
+) -> None:
+    browser.get(crowded.http_url + "/")
+    shown = until(
+        browser,
+        "50 handsets",
+        f"const h = (() => {{ {HANDSETS_SHOWN} }})(); return h.length === 50 && h",
+    )
+    # The newest message's handset first, then the handsets of the messages before it.
+    assert shown[0] == NEWEST
+    assert shown[1:4] == [f"4477009{h:05d}" for h in (499, 498, 497)]
+    assert (
+        read(browser, "return document.querySelector('#conversations .conv-last').textContent")
+        == "← the newest of all"
+    )
+    # Older handsets, page by page, from the server (by cursor).
+    click(browser, "#more-conversations")
+    more = until(
+        browser,
+        "100 handsets",
+        f"const h = (() => {{ {HANDSETS_SHOWN} }})(); return h.length === 100 && h",
+    )
+    assert more[99] == f"4477009{HANDSETS - 99:05d}"
+    # A conversation: its newest 50 first, at the bottom; older ones on demand.
+    handset = f"4477009{HANDSETS - 1:05d}"
+    click(browser, f'button[data-handset="{handset}"]')
+    bubbles = until(
+        browser,
+        "its newest 50 messages",
+        f"const b = (() => {{ {BUBBLES} }})(); return b.length === 50 && b",
+    )
+    last = SEEDED - 1  # seeded i with i % 500 == 499
+    assert bubbles[-1] == f"load {last}"
+    assert bubbles[0] == f"load {last - 49 * HANDSETS}"
+    # A full page: there may be older ones. There are none (500 handsets x 50 = 25,000).
+    assert not read(browser, "return document.getElementById('more-messages').hidden")
+    click(browser, "#more-messages")
+    until(
+        browser, "that nothing is older", "return document.getElementById('more-messages').hidden"
+    )
+    assert read(browser, BUBBLES) == bubbles
+
+
+@needs_chromium
+def test_loading_shows_as_loading_not_as_an_empty_inbox(smsc: Simulator, browser: Any) -> None:
+    # Hold the first list of handsets until the test lets it through.
+    held = browser.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument",
+        {
+            "source": """
+            window.__release = null;
+            const held = new Promise((r) => { window.__release = r; });
+            const fetch0 = window.fetch;
+            window.fetch = async (...args) => {
+              if (String(args[0]).includes('/conversations')) await held;
+              return fetch0(...args);
+            };"""
+        },
+    )
+    try:
+        browser.get(smsc.http_url + "/")
+        state = until(
+            browser,
+            "the loading state",
+            "const l = document.getElementById('loading');"
+            " return !l.hidden && [l.textContent,"
+            " document.getElementById('conversations').getAttribute('aria-busy'),"
+            " document.getElementById('empty').hidden]",
+        )
+        assert state == ["Loading messages…", "true", True]
+        read(browser, "window.__release()")
+        until(
+            browser,
+            "the empty inbox once loaded",
+            "return document.getElementById('loading').hidden"
+            " && !document.getElementById('empty').hidden",
+        )
+    finally:
+        browser.execute_cdp_cmd(
+            "Page.removeScriptToEvaluateOnNewDocument", {"identifier": held["identifier"]}
+        )
+        browser.get("about:blank")
+
+
+@needs_chromium
+def test_search_by_number_or_text_and_open_a_result(smsc: Simulator, browser: Any) -> None:
+    smsc.send_mo("447700900042", SHORT_CODE, "Where is my invoice?")
+    smsc.send_mo("447700900043", SHORT_CODE, "STOP")
+    smsc.send_mo("447700900044", SHORT_CODE, "hello")
+    browser.get(smsc.http_url + "/")
+    until(browser, "three handsets", f"return (() => {{ {HANDSETS_SHOWN} }})().length === 3")
+
+    def search(text: str) -> None:
+        read(
+            browser,
+            "const s = document.getElementById('search');"
+            f" s.value = {text!r}; s.dispatchEvent(new Event('input'));",
+        )
+
+    search("900043")
+    assert until(browser, "only the handset searched for", HANDSETS_SHOWN, ["447700900043"]) == [
+        "447700900043"
+    ]
+    search("invoice")
+    results = until(
+        browser,
+        "the message containing the text",
+        "return [...document.querySelectorAll('#result-messages .result')]"
+        ".map(e => e.textContent).join('|') || null",
+    )
+    assert "Where is my invoice?" in results and "447700900042" in results
+    assert read(browser, "return document.getElementById('no-match').hidden")
+    click(browser, "#result-messages .result")
+    until(
+        browser,
+        "the message's detail",
+        "const d = document.getElementById('detail');"
+        " return d.open && document.querySelector('#detail .detail-text')?.textContent",
+        "Where is my invoice?",
+    )
+    search("nothing like it")
+    until(browser, "that nothing matches", "return !document.getElementById('no-match').hidden")
+
+
+@needs_chromium
+def test_detail_view_shows_the_pdu_decoded_history_and_receipts(
+    smsc: Simulator, browser: Any
+) -> None:
+    with RawClient(smsc.smpp_address) as esme:
+        assert esme.bind(system_id=unique_system_id()).command_status == 0
+        resp = esme.request(
+            pdu.SubmitSm(
+                source_addr=SHORT_CODE,
+                destination_addr="447700900077",
+                short_message=b"Your code is 9876",
+                registered_delivery=1,
+                user_message_reference=7,
+            )
+        )
+        assert resp.command_status == 0
+        smsc.wait_for_message(timeout=WAIT, to="447700900077", state="DELIVERED")
+    browser.get("about:blank")
+    browser.get(smsc.http_url + "/#447700900077")  # a conversation opened by its address
+    until(browser, "the MT delivered", BUBBLES, ["Your code is 9876"])
+    click(browser, "#messages .msg-detail")
+    detail = until(
+        browser,
+        "the detail view",
+        "const d = document.getElementById('detail');"
+        " const rows = (sel) => [...d.querySelectorAll(sel + ' tr')]"
+        "   .map(r => [...r.children].map(c => c.textContent));"
+        " return d.open && d.querySelector('.part') && {"
+        "   title: d.querySelector('#detail-title').textContent,"
+        "   hex: d.querySelector('.hex').textContent,"
+        "   tables: [...d.querySelectorAll('table')].map(t => [...t.querySelectorAll('tr')]"
+        "     .map(r => [...r.children].map(c => c.textContent))),"
+        "   receipts: [...d.querySelectorAll('.receipts li')].map(e => e.textContent),"
+        " }",
+    )
+    assert detail["title"] == f"MT {SHORT_CODE} → 447700900077"
+    assert detail["hex"].startswith("0000  00 00 00 ")  # command_length, then the rest
+    rows = [row for table in detail["tables"] for row in table]
+    assert ["command_id", "submit_sm (0x00000004)"] in rows
+    assert ["destination_addr", "447700900077"] in rows
+    assert ["short_message", b"Your code is 9876".hex()] in rows
+    assert ["user_message_reference", "0x0204", "7", "0007"] in rows  # the TLV
+    history = [r[0] for r in rows if r and r[0] in ("ENROUTE", "DELIVERED")]
+    assert history == ["ENROUTE", "DELIVERED"]
+    assert [r.split(" at ")[0] for r in detail["receipts"]] == ["DELIVERED"]
+    read(browser, "document.getElementById('detail-close').click()")
+    until(browser, "the detail closed", "return !document.getElementById('detail').open")
