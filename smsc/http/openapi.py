@@ -206,6 +206,49 @@ def _fault_schema(kind: FaultKind) -> dict[str, Any]:
     }
 
 
+def _closed(properties: dict[str, Any], description: str | None = None) -> dict[str, Any]:
+    """An object with exactly these properties, every one always present."""
+    schema: dict[str, Any] = {
+        "type": "object",
+        "required": list(properties),
+        "additionalProperties": False,
+        "properties": properties,
+    }
+    if description:
+        schema["description"] = description
+    return schema
+
+
+MESSAGE: dict[str, Any] = {
+    "id": {"type": "string"},
+    "direction": {"enum": ["mt", "mo"]},
+    "account": {"type": "string"},
+    "from": {"type": "string"},
+    "to": {"type": "string"},
+    "text": {"type": ["string", "null"], "description": "null for binary data"},
+    "state": {
+        "anyOf": [
+            {"enum": [s.name for s in MessageState]},
+            {"type": "string", "pattern": "^UNKNOWN_0x[0-9A-F]+$"},
+        ],
+        "description": "a state SMPP 3.4 does not name shows as UNKNOWN_0x<hex>",
+    },
+    "error_code": {"type": "integer"},
+    "data_coding": {"type": "integer"},
+    "esm_class": {"type": "integer"},
+    "registered_delivery": {"type": "integer"},
+    "submit_time": {"type": "number", "description": "seconds since the epoch"},
+    "done_time": {"type": ["number", "null"]},
+    "part_number": {"type": "integer"},
+    "part_total": {"type": "integer"},
+    "concat_ref": {"type": ["integer", "null"]},
+    "cursor": {
+        "type": "string",
+        "description": "opaque; for after= and before=. Later stored, later in every order; "
+        "never reused, not even after a reset",
+    },
+}
+
 FAULT_SCHEMAS: dict[str, Any] = {_fault_name(k): _fault_schema(k) for k in FaultKind}
 FAULT_SCHEMAS["Fault"] = {
     "description": "A fault on demand, as a [[faults]] table of the config file. Scope: "
@@ -218,108 +261,70 @@ FAULT_SCHEMAS["Fault"] = {
 }
 
 SCHEMAS: dict[str, Any] = {
-    "Error": {
-        "type": "object",
-        "required": ["error", "status"],
-        "properties": {
+    "Error": _closed(
+        {
             "error": {"type": "string", "description": "what is wrong, for a developer"},
             "status": {"type": "integer", "description": "the HTTP status again"},
+        }
+    ),
+    "Message": _closed(
+        MESSAGE,
+        "One message, or one part of a long message (each part has its id).",
+    ),
+    "MessageDetail": _closed(
+        {
+            **MESSAGE,
+            "text": {
+                "type": ["string", "null"],
+                "description": "the reassembled text when every part is held",
+            },
+            "complete": {"type": "boolean"},
+            "parts": {
+                "type": "array",
+                "items": _closed(
+                    {
+                        "id": {"type": "string"},
+                        "part_number": {"type": "integer"},
+                        "state": MESSAGE["state"],
+                        "text": {"type": ["string", "null"]},
+                        "short_message_hex": {
+                            "type": "string",
+                            "description": "the payload octets as sent, UDH included",
+                        },
+                        "pdu_hex": {
+                            "type": "string",
+                            "description": "the whole PDU that carried the part: as received "
+                            "(MT) or as sent without its per-attempt sequence_number (MO)",
+                        },
+                        "tlvs": {"type": "object", "description": "the TLVs kept, by name"},
+                        "pdu": _ref("DecodedPdu"),
+                    }
+                ),
+            },
+            "history": {
+                "type": "array",
+                "items": _closed(
+                    {
+                        "state": MESSAGE["state"],
+                        "time": {"type": "number"},
+                        "error_code": {"type": "integer"},
+                    }
+                ),
+            },
+            "receipts": {
+                "type": "array",
+                "description": "receipts queued for the ESME, per registered_delivery",
+                "items": _closed(
+                    {
+                        "state": MESSAGE["state"],
+                        "time": {"type": "number"},
+                        "intermediate": {"type": "boolean"},
+                    }
+                ),
+            },
         },
-    },
-    "Message": {
-        "type": "object",
-        "description": "One message, or one part of a long message (each part has its id).",
-        "properties": {
-            "id": {"type": "string"},
-            "direction": {"enum": ["mt", "mo"]},
-            "account": {"type": "string"},
-            "from": {"type": "string"},
-            "to": {"type": "string"},
-            "text": {"type": ["string", "null"], "description": "null for binary data"},
-            "state": {
-                "anyOf": [
-                    {"enum": [s.name for s in MessageState]},
-                    {"type": "string", "pattern": "^UNKNOWN_0x[0-9A-F]+$"},
-                ],
-                "description": "a state SMPP 3.4 does not name shows as UNKNOWN_0x<hex>",
-            },
-            "error_code": {"type": "integer"},
-            "data_coding": {"type": "integer"},
-            "esm_class": {"type": "integer"},
-            "registered_delivery": {"type": "integer"},
-            "submit_time": {"type": "number", "description": "seconds since the epoch"},
-            "done_time": {"type": ["number", "null"]},
-            "part_number": {"type": "integer"},
-            "part_total": {"type": "integer"},
-            "concat_ref": {"type": ["integer", "null"]},
-            "cursor": {
-                "type": "string",
-                "description": "opaque; for after= and before=. Later stored, later in "
-                "every order; never reused, not even after a reset",
-            },
-        },
-    },
-    "MessageDetail": {
-        "allOf": [
-            _ref("Message"),
-            {
-                "type": "object",
-                "properties": {
-                    "text": {"description": "the reassembled text when every part is held"},
-                    "complete": {"type": "boolean"},
-                    "parts": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "properties": {
-                                "id": {"type": "string"},
-                                "part_number": {"type": "integer"},
-                                "state": {"type": "string"},
-                                "text": {"type": ["string", "null"]},
-                                "short_message_hex": {
-                                    "type": "string",
-                                    "description": "the payload octets as sent, UDH included",
-                                },
-                                "pdu_hex": {
-                                    "type": "string",
-                                    "description": (
-                                        "the whole PDU that carried the part: as received "
-                                        "(MT) or as sent without its per-attempt "
-                                        "sequence_number (MO)"
-                                    ),
-                                },
-                                "tlvs": {"type": "object"},
-                                "pdu": _ref("DecodedPdu"),
-                            },
-                        },
-                    },
-                    "history": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "properties": {
-                                "state": {"type": "string"},
-                                "time": {"type": "number"},
-                                "error_code": {"type": "integer"},
-                            },
-                        },
-                    },
-                    "receipts": {
-                        "type": "array",
-                        "description": "receipts queued for the ESME, per registered_delivery",
-                        "items": {
-                            "type": "object",
-                            "properties": {
-                                "state": {"type": "string"},
-                                "time": {"type": "number"},
-                                "intermediate": {"type": "boolean"},
-                            },
-                        },
-                    },
-                },
-            },
-        ]
-    },
+        "One message with its parts, state history and receipts.",
+    ),
     "DecodedPdu": {
         "description": "pdu_hex decoded: the header, the mandatory fields in wire order "
         "(octet strings in hex) and the TLVs; or error when it does not decode",
@@ -423,17 +428,16 @@ SCHEMAS: dict[str, Any] = {
             "data_coding": {"type": "integer"},
         },
     },
-    "Bind": {
-        "type": "object",
-        "properties": {
+    "Bind": _closed(
+        {
             "connection": {"type": "integer"},
             "system_id": {"type": "string"},
             "state": {"enum": ["bound_tx", "bound_rx", "bound_trx", "unbinding"]},
             "peer": {"type": "string"},
             "outstanding": {"type": "integer"},
             "inbound_pending": {"type": "integer"},
-        },
-    },
+        }
+    ),
     "OptOut": {
         "type": "object",
         "description": "A handset opted out of a sender's number, as by its STOP: MT from "
@@ -453,11 +457,8 @@ SCHEMAS: dict[str, Any] = {
             },
         },
     },
-    "Carrier": {
-        "type": "object",
-        "description": "A simulated carrier as configured ([[carriers]]; 'default' is the "
-        "built-in catch-all), and whether it is in an outage now.",
-        "properties": {
+    "Carrier": _closed(
+        {
             "name": {"type": "string"},
             "country": {"type": "string"},
             "mcc": {"type": "string"},
@@ -481,7 +482,9 @@ SCHEMAS: dict[str, Any] = {
                 "description": "what an MT meets while the carrier is down",
             },
         },
-    },
+        "A simulated carrier as configured ([[carriers]]; 'default' is the built-in "
+        "catch-all), and whether it is in an outage now.",
+    ),
 }
 
 SCHEMAS.update(FAULT_SCHEMAS)
@@ -517,16 +520,15 @@ PATHS: dict[str, Any] = {
             ],
             "responses": {
                 "200": _json(
-                    {
-                        "type": "object",
-                        "properties": {
+                    _closed(
+                        {
                             "messages": {"type": "array", "items": _ref("Message")},
                             "limit": {"type": "integer"},
                             "offset": {"type": "integer"},
                             "order": {"enum": ["oldest", "newest"]},
                             "next": NEXT,
-                        },
-                    },
+                        }
+                    ),
                     "the page of matching messages",
                 ),
                 "400": BAD_QUERY,
@@ -582,26 +584,21 @@ PATHS: dict[str, Any] = {
             ],
             "responses": {
                 "200": _json(
-                    {
-                        "type": "object",
-                        "properties": {
+                    _closed(
+                        {
                             "conversations": {
                                 "type": "array",
-                                "items": {
-                                    "type": "object",
-                                    "properties": {
-                                        "handset": {"type": "string"},
-                                        "last": _ref("Message"),
-                                    },
-                                },
+                                "items": _closed(
+                                    {"handset": {"type": "string"}, "last": _ref("Message")}
+                                ),
                             },
                             "next": {
                                 "type": ["string", "null"],
                                 "description": "give as before= for the next page; null "
                                 "when this page was the last",
                             },
-                        },
-                    },
+                        }
+                    ),
                     "the page of handsets",
                 ),
                 "400": BAD_QUERY,
@@ -660,10 +657,7 @@ PATHS: dict[str, Any] = {
             "summary": "SMPP sessions currently bound",
             "responses": {
                 "200": _json(
-                    {
-                        "type": "object",
-                        "properties": {"binds": {"type": "array", "items": _ref("Bind")}},
-                    },
+                    _closed({"binds": {"type": "array", "items": _ref("Bind")}}),
                     "the binds",
                 ),
             },
@@ -674,10 +668,7 @@ PATHS: dict[str, Any] = {
             "summary": "The active faults",
             "responses": {
                 "200": _json(
-                    {
-                        "type": "object",
-                        "properties": {"faults": {"type": "array", "items": _ref("Fault")}},
-                    },
+                    _closed({"faults": {"type": "array", "items": _ref("Fault")}}),
                     "the faults, by id",
                 ),
             },
@@ -702,7 +693,7 @@ PATHS: dict[str, Any] = {
             "summary": "Clear every fault",
             "responses": {
                 "200": _json(
-                    {"type": "object", "properties": {"cleared": {"type": "integer"}}},
+                    _closed({"cleared": {"type": "integer", "minimum": 0}}),
                     "how many were cleared",
                 ),
             },
@@ -730,10 +721,7 @@ PATHS: dict[str, Any] = {
             "summary": "The opt-out list: (handset, sender) pairs, sorted",
             "responses": {
                 "200": _json(
-                    {
-                        "type": "object",
-                        "properties": {"optouts": {"type": "array", "items": _ref("OptOut")}},
-                    },
+                    _closed({"optouts": {"type": "array", "items": _ref("OptOut")}}),
                     "the pairs",
                 ),
             },
@@ -763,11 +751,7 @@ PATHS: dict[str, Any] = {
             ],
             "responses": {
                 "200": _json(
-                    {
-                        "type": "object",
-                        "required": ["cleared"],
-                        "properties": {"cleared": {"type": "integer", "minimum": 0}},
-                    },
+                    _closed({"cleared": {"type": "integer", "minimum": 0}}),
                     "the pairs deleted (not both parameters): how many there were",
                 ),
                 "204": {"description": "the pair deleted"},
@@ -781,10 +765,7 @@ PATHS: dict[str, Any] = {
             "summary": "The simulated carriers and their outage switches",
             "responses": {
                 "200": _json(
-                    {
-                        "type": "object",
-                        "properties": {"carriers": {"type": "array", "items": _ref("Carrier")}},
-                    },
+                    _closed({"carriers": {"type": "array", "items": _ref("Carrier")}}),
                     "the carriers, in config order",
                 ),
             },
