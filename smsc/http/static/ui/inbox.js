@@ -438,7 +438,7 @@ async function openDetail(id) {
         ? el("ul", { class: "receipts" }, ...m.receipts.map((r) => el("li", {},
           r.state + (r.intermediate ? " (intermediate)" : "") + " at " + stamp(r.time))))
         : el("p", { class: "muted" }, m.direction === "mt"
-          ? "none queued (registered_delivery asks for none yet)" : "none: an MO has none"),
+          ? "none queued for the ESME" : "none: an MO has none"),
       ...m.parts.map((p) => renderPart(p, m.part_total)));
   } catch (e) {
     $("detail-loading").textContent = "Could not load it: " + e.message;
