@@ -31,9 +31,10 @@ from .store import Batch, MemoryStore, SqliteStore, Store
 log = logging.getLogger("smsc.server")
 
 DB_NAME = "smsc.sqlite3"
-# Retention works in steps of at most this many messages: about 10 ms of SQLite work, so a
-# batch that forms meanwhile waits little (docs/performance.md, "Retention").
-PRUNE_STEP = 1000
+# Retention works in steps of at most this many messages: a few ms of SQLite work, so a
+# batch that forms meanwhile waits little; larger steps cost more per message (a step of
+# 1,000 dirties enough pages to set off a WAL checkpoint). docs/performance.md, "Retention".
+PRUNE_STEP = 250
 PRUNE_IDLE = 1.0  # seconds before looking again once a step found less than a whole step
 
 
@@ -166,6 +167,7 @@ class SmscServer:
         self.pruned = 0
         self._next_prune = self.now()
         self._prune_timer: DelayedCall | None = None
+        self._stopping = False  # shutdown began: no more retention steps
 
     def now(self) -> float:
         t: float = self.reactor.seconds()
@@ -313,7 +315,7 @@ class SmscServer:
         """Run one retention step if one is due; True if it went to the writer thread. A
         step is due at once while the last one found a whole step's worth (the store is
         behind its limits), else PRUNE_IDLE later; a timer wakes an idle server for it."""
-        if not self.retention.enabled or self._resets:
+        if not self.retention.enabled or self._resets or self._stopping:
             return False
         now = self.now()
         if now < self._next_prune:
@@ -386,6 +388,7 @@ class SmscServer:
     def shutdown(self, grace: float = 2.0) -> Any:
         """Unbind every session, give them ``grace`` seconds, flush the store, close it."""
         log.info("shutting down: unbinding %d session(s)", len(self.protocols))
+        self._stopping = True
         if self.port is not None:
             yield self.port.stopListening()
         self.core.unbind_all(self.now())
