@@ -21,6 +21,7 @@ from smsc.config import (
     apply_overrides,
     load_document,
 )
+from smsc.retention import Retention
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "example-config.toml"
 
@@ -110,6 +111,7 @@ def test_example_config_loads_with_the_values_it_shows() -> None:
     assert not c.development_mode
     assert c.seed == 1
     assert c.timers == Timers()  # the example documents the default timers
+    assert c.retention == Retention()  # and the default retention
     acme, loadtest = c.accounts
     assert acme.system_id == "acme"
     assert acme.password == "s3cret"
@@ -123,6 +125,16 @@ def test_example_config_loads_with_the_values_it_shows() -> None:
     )
     assert acme.max_outstanding == 100
     assert loadtest == AccountConfig(system_id="loadtest", password="pw")
+
+
+def test_retention_limits_are_read_and_false_switches_one_off(tmp_path: Path) -> None:
+    both = load_config(write(tmp_path, "[retention]\nmax_messages = 1000\nmax_age = 3600"))
+    assert both.retention == Retention(max_messages=1000, max_age=3600.0)
+    count_only = load_config(write(tmp_path, "[retention]\nmax_age = false"))
+    assert count_only.retention == Retention(max_age=None)  # max_messages keeps its default
+    off = load_config(write(tmp_path, "[retention]\nmax_messages = false\nmax_age = false"))
+    assert not off.retention.enabled
+    assert load_config(write(tmp_path, "")).retention == Retention()
 
 
 def test_every_key_can_be_set(tmp_path: Path) -> None:
@@ -210,6 +222,12 @@ ERRORS = [
     ("[timers]\nreceipt_delay = -0.5", "timers.receipt_delay", "0 or more, got -0.5"),
     ("[timers]\nretry_base = nan", "timers.retry_base", "positive number, got nan"),
     ("[timers]\nresponse_timout = 1", "timers.response_timout", "unknown key"),
+    ("[retention]\nmax_messages = 0", "retention.max_messages", "or false for no limit, got 0"),
+    ("[retention]\nmax_messages = 1.5", "retention.max_messages", "positive integer"),
+    ("[retention]\nmax_age = true", "retention.max_age", "seconds, or false for no limit"),
+    ("[retention]\nmax_age = -60", "retention.max_age", "got -60"),
+    ("[retention]\nmax_mesages = 10", "retention.max_mesages", "unknown key"),
+    ("retention = 5", "retention", "must be a table"),
     (
         "[timers]\nenquire_link_interval = 300",
         "timers.enquire_link_interval",

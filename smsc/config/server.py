@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import TypeVar
 
 from carriers.config import DEFAULT_VALIDITY, pattern_matches
 from pdu import DEFAULT_MAX_COMMAND_LENGTH
@@ -26,6 +27,7 @@ from .tables import Reader, Table
 from .values import (
     InvalidValueError,
     IPNetwork,
+    Parser,
     address_pattern,
     array,
     boolean,
@@ -288,6 +290,36 @@ def read_account(t: Table) -> AccountConfig:
     )
 
 
+T = TypeVar("T")
+
+
+def _or_off(parse: Parser[T], wanted: str) -> Parser[T | None]:
+    """``parse``, or ``false`` for "no limit" (TOML has no null)."""
+
+    def parse_or_off(value: object) -> T | None:
+        if value is False:
+            return None
+        try:
+            return parse(value)
+        except InvalidValueError:
+            raise refuse(wanted, value) from None
+
+    return parse_or_off
+
+
+retention_messages = _or_off(integer(1), "must be a positive integer, or false for no limit")
+retention_age = _or_off(positive, "must be a positive number of seconds, or false for no limit")
+
+
+def read_retention(t: Table) -> Retention:
+    """[retention]: how many final messages the store keeps, and for how long."""
+    d = Retention()
+    return Retention(
+        max_messages=t.get("max_messages", retention_messages, d.max_messages),
+        max_age=t.get("max_age", retention_age, d.max_age),
+    )
+
+
 def read_server(t: Table, base_dir: Path) -> ServerConfig:
     """The server's keys of the document's top-level table ``t``; relative paths resolve
     against ``base_dir``."""
@@ -306,6 +338,7 @@ def read_server(t: Table, base_dir: Path) -> ServerConfig:
         system_id=t.get("system_id", system_id, d.system_id),
         max_command_length=t.get("max_command_length", max_command_length, d.max_command_length),
         timers=t.table("timers", read_timers, d.timers),
+        retention=t.table("retention", read_retention, d.retention),
         accounts=tuple(accounts.values()),
         seed=t.get("seed", integer(), d.seed),
         api_token=t.get("api_token", secret, d.api_token),
