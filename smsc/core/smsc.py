@@ -18,7 +18,6 @@ from carriers import CarriersConfig, Compliance, HandsetSimulator, Network, Numb
 from carriers.network import Carrier
 from carriers.outcome import OutcomeModel
 from pdu import Pdu
-from pdu.segment import SegmentMethod
 
 from ..accounts import Accounts
 from ..config import ServerConfig
@@ -150,6 +149,15 @@ class Smsc:
             system_id=config.system_id,
             receivers=self._receivers,
         )
+        # The harness's two-way calls, answered by TwoWay itself (see its docstrings):
+        # inject_mo (one MO PDU), inject_mo_text (a typed text; raises MoError), and the
+        # opt-out list as a STOP or START would change it.
+        self.inject_mo = self._twoway.inject_mo
+        self.inject_mo_text = self._twoway.inject_mo_text
+        self.opt_out = self._twoway.opt_out
+        self.opt_in = self._twoway.opt_in
+        self.clear_opt_outs = self._twoway.clear_opt_outs
+        self.opt_outs = self._twoway.opt_outs
         self._session_config = SessionConfig(
             role=Role.SMSC,
             response_timeout=timers.response_timeout,
@@ -349,68 +357,6 @@ class Smsc:
         self._lifecycle.reset()
         self._scheduler.keep(lambda item: isinstance(item, LateResponse))
         self._receivers.forget_all(self._deliveries.next_id())
-
-    def inject_mo(
-        self,
-        source_addr: str,
-        destination_addr: str,
-        short_message: bytes,
-        now: float,
-        *,
-        data_coding: int = 0,
-        account: str | None = None,
-        esm_class: int = 0,
-        tlvs: dict[str, object] | None = None,
-        as_payload: bool = False,
-        deliver: bool = True,
-    ) -> Message:
-        """One MO PDU from a handset (see ``TwoWay.inject_mo``)."""
-        return self._twoway.inject_mo(
-            source_addr,
-            destination_addr,
-            short_message,
-            now,
-            data_coding=data_coding,
-            account=account,
-            esm_class=esm_class,
-            tlvs=tlvs,
-            as_payload=as_payload,
-            deliver=deliver,
-        )
-
-    def inject_mo_text(
-        self,
-        source_addr: str,
-        destination_addr: str,
-        text: str,
-        now: float,
-        *,
-        data_coding: int | None = None,
-        method: SegmentMethod | None = None,
-        account: str | None = None,
-    ) -> list[Message]:
-        """A handset types ``text`` (see ``TwoWay.inject_mo_text``); raises MoError."""
-        return self._twoway.inject_mo_text(
-            source_addr,
-            destination_addr,
-            text,
-            now,
-            data_coding=data_coding,
-            method=method,
-            account=account,
-        )
-
-    def opt_out(self, handset: str, sender: str) -> None:
-        self._twoway.opt_out(handset, sender)
-
-    def opt_in(self, handset: str, sender: str) -> bool:
-        return self._twoway.opt_in(handset, sender)
-
-    def clear_opt_outs(self) -> int:
-        return self._twoway.clear_opt_outs()
-
-    def opt_outs(self) -> list[tuple[str, str]]:
-        return self._twoway.opt_outs()
 
     def list_faults(self) -> list[Fault]:
         return self.faults.list()

@@ -151,13 +151,7 @@ class Submissions:
 
     def submit_sm(self, account: AccountConfig, p: pdu.SubmitSm, now: float) -> Decision:
         seq = p.sequence_number
-        status = check_addresses(
-            p.source_addr_ton,
-            p.source_addr_npi,
-            p.dest_addr_ton,
-            p.dest_addr_npi,
-            p.destination_addr,
-        )
+        status = _check_addresses(p)
         schedule: float | None = None
         expiry = 0.0
         if not status:
@@ -176,13 +170,9 @@ class Submissions:
 
     def data_sm(self, account: AccountConfig, p: pdu.DataSm, now: float) -> Decision:
         seq = p.sequence_number
-        status = check_addresses(
-            p.source_addr_ton,
-            p.source_addr_npi,
-            p.dest_addr_ton,
-            p.dest_addr_npi,
-            p.destination_addr,
-        ) or check_flags(p.esm_class, p.registered_delivery, allow_forward_mode=True)
+        status = _check_addresses(p) or check_flags(
+            p.esm_class, p.registered_delivery, allow_forward_mode=True
+        )
         if not status:
             status = _check_source(account, p.source_addr) or self._throttle(account, now)
         if status:
@@ -279,6 +269,12 @@ class Submissions:
 
     def _new_id(self, account: AccountConfig) -> str:
         return format_id(self._ids.next(), account.message_id_format is MessageIdFormat.HEX)
+
+
+def _check_addresses(p: pdu.SubmitSm | pdu.DataSm) -> int:
+    return check_addresses(
+        p.source_addr_ton, p.source_addr_npi, p.dest_addr_ton, p.dest_addr_npi, p.destination_addr
+    )
 
 
 def _check_source(account: AccountConfig, source_addr: str) -> int:
