@@ -1,4 +1,4 @@
-"""The SMPP 3.4 codec: pure, no I/O.
+"""The SMPP 3.4 and 5.0 codec: pure, no I/O.
 
 >>> import pdu
 >>> frame = pdu.encode(pdu.EnquireLink(sequence_number=1))
@@ -27,7 +27,13 @@ from .enums import (
 )
 from .errors import EncodeError, FramingError, PduError
 from .framer import DEFAULT_MAX_COMMAND_LENGTH, Framer
-from .tlv import NetworkErrorCode
+from .tlv import (
+    BroadcastContentType,
+    BroadcastFrequencyInterval,
+    MsValidity,
+    NetworkErrorCode,
+    tlv_names,
+)
 
 __all__ = [  # noqa: RUF022  (grouped by role, not sorted)
     "decode",
@@ -57,6 +63,10 @@ __all__ = [  # noqa: RUF022  (grouped by role, not sorted)
     "DistributionList",
     "UnsuccessSme",
     "NetworkErrorCode",
+    "BroadcastContentType",
+    "BroadcastFrequencyInterval",
+    "MsValidity",
+    "tlv_names",
     "GenericNack",
     "BindReceiver",
     "BindReceiverResp",
@@ -84,4 +94,10 @@ __all__ = [  # noqa: RUF022  (grouped by role, not sorted)
     "ReplaceSm",
     "ReplaceSmResp",
     "AlertNotification",
+    "BroadcastSm",
+    "BroadcastSmResp",
+    "QueryBroadcastSm",
+    "QueryBroadcastSmResp",
+    "CancelBroadcastSm",
+    "CancelBroadcastSmResp",
 ]

@@ -205,9 +205,30 @@ class _Gen:
         self.emit(f"        _TLVS[{cid}].decode(o, buf, p, end, seq)")
         if any(s.name == "sar_msg_ref_num" for s in allowed_specs(d.command_id)):
             self.emit("        _check_message_tlvs(o, seq)")
+        self.required_checks(d, "status", "{name} not in d", "raise _missing_tlv(o, {name})")
         self.emit("    return o")
         self.emit()
         self.emit()
+
+    def required_checks(self, d: PduDef, status: str, absent: str, fault: str) -> None:
+        """Emit the checks of the PDU's mandatory TLVs (in a response: only when ``status``,
+        the expression of its command_status, is 0). ``absent`` is the test of one TLV's
+        absence from ``d``, the instance __dict__; ``fault`` the raise statement. Both are
+        formatted with the TLV's ``name``."""
+        if not d.required_tlvs:
+            return
+        indent = "    "
+        if d.is_response and status != "0":
+            self.emit(f"    if not {status}:")
+            indent += "    "
+        self.emit(f"{indent}d = o.__dict__")
+        for r in d.required_tlvs:
+            test = absent.format(name=repr(r.name))
+            if r.waived_when is not None:
+                field, value = r.waived_when
+                test += f" and o.{field} != {value}"
+            self.emit(f"{indent}if {test}:")
+            self.emit(f"{indent}    {fault.format(name=repr(r.name))}")
 
     # -- encoders ------------------------------------------------------------------------
 
@@ -220,6 +241,9 @@ class _Gen:
             self.emit(
                 f"        return _HEADER.pack(16, {cid}, o.command_status, o.sequence_number)"
             )
+        # After the early return above, command_status is 0 in a body_omitted_on_error PDU.
+        status = "0" if d.body_omitted_on_error else "o.command_status"
+        self.required_checks(d, status, "d.get({name}) is None", "raise _tlv_needed(o, {name})")
         variable = [f for f in d.fields if f.kind in (Kind.CSTRING, Kind.TIME, Kind.SHORT_MESSAGE)]
         lists = [f for f in d.fields if f.kind in (Kind.DEST_ADDRESSES, Kind.UNSUCCESS_SMES)]
         if len(variable) >= 2 and not lists:
@@ -343,11 +367,21 @@ from ._runtime import (
     _encode_tlvs,
     _encode_unsuccess_smes,
     _field_error,
+    _missing_tlv,
     _shape,
+    _tlv_needed,
 )
 from .base import DistributionList, Pdu, SmeAddress, UnsuccessSme
 from .errors import EncodeError
-from .tlv import NetworkErrorCode, TlvDecoder, TlvSpec, allowed_specs
+from .tlv import (
+    BroadcastContentType,
+    BroadcastFrequencyInterval,
+    MsValidity,
+    NetworkErrorCode,
+    TlvDecoder,
+    TlvSpec,
+    allowed_specs,
+)
 
 __all__ = [
 {names}
@@ -385,6 +419,7 @@ def generate() -> str:
     exported = [d.class_name for d in PDU_DEFS]
     exported += [f"{d.class_name}Tlvs" for d in PDU_DEFS if allowed_specs(d.command_id)]
     exported += ["CLASSES", "DECODERS", "ENCODERS", "NetworkErrorCode", "SmeAddress"]
+    exported += ["BroadcastContentType", "BroadcastFrequencyInterval", "MsValidity"]
     exported += ["DistributionList", "UnsuccessSme"]
     names = "\n".join(f'    "{n}",' for n in sorted(exported, key=lambda n: (not n.isupper(), n)))
     structs = "".join(f'{v} = struct.Struct(">{k}")\n' for k, v in sorted(g.structs.items()))

@@ -19,11 +19,21 @@ from ._runtime import (
     _encode_tlvs,
     _encode_unsuccess_smes,
     _field_error,
+    _missing_tlv,
     _shape,
+    _tlv_needed,
 )
 from .base import DistributionList, Pdu, SmeAddress, UnsuccessSme
 from .errors import EncodeError
-from .tlv import NetworkErrorCode, TlvDecoder, TlvSpec, allowed_specs
+from .tlv import (
+    BroadcastContentType,
+    BroadcastFrequencyInterval,
+    MsValidity,
+    NetworkErrorCode,
+    TlvDecoder,
+    TlvSpec,
+    allowed_specs,
+)
 
 __all__ = [
     "CLASSES",
@@ -40,34 +50,59 @@ __all__ = [
     "BindTransmitter",
     "BindTransmitterResp",
     "BindTransmitterRespTlvs",
+    "BroadcastContentType",
+    "BroadcastFrequencyInterval",
+    "BroadcastSm",
+    "BroadcastSmResp",
+    "BroadcastSmRespTlvs",
+    "BroadcastSmTlvs",
+    "CancelBroadcastSm",
+    "CancelBroadcastSmResp",
+    "CancelBroadcastSmRespTlvs",
+    "CancelBroadcastSmTlvs",
     "CancelSm",
     "CancelSmResp",
+    "CancelSmRespTlvs",
     "DataSm",
     "DataSmResp",
     "DataSmRespTlvs",
     "DataSmTlvs",
     "DeliverSm",
     "DeliverSmResp",
+    "DeliverSmRespTlvs",
     "DeliverSmTlvs",
     "DistributionList",
     "EnquireLink",
     "EnquireLinkResp",
+    "EnquireLinkRespTlvs",
     "GenericNack",
+    "GenericNackTlvs",
+    "MsValidity",
     "NetworkErrorCode",
     "Outbind",
+    "QueryBroadcastSm",
+    "QueryBroadcastSmResp",
+    "QueryBroadcastSmRespTlvs",
+    "QueryBroadcastSmTlvs",
     "QuerySm",
     "QuerySmResp",
+    "QuerySmRespTlvs",
     "ReplaceSm",
     "ReplaceSmResp",
+    "ReplaceSmRespTlvs",
+    "ReplaceSmTlvs",
     "SmeAddress",
     "SubmitMulti",
     "SubmitMultiResp",
+    "SubmitMultiRespTlvs",
     "SubmitMultiTlvs",
     "SubmitSm",
     "SubmitSmResp",
+    "SubmitSmRespTlvs",
     "SubmitSmTlvs",
     "Unbind",
     "UnbindResp",
+    "UnbindRespTlvs",
     "UnsuccessSme",
 ]
 
@@ -85,6 +120,15 @@ _SHAPES_QUERY_SM_RESP: dict[tuple[int, ...], struct.Struct] = {}
 _SHAPES_CANCEL_SM: dict[tuple[int, ...], struct.Struct] = {}
 _SHAPES_REPLACE_SM: dict[tuple[int, ...], struct.Struct] = {}
 _SHAPES_ALERT_NOTIFICATION: dict[tuple[int, ...], struct.Struct] = {}
+_SHAPES_BROADCAST_SM: dict[tuple[int, ...], struct.Struct] = {}
+_SHAPES_QUERY_BROADCAST_SM: dict[tuple[int, ...], struct.Struct] = {}
+_SHAPES_CANCEL_BROADCAST_SM: dict[tuple[int, ...], struct.Struct] = {}
+
+
+class GenericNackTlvs(TypedDict, total=False):
+    """The TLVs GenericNack may carry, by name."""
+
+    congestion_state: int | None
 
 
 class GenericNack(Pdu):
@@ -97,17 +141,21 @@ class GenericNack(Pdu):
     tlv_specs: ClassVar[tuple[TlvSpec, ...]] = allowed_specs(0x80000000)
     tlv_by_name: ClassVar[dict[str, TlvSpec]] = {s.name: s for s in tlv_specs}
 
+    congestion_state: int | None = None
 
     def __init__(
         self,
         sequence_number: int = 0,
         command_status: int = 0,
         extra_tlvs: tuple[tuple[int, bytes], ...] = (),
+        **tlvs: Unpack[GenericNackTlvs],
     ) -> None:
         self.sequence_number = sequence_number
         self.command_status = command_status
         if extra_tlvs:
             self.extra_tlvs = tuple(extra_tlvs)
+        if tlvs:
+            self._set_tlvs(dict(tlvs))
 
 
 class BindReceiver(Pdu):
@@ -158,6 +206,7 @@ class BindReceiverRespTlvs(TypedDict, total=False):
     """The TLVs BindReceiverResp may carry, by name."""
 
     sc_interface_version: int | None
+    congestion_state: int | None
 
 
 class BindReceiverResp(Pdu):
@@ -173,6 +222,7 @@ class BindReceiverResp(Pdu):
 
     system_id: str
     sc_interface_version: int | None = None
+    congestion_state: int | None = None
 
     def __init__(
         self,
@@ -239,6 +289,7 @@ class BindTransmitterRespTlvs(TypedDict, total=False):
     """The TLVs BindTransmitterResp may carry, by name."""
 
     sc_interface_version: int | None
+    congestion_state: int | None
 
 
 class BindTransmitterResp(Pdu):
@@ -254,6 +305,7 @@ class BindTransmitterResp(Pdu):
 
     system_id: str
     sc_interface_version: int | None = None
+    congestion_state: int | None = None
 
     def __init__(
         self,
@@ -320,6 +372,7 @@ class BindTransceiverRespTlvs(TypedDict, total=False):
     """The TLVs BindTransceiverResp may carry, by name."""
 
     sc_interface_version: int | None
+    congestion_state: int | None
 
 
 class BindTransceiverResp(Pdu):
@@ -335,6 +388,7 @@ class BindTransceiverResp(Pdu):
 
     system_id: str
     sc_interface_version: int | None = None
+    congestion_state: int | None = None
 
     def __init__(
         self,
@@ -405,6 +459,12 @@ class Unbind(Pdu):
             self.extra_tlvs = tuple(extra_tlvs)
 
 
+class UnbindRespTlvs(TypedDict, total=False):
+    """The TLVs UnbindResp may carry, by name."""
+
+    congestion_state: int | None
+
+
 class UnbindResp(Pdu):
     """unbind_resp (command_id 0x80000006)."""
 
@@ -415,17 +475,21 @@ class UnbindResp(Pdu):
     tlv_specs: ClassVar[tuple[TlvSpec, ...]] = allowed_specs(0x80000006)
     tlv_by_name: ClassVar[dict[str, TlvSpec]] = {s.name: s for s in tlv_specs}
 
+    congestion_state: int | None = None
 
     def __init__(
         self,
         sequence_number: int = 0,
         command_status: int = 0,
         extra_tlvs: tuple[tuple[int, bytes], ...] = (),
+        **tlvs: Unpack[UnbindRespTlvs],
     ) -> None:
         self.sequence_number = sequence_number
         self.command_status = command_status
         if extra_tlvs:
             self.extra_tlvs = tuple(extra_tlvs)
+        if tlvs:
+            self._set_tlvs(dict(tlvs))
 
 
 class EnquireLink(Pdu):
@@ -451,6 +515,12 @@ class EnquireLink(Pdu):
             self.extra_tlvs = tuple(extra_tlvs)
 
 
+class EnquireLinkRespTlvs(TypedDict, total=False):
+    """The TLVs EnquireLinkResp may carry, by name."""
+
+    congestion_state: int | None
+
+
 class EnquireLinkResp(Pdu):
     """enquire_link_resp (command_id 0x80000015)."""
 
@@ -461,17 +531,21 @@ class EnquireLinkResp(Pdu):
     tlv_specs: ClassVar[tuple[TlvSpec, ...]] = allowed_specs(0x80000015)
     tlv_by_name: ClassVar[dict[str, TlvSpec]] = {s.name: s for s in tlv_specs}
 
+    congestion_state: int | None = None
 
     def __init__(
         self,
         sequence_number: int = 0,
         command_status: int = 0,
         extra_tlvs: tuple[tuple[int, bytes], ...] = (),
+        **tlvs: Unpack[EnquireLinkRespTlvs],
     ) -> None:
         self.sequence_number = sequence_number
         self.command_status = command_status
         if extra_tlvs:
             self.extra_tlvs = tuple(extra_tlvs)
+        if tlvs:
+            self._set_tlvs(dict(tlvs))
 
 
 class SubmitSmTlvs(TypedDict, total=False):
@@ -499,10 +573,18 @@ class SubmitSmTlvs(TypedDict, total=False):
     message_payload: bytes | None
     more_messages_to_send: int | None
     ussd_service_op: bytes | None
+    billing_identification: bytes | None
+    source_network_id: str | None
+    dest_network_id: str | None
+    source_node_id: bytes | None
+    dest_node_id: bytes | None
+    dest_addr_np_resolution: int | None
+    dest_addr_np_information: bytes | None
+    dest_addr_np_country: bytes | None
     display_time: int | None
     sms_signal: int | None
-    ms_validity: int | None
-    alert_on_message_delivery: bool | None
+    ms_validity: int | MsValidity | None
+    alert_on_message_delivery: bool | int | None
     its_reply_type: int | None
     its_session_info: bytes | None
 
@@ -556,10 +638,18 @@ class SubmitSm(Pdu):
     message_payload: bytes | None = None
     more_messages_to_send: int | None = None
     ussd_service_op: bytes | None = None
+    billing_identification: bytes | None = None
+    source_network_id: str | None = None
+    dest_network_id: str | None = None
+    source_node_id: bytes | None = None
+    dest_node_id: bytes | None = None
+    dest_addr_np_resolution: int | None = None
+    dest_addr_np_information: bytes | None = None
+    dest_addr_np_country: bytes | None = None
     display_time: int | None = None
     sms_signal: int | None = None
-    ms_validity: int | None = None
-    alert_on_message_delivery: bool | None = None
+    ms_validity: int | MsValidity | None = None
+    alert_on_message_delivery: bool | int | None = None
     its_reply_type: int | None = None
     its_session_info: bytes | None = None
 
@@ -612,6 +702,16 @@ class SubmitSm(Pdu):
             self._set_tlvs(dict(tlvs))
 
 
+class SubmitSmRespTlvs(TypedDict, total=False):
+    """The TLVs SubmitSmResp may carry, by name."""
+
+    additional_status_info_text: str | None
+    dpf_result: int | None
+    network_error_code: NetworkErrorCode | None
+    delivery_failure_reason: int | None
+    congestion_state: int | None
+
+
 class SubmitSmResp(Pdu):
     """submit_sm_resp (command_id 0x80000004)."""
 
@@ -624,6 +724,11 @@ class SubmitSmResp(Pdu):
     body_omitted_on_error: ClassVar[bool] = True
 
     message_id: str
+    additional_status_info_text: str | None = None
+    dpf_result: int | None = None
+    network_error_code: NetworkErrorCode | None = None
+    delivery_failure_reason: int | None = None
+    congestion_state: int | None = None
 
     def __init__(
         self,
@@ -631,12 +736,15 @@ class SubmitSmResp(Pdu):
         sequence_number: int = 0,
         command_status: int = 0,
         extra_tlvs: tuple[tuple[int, bytes], ...] = (),
+        **tlvs: Unpack[SubmitSmRespTlvs],
     ) -> None:
         self.message_id = message_id
         self.sequence_number = sequence_number
         self.command_status = command_status
         if extra_tlvs:
             self.extra_tlvs = tuple(extra_tlvs)
+        if tlvs:
+            self._set_tlvs(dict(tlvs))
 
 
 class SubmitMultiTlvs(TypedDict, total=False):
@@ -660,10 +768,18 @@ class SubmitMultiTlvs(TypedDict, total=False):
     callback_num_atag: bytes | None
     callback_num: bytes | None
     message_payload: bytes | None
+    billing_identification: bytes | None
+    source_network_id: str | None
+    dest_network_id: str | None
+    source_node_id: bytes | None
+    dest_node_id: bytes | None
+    dest_addr_np_resolution: int | None
+    dest_addr_np_information: bytes | None
+    dest_addr_np_country: bytes | None
     display_time: int | None
     sms_signal: int | None
-    ms_validity: int | None
-    alert_on_message_delivery: bool | None
+    ms_validity: int | MsValidity | None
+    alert_on_message_delivery: bool | int | None
 
 
 class SubmitMulti(Pdu):
@@ -709,10 +825,18 @@ class SubmitMulti(Pdu):
     callback_num_atag: bytes | None = None
     callback_num: bytes | None = None
     message_payload: bytes | None = None
+    billing_identification: bytes | None = None
+    source_network_id: str | None = None
+    dest_network_id: str | None = None
+    source_node_id: bytes | None = None
+    dest_node_id: bytes | None = None
+    dest_addr_np_resolution: int | None = None
+    dest_addr_np_information: bytes | None = None
+    dest_addr_np_country: bytes | None = None
     display_time: int | None = None
     sms_signal: int | None = None
-    ms_validity: int | None = None
-    alert_on_message_delivery: bool | None = None
+    ms_validity: int | MsValidity | None = None
+    alert_on_message_delivery: bool | int | None = None
 
     def __init__(
         self,
@@ -759,6 +883,16 @@ class SubmitMulti(Pdu):
             self._set_tlvs(dict(tlvs))
 
 
+class SubmitMultiRespTlvs(TypedDict, total=False):
+    """The TLVs SubmitMultiResp may carry, by name."""
+
+    additional_status_info_text: str | None
+    dpf_result: int | None
+    network_error_code: NetworkErrorCode | None
+    delivery_failure_reason: int | None
+    congestion_state: int | None
+
+
 class SubmitMultiResp(Pdu):
     """submit_multi_resp (command_id 0x80000021)."""
 
@@ -771,6 +905,11 @@ class SubmitMultiResp(Pdu):
 
     message_id: str
     unsuccess_sme: list[UnsuccessSme]
+    additional_status_info_text: str | None = None
+    dpf_result: int | None = None
+    network_error_code: NetworkErrorCode | None = None
+    delivery_failure_reason: int | None = None
+    congestion_state: int | None = None
 
     def __init__(
         self,
@@ -779,6 +918,7 @@ class SubmitMultiResp(Pdu):
         sequence_number: int = 0,
         command_status: int = 0,
         extra_tlvs: tuple[tuple[int, bytes], ...] = (),
+        **tlvs: Unpack[SubmitMultiRespTlvs],
     ) -> None:
         self.message_id = message_id
         self.unsuccess_sme = [] if unsuccess_sme is None else unsuccess_sme
@@ -786,6 +926,8 @@ class SubmitMultiResp(Pdu):
         self.command_status = command_status
         if extra_tlvs:
             self.extra_tlvs = tuple(extra_tlvs)
+        if tlvs:
+            self._set_tlvs(dict(tlvs))
 
 
 class DeliverSmTlvs(TypedDict, total=False):
@@ -808,6 +950,14 @@ class DeliverSmTlvs(TypedDict, total=False):
     network_error_code: NetworkErrorCode | None
     message_payload: bytes | None
     message_state: int | None
+    ussd_service_op: bytes | None
+    source_network_id: str | None
+    dest_network_id: str | None
+    source_node_id: bytes | None
+    dest_node_id: bytes | None
+    dest_addr_np_resolution: int | None
+    dest_addr_np_information: bytes | None
+    dest_addr_np_country: bytes | None
     its_session_info: bytes | None
 
 
@@ -855,6 +1005,14 @@ class DeliverSm(Pdu):
     network_error_code: NetworkErrorCode | None = None
     message_payload: bytes | None = None
     message_state: int | None = None
+    ussd_service_op: bytes | None = None
+    source_network_id: str | None = None
+    dest_network_id: str | None = None
+    source_node_id: bytes | None = None
+    dest_node_id: bytes | None = None
+    dest_addr_np_resolution: int | None = None
+    dest_addr_np_information: bytes | None = None
+    dest_addr_np_country: bytes | None = None
     its_session_info: bytes | None = None
 
     def __init__(
@@ -906,6 +1064,15 @@ class DeliverSm(Pdu):
             self._set_tlvs(dict(tlvs))
 
 
+class DeliverSmRespTlvs(TypedDict, total=False):
+    """The TLVs DeliverSmResp may carry, by name."""
+
+    additional_status_info_text: str | None
+    network_error_code: NetworkErrorCode | None
+    delivery_failure_reason: int | None
+    congestion_state: int | None
+
+
 class DeliverSmResp(Pdu):
     """deliver_sm_resp (command_id 0x80000005)."""
 
@@ -917,6 +1084,10 @@ class DeliverSmResp(Pdu):
     tlv_by_name: ClassVar[dict[str, TlvSpec]] = {s.name: s for s in tlv_specs}
 
     message_id: str
+    additional_status_info_text: str | None = None
+    network_error_code: NetworkErrorCode | None = None
+    delivery_failure_reason: int | None = None
+    congestion_state: int | None = None
 
     def __init__(
         self,
@@ -924,12 +1095,15 @@ class DeliverSmResp(Pdu):
         sequence_number: int = 0,
         command_status: int = 0,
         extra_tlvs: tuple[tuple[int, bytes], ...] = (),
+        **tlvs: Unpack[DeliverSmRespTlvs],
     ) -> None:
         self.message_id = message_id
         self.sequence_number = sequence_number
         self.command_status = command_status
         if extra_tlvs:
             self.extra_tlvs = tuple(extra_tlvs)
+        if tlvs:
+            self._set_tlvs(dict(tlvs))
 
 
 class DataSmTlvs(TypedDict, total=False):
@@ -967,10 +1141,19 @@ class DataSmTlvs(TypedDict, total=False):
     message_payload: bytes | None
     more_messages_to_send: int | None
     message_state: int | None
+    ussd_service_op: bytes | None
+    billing_identification: bytes | None
+    source_network_id: str | None
+    dest_network_id: str | None
+    source_node_id: bytes | None
+    dest_node_id: bytes | None
+    dest_addr_np_resolution: int | None
+    dest_addr_np_information: bytes | None
+    dest_addr_np_country: bytes | None
     display_time: int | None
     sms_signal: int | None
-    ms_validity: int | None
-    alert_on_message_delivery: bool | None
+    ms_validity: int | MsValidity | None
+    alert_on_message_delivery: bool | int | None
     its_reply_type: int | None
     its_session_info: bytes | None
 
@@ -1027,10 +1210,19 @@ class DataSm(Pdu):
     message_payload: bytes | None = None
     more_messages_to_send: int | None = None
     message_state: int | None = None
+    ussd_service_op: bytes | None = None
+    billing_identification: bytes | None = None
+    source_network_id: str | None = None
+    dest_network_id: str | None = None
+    source_node_id: bytes | None = None
+    dest_node_id: bytes | None = None
+    dest_addr_np_resolution: int | None = None
+    dest_addr_np_information: bytes | None = None
+    dest_addr_np_country: bytes | None = None
     display_time: int | None = None
     sms_signal: int | None = None
-    ms_validity: int | None = None
-    alert_on_message_delivery: bool | None = None
+    ms_validity: int | MsValidity | None = None
+    alert_on_message_delivery: bool | int | None = None
     its_reply_type: int | None = None
     its_session_info: bytes | None = None
 
@@ -1076,6 +1268,7 @@ class DataSmRespTlvs(TypedDict, total=False):
     dpf_result: int | None
     network_error_code: NetworkErrorCode | None
     delivery_failure_reason: int | None
+    congestion_state: int | None
 
 
 class DataSmResp(Pdu):
@@ -1093,6 +1286,7 @@ class DataSmResp(Pdu):
     dpf_result: int | None = None
     network_error_code: NetworkErrorCode | None = None
     delivery_failure_reason: int | None = None
+    congestion_state: int | None = None
 
     def __init__(
         self,
@@ -1146,6 +1340,12 @@ class QuerySm(Pdu):
             self.extra_tlvs = tuple(extra_tlvs)
 
 
+class QuerySmRespTlvs(TypedDict, total=False):
+    """The TLVs QuerySmResp may carry, by name."""
+
+    congestion_state: int | None
+
+
 class QuerySmResp(Pdu):
     """query_sm_resp (command_id 0x80000003)."""
 
@@ -1160,6 +1360,7 @@ class QuerySmResp(Pdu):
     final_date: str
     message_state: int
     error_code: int
+    congestion_state: int | None = None
 
     def __init__(
         self,
@@ -1170,6 +1371,7 @@ class QuerySmResp(Pdu):
         sequence_number: int = 0,
         command_status: int = 0,
         extra_tlvs: tuple[tuple[int, bytes], ...] = (),
+        **tlvs: Unpack[QuerySmRespTlvs],
     ) -> None:
         self.message_id = message_id
         self.final_date = final_date
@@ -1179,6 +1381,8 @@ class QuerySmResp(Pdu):
         self.command_status = command_status
         if extra_tlvs:
             self.extra_tlvs = tuple(extra_tlvs)
+        if tlvs:
+            self._set_tlvs(dict(tlvs))
 
 
 class CancelSm(Pdu):
@@ -1228,6 +1432,12 @@ class CancelSm(Pdu):
             self.extra_tlvs = tuple(extra_tlvs)
 
 
+class CancelSmRespTlvs(TypedDict, total=False):
+    """The TLVs CancelSmResp may carry, by name."""
+
+    congestion_state: int | None
+
+
 class CancelSmResp(Pdu):
     """cancel_sm_resp (command_id 0x80000008)."""
 
@@ -1238,17 +1448,27 @@ class CancelSmResp(Pdu):
     tlv_specs: ClassVar[tuple[TlvSpec, ...]] = allowed_specs(0x80000008)
     tlv_by_name: ClassVar[dict[str, TlvSpec]] = {s.name: s for s in tlv_specs}
 
+    congestion_state: int | None = None
 
     def __init__(
         self,
         sequence_number: int = 0,
         command_status: int = 0,
         extra_tlvs: tuple[tuple[int, bytes], ...] = (),
+        **tlvs: Unpack[CancelSmRespTlvs],
     ) -> None:
         self.sequence_number = sequence_number
         self.command_status = command_status
         if extra_tlvs:
             self.extra_tlvs = tuple(extra_tlvs)
+        if tlvs:
+            self._set_tlvs(dict(tlvs))
+
+
+class ReplaceSmTlvs(TypedDict, total=False):
+    """The TLVs ReplaceSm may carry, by name."""
+
+    message_payload: bytes | None
 
 
 class ReplaceSm(Pdu):
@@ -1270,6 +1490,7 @@ class ReplaceSm(Pdu):
     registered_delivery: int
     sm_default_msg_id: int
     short_message: bytes
+    message_payload: bytes | None = None
 
     def __init__(
         self,
@@ -1285,6 +1506,7 @@ class ReplaceSm(Pdu):
         sequence_number: int = 0,
         command_status: int = 0,
         extra_tlvs: tuple[tuple[int, bytes], ...] = (),
+        **tlvs: Unpack[ReplaceSmTlvs],
     ) -> None:
         self.message_id = message_id
         self.source_addr_ton = source_addr_ton
@@ -1299,6 +1521,14 @@ class ReplaceSm(Pdu):
         self.command_status = command_status
         if extra_tlvs:
             self.extra_tlvs = tuple(extra_tlvs)
+        if tlvs:
+            self._set_tlvs(dict(tlvs))
+
+
+class ReplaceSmRespTlvs(TypedDict, total=False):
+    """The TLVs ReplaceSmResp may carry, by name."""
+
+    congestion_state: int | None
 
 
 class ReplaceSmResp(Pdu):
@@ -1311,17 +1541,21 @@ class ReplaceSmResp(Pdu):
     tlv_specs: ClassVar[tuple[TlvSpec, ...]] = allowed_specs(0x80000007)
     tlv_by_name: ClassVar[dict[str, TlvSpec]] = {s.name: s for s in tlv_specs}
 
+    congestion_state: int | None = None
 
     def __init__(
         self,
         sequence_number: int = 0,
         command_status: int = 0,
         extra_tlvs: tuple[tuple[int, bytes], ...] = (),
+        **tlvs: Unpack[ReplaceSmRespTlvs],
     ) -> None:
         self.sequence_number = sequence_number
         self.command_status = command_status
         if extra_tlvs:
             self.extra_tlvs = tuple(extra_tlvs)
+        if tlvs:
+            self._set_tlvs(dict(tlvs))
 
 
 class AlertNotificationTlvs(TypedDict, total=False):
@@ -1367,6 +1601,339 @@ class AlertNotification(Pdu):
         self.esme_addr_ton = esme_addr_ton
         self.esme_addr_npi = esme_addr_npi
         self.esme_addr = esme_addr
+        self.sequence_number = sequence_number
+        self.command_status = command_status
+        if extra_tlvs:
+            self.extra_tlvs = tuple(extra_tlvs)
+        if tlvs:
+            self._set_tlvs(dict(tlvs))
+
+
+class BroadcastSmTlvs(TypedDict, total=False):
+    """The TLVs BroadcastSm may carry, by name."""
+
+    dest_addr_subunit: int | None
+    source_addr_subunit: int | None
+    payload_type: int | None
+    privacy_indicator: int | None
+    source_subaddress: bytes | None
+    dest_subaddress: bytes | None
+    user_message_reference: int | None
+    source_port: int | None
+    destination_port: int | None
+    language_indicator: int | None
+    callback_num_pres_ind: int | None
+    callback_num_atag: bytes | None
+    callback_num: bytes | None
+    message_payload: bytes | None
+    broadcast_channel_indicator: int | None
+    broadcast_content_type: BroadcastContentType | None
+    broadcast_content_type_info: bytes | None
+    broadcast_message_class: int | None
+    broadcast_rep_num: int | None
+    broadcast_frequency_interval: BroadcastFrequencyInterval | None
+    broadcast_area_identifier: tuple[bytes, ...] | None
+    broadcast_service_group: bytes | None
+    display_time: int | None
+    sms_signal: int | None
+    ms_validity: int | MsValidity | None
+    alert_on_message_delivery: bool | int | None
+
+
+class BroadcastSm(Pdu):
+    """broadcast_sm (command_id 0x00000111)."""
+
+    __slots__ = ('service_type', 'source_addr_ton', 'source_addr_npi', 'source_addr', 'message_id', 'priority_flag', 'schedule_delivery_time', 'validity_period', 'replace_if_present_flag', 'data_coding', 'sm_default_msg_id', '__dict__')
+
+    command_id: ClassVar[int] = 0x00000111
+    mandatory_fields: ClassVar[tuple[str, ...]] = ('service_type', 'source_addr_ton', 'source_addr_npi', 'source_addr', 'message_id', 'priority_flag', 'schedule_delivery_time', 'validity_period', 'replace_if_present_flag', 'data_coding', 'sm_default_msg_id')
+    tlv_specs: ClassVar[tuple[TlvSpec, ...]] = allowed_specs(0x00000111)
+    tlv_by_name: ClassVar[dict[str, TlvSpec]] = {s.name: s for s in tlv_specs}
+
+    service_type: str
+    source_addr_ton: int
+    source_addr_npi: int
+    source_addr: str
+    message_id: str
+    priority_flag: int
+    schedule_delivery_time: str
+    validity_period: str
+    replace_if_present_flag: int
+    data_coding: int
+    sm_default_msg_id: int
+    dest_addr_subunit: int | None = None
+    source_addr_subunit: int | None = None
+    payload_type: int | None = None
+    privacy_indicator: int | None = None
+    source_subaddress: bytes | None = None
+    dest_subaddress: bytes | None = None
+    user_message_reference: int | None = None
+    source_port: int | None = None
+    destination_port: int | None = None
+    language_indicator: int | None = None
+    callback_num_pres_ind: int | None = None
+    callback_num_atag: bytes | None = None
+    callback_num: bytes | None = None
+    message_payload: bytes | None = None
+    broadcast_channel_indicator: int | None = None
+    broadcast_content_type: BroadcastContentType | None = None
+    broadcast_content_type_info: bytes | None = None
+    broadcast_message_class: int | None = None
+    broadcast_rep_num: int | None = None
+    broadcast_frequency_interval: BroadcastFrequencyInterval | None = None
+    broadcast_area_identifier: tuple[bytes, ...] | None = None
+    broadcast_service_group: bytes | None = None
+    display_time: int | None = None
+    sms_signal: int | None = None
+    ms_validity: int | MsValidity | None = None
+    alert_on_message_delivery: bool | int | None = None
+
+    def __init__(
+        self,
+        service_type: str = "",
+        source_addr_ton: int = 0,
+        source_addr_npi: int = 0,
+        source_addr: str = "",
+        message_id: str = "",
+        priority_flag: int = 0,
+        schedule_delivery_time: str = "",
+        validity_period: str = "",
+        replace_if_present_flag: int = 0,
+        data_coding: int = 0,
+        sm_default_msg_id: int = 0,
+        sequence_number: int = 0,
+        command_status: int = 0,
+        extra_tlvs: tuple[tuple[int, bytes], ...] = (),
+        **tlvs: Unpack[BroadcastSmTlvs],
+    ) -> None:
+        self.service_type = service_type
+        self.source_addr_ton = source_addr_ton
+        self.source_addr_npi = source_addr_npi
+        self.source_addr = source_addr
+        self.message_id = message_id
+        self.priority_flag = priority_flag
+        self.schedule_delivery_time = schedule_delivery_time
+        self.validity_period = validity_period
+        self.replace_if_present_flag = replace_if_present_flag
+        self.data_coding = data_coding
+        self.sm_default_msg_id = sm_default_msg_id
+        self.sequence_number = sequence_number
+        self.command_status = command_status
+        if extra_tlvs:
+            self.extra_tlvs = tuple(extra_tlvs)
+        if tlvs:
+            self._set_tlvs(dict(tlvs))
+
+
+class BroadcastSmRespTlvs(TypedDict, total=False):
+    """The TLVs BroadcastSmResp may carry, by name."""
+
+    congestion_state: int | None
+    failed_broadcast_area_identifier: tuple[bytes, ...] | None
+    broadcast_error_status: tuple[int, ...] | None
+
+
+class BroadcastSmResp(Pdu):
+    """broadcast_sm_resp (command_id 0x80000111)."""
+
+    __slots__ = ('message_id', '__dict__')
+
+    command_id: ClassVar[int] = 0x80000111
+    mandatory_fields: ClassVar[tuple[str, ...]] = ('message_id',)
+    tlv_specs: ClassVar[tuple[TlvSpec, ...]] = allowed_specs(0x80000111)
+    tlv_by_name: ClassVar[dict[str, TlvSpec]] = {s.name: s for s in tlv_specs}
+    body_omitted_on_error: ClassVar[bool] = True
+
+    message_id: str
+    congestion_state: int | None = None
+    failed_broadcast_area_identifier: tuple[bytes, ...] | None = None
+    broadcast_error_status: tuple[int, ...] | None = None
+
+    def __init__(
+        self,
+        message_id: str = "",
+        sequence_number: int = 0,
+        command_status: int = 0,
+        extra_tlvs: tuple[tuple[int, bytes], ...] = (),
+        **tlvs: Unpack[BroadcastSmRespTlvs],
+    ) -> None:
+        self.message_id = message_id
+        self.sequence_number = sequence_number
+        self.command_status = command_status
+        if extra_tlvs:
+            self.extra_tlvs = tuple(extra_tlvs)
+        if tlvs:
+            self._set_tlvs(dict(tlvs))
+
+
+class QueryBroadcastSmTlvs(TypedDict, total=False):
+    """The TLVs QueryBroadcastSm may carry, by name."""
+
+    user_message_reference: int | None
+
+
+class QueryBroadcastSm(Pdu):
+    """query_broadcast_sm (command_id 0x00000112)."""
+
+    __slots__ = ('message_id', 'source_addr_ton', 'source_addr_npi', 'source_addr', '__dict__')
+
+    command_id: ClassVar[int] = 0x00000112
+    mandatory_fields: ClassVar[tuple[str, ...]] = ('message_id', 'source_addr_ton', 'source_addr_npi', 'source_addr')
+    tlv_specs: ClassVar[tuple[TlvSpec, ...]] = allowed_specs(0x00000112)
+    tlv_by_name: ClassVar[dict[str, TlvSpec]] = {s.name: s for s in tlv_specs}
+
+    message_id: str
+    source_addr_ton: int
+    source_addr_npi: int
+    source_addr: str
+    user_message_reference: int | None = None
+
+    def __init__(
+        self,
+        message_id: str = "",
+        source_addr_ton: int = 0,
+        source_addr_npi: int = 0,
+        source_addr: str = "",
+        sequence_number: int = 0,
+        command_status: int = 0,
+        extra_tlvs: tuple[tuple[int, bytes], ...] = (),
+        **tlvs: Unpack[QueryBroadcastSmTlvs],
+    ) -> None:
+        self.message_id = message_id
+        self.source_addr_ton = source_addr_ton
+        self.source_addr_npi = source_addr_npi
+        self.source_addr = source_addr
+        self.sequence_number = sequence_number
+        self.command_status = command_status
+        if extra_tlvs:
+            self.extra_tlvs = tuple(extra_tlvs)
+        if tlvs:
+            self._set_tlvs(dict(tlvs))
+
+
+class QueryBroadcastSmRespTlvs(TypedDict, total=False):
+    """The TLVs QueryBroadcastSmResp may carry, by name."""
+
+    user_message_reference: int | None
+    message_state: int | None
+    congestion_state: int | None
+    broadcast_area_identifier: tuple[bytes, ...] | None
+    broadcast_area_success: tuple[int, ...] | None
+    broadcast_end_time: str | None
+
+
+class QueryBroadcastSmResp(Pdu):
+    """query_broadcast_sm_resp (command_id 0x80000112)."""
+
+    __slots__ = ('message_id', '__dict__')
+
+    command_id: ClassVar[int] = 0x80000112
+    mandatory_fields: ClassVar[tuple[str, ...]] = ('message_id',)
+    tlv_specs: ClassVar[tuple[TlvSpec, ...]] = allowed_specs(0x80000112)
+    tlv_by_name: ClassVar[dict[str, TlvSpec]] = {s.name: s for s in tlv_specs}
+    body_omitted_on_error: ClassVar[bool] = True
+
+    message_id: str
+    user_message_reference: int | None = None
+    message_state: int | None = None
+    congestion_state: int | None = None
+    broadcast_area_identifier: tuple[bytes, ...] | None = None
+    broadcast_area_success: tuple[int, ...] | None = None
+    broadcast_end_time: str | None = None
+
+    def __init__(
+        self,
+        message_id: str = "",
+        sequence_number: int = 0,
+        command_status: int = 0,
+        extra_tlvs: tuple[tuple[int, bytes], ...] = (),
+        **tlvs: Unpack[QueryBroadcastSmRespTlvs],
+    ) -> None:
+        self.message_id = message_id
+        self.sequence_number = sequence_number
+        self.command_status = command_status
+        if extra_tlvs:
+            self.extra_tlvs = tuple(extra_tlvs)
+        if tlvs:
+            self._set_tlvs(dict(tlvs))
+
+
+class CancelBroadcastSmTlvs(TypedDict, total=False):
+    """The TLVs CancelBroadcastSm may carry, by name."""
+
+    user_message_reference: int | None
+    broadcast_content_type: BroadcastContentType | None
+
+
+class CancelBroadcastSm(Pdu):
+    """cancel_broadcast_sm (command_id 0x00000113)."""
+
+    __slots__ = ('service_type', 'message_id', 'source_addr_ton', 'source_addr_npi', 'source_addr', '__dict__')
+
+    command_id: ClassVar[int] = 0x00000113
+    mandatory_fields: ClassVar[tuple[str, ...]] = ('service_type', 'message_id', 'source_addr_ton', 'source_addr_npi', 'source_addr')
+    tlv_specs: ClassVar[tuple[TlvSpec, ...]] = allowed_specs(0x00000113)
+    tlv_by_name: ClassVar[dict[str, TlvSpec]] = {s.name: s for s in tlv_specs}
+
+    service_type: str
+    message_id: str
+    source_addr_ton: int
+    source_addr_npi: int
+    source_addr: str
+    user_message_reference: int | None = None
+    broadcast_content_type: BroadcastContentType | None = None
+
+    def __init__(
+        self,
+        service_type: str = "",
+        message_id: str = "",
+        source_addr_ton: int = 0,
+        source_addr_npi: int = 0,
+        source_addr: str = "",
+        sequence_number: int = 0,
+        command_status: int = 0,
+        extra_tlvs: tuple[tuple[int, bytes], ...] = (),
+        **tlvs: Unpack[CancelBroadcastSmTlvs],
+    ) -> None:
+        self.service_type = service_type
+        self.message_id = message_id
+        self.source_addr_ton = source_addr_ton
+        self.source_addr_npi = source_addr_npi
+        self.source_addr = source_addr
+        self.sequence_number = sequence_number
+        self.command_status = command_status
+        if extra_tlvs:
+            self.extra_tlvs = tuple(extra_tlvs)
+        if tlvs:
+            self._set_tlvs(dict(tlvs))
+
+
+class CancelBroadcastSmRespTlvs(TypedDict, total=False):
+    """The TLVs CancelBroadcastSmResp may carry, by name."""
+
+    congestion_state: int | None
+
+
+class CancelBroadcastSmResp(Pdu):
+    """cancel_broadcast_sm_resp (command_id 0x80000113)."""
+
+    __slots__ = ('__dict__',)
+
+    command_id: ClassVar[int] = 0x80000113
+    mandatory_fields: ClassVar[tuple[str, ...]] = ()
+    tlv_specs: ClassVar[tuple[TlvSpec, ...]] = allowed_specs(0x80000113)
+    tlv_by_name: ClassVar[dict[str, TlvSpec]] = {s.name: s for s in tlv_specs}
+    body_omitted_on_error: ClassVar[bool] = True
+
+    congestion_state: int | None = None
+
+    def __init__(
+        self,
+        sequence_number: int = 0,
+        command_status: int = 0,
+        extra_tlvs: tuple[tuple[int, bytes], ...] = (),
+        **tlvs: Unpack[CancelBroadcastSmRespTlvs],
+    ) -> None:
         self.sequence_number = sequence_number
         self.command_status = command_status
         if extra_tlvs:
@@ -2302,6 +2869,224 @@ def _decode_alert_notification(buf: bytes, start: int, end: int, seq: int, statu
     return o
 
 
+def _decode_broadcast_sm(buf: bytes, start: int, end: int, seq: int, status: int) -> Pdu:
+    p = start + 16
+    o = _new(BroadcastSm)
+    index = buf.index
+    if buf[p] == 0:
+        o.service_type = ""
+        p += 1
+    else:
+        i = index(0, p)
+        if i - p >= 6:
+            raise _field_error(buf, start, end, 'service_type')
+        o.service_type = buf[p:i].decode("latin-1")
+        p = i + 1
+    o.source_addr_ton = buf[p]
+    o.source_addr_npi = buf[p + 1]
+    p += 2
+    if buf[p] == 0:
+        o.source_addr = ""
+        p += 1
+    else:
+        i = index(0, p)
+        if i - p >= 21:
+            raise _field_error(buf, start, end, 'source_addr')
+        o.source_addr = buf[p:i].decode("latin-1")
+        p = i + 1
+    if buf[p] == 0:
+        o.message_id = ""
+        p += 1
+    else:
+        i = index(0, p)
+        if i - p >= 65:
+            raise _field_error(buf, start, end, 'message_id')
+        o.message_id = buf[p:i].decode("latin-1")
+        p = i + 1
+    o.priority_flag = buf[p]
+    p += 1
+    if buf[p] == 0:
+        o.schedule_delivery_time = ""
+        p += 1
+    else:
+        i = index(0, p)
+        if i - p != 16:
+            raise _field_error(buf, start, end, 'schedule_delivery_time')
+        o.schedule_delivery_time = buf[p:i].decode("latin-1")
+        p = i + 1
+    if buf[p] == 0:
+        o.validity_period = ""
+        p += 1
+    else:
+        i = index(0, p)
+        if i - p != 16:
+            raise _field_error(buf, start, end, 'validity_period')
+        o.validity_period = buf[p:i].decode("latin-1")
+        p = i + 1
+    o.replace_if_present_flag = buf[p]
+    o.data_coding = buf[p + 1]
+    o.sm_default_msg_id = buf[p + 2]
+    p += 3
+    if p > end:
+        raise _field_error(buf, start, end, None)
+    o.sequence_number = seq
+    o.command_status = status
+    if p < end:
+        _TLVS[0x00000111].decode(o, buf, p, end, seq)
+    d = o.__dict__
+    if 'broadcast_area_identifier' not in d:
+        raise _missing_tlv(o, 'broadcast_area_identifier')
+    if 'broadcast_content_type' not in d:
+        raise _missing_tlv(o, 'broadcast_content_type')
+    if 'broadcast_rep_num' not in d and o.priority_flag != 1:
+        raise _missing_tlv(o, 'broadcast_rep_num')
+    if 'broadcast_frequency_interval' not in d:
+        raise _missing_tlv(o, 'broadcast_frequency_interval')
+    return o
+
+
+def _decode_broadcast_sm_resp(buf: bytes, start: int, end: int, seq: int, status: int) -> Pdu:
+    if start + 16 == end:
+        return BroadcastSmResp(sequence_number=seq, command_status=status)
+    p = start + 16
+    o = _new(BroadcastSmResp)
+    index = buf.index
+    if buf[p] == 0:
+        o.message_id = ""
+        p += 1
+    else:
+        i = index(0, p)
+        if i - p >= 65:
+            raise _field_error(buf, start, end, 'message_id')
+        o.message_id = buf[p:i].decode("latin-1")
+        p = i + 1
+    if p > end:
+        raise _field_error(buf, start, end, None)
+    o.sequence_number = seq
+    o.command_status = status
+    if p < end:
+        _TLVS[0x80000111].decode(o, buf, p, end, seq)
+    return o
+
+
+def _decode_query_broadcast_sm(buf: bytes, start: int, end: int, seq: int, status: int) -> Pdu:
+    p = start + 16
+    o = _new(QueryBroadcastSm)
+    index = buf.index
+    if buf[p] == 0:
+        o.message_id = ""
+        p += 1
+    else:
+        i = index(0, p)
+        if i - p >= 65:
+            raise _field_error(buf, start, end, 'message_id')
+        o.message_id = buf[p:i].decode("latin-1")
+        p = i + 1
+    o.source_addr_ton = buf[p]
+    o.source_addr_npi = buf[p + 1]
+    p += 2
+    if buf[p] == 0:
+        o.source_addr = ""
+        p += 1
+    else:
+        i = index(0, p)
+        if i - p >= 21:
+            raise _field_error(buf, start, end, 'source_addr')
+        o.source_addr = buf[p:i].decode("latin-1")
+        p = i + 1
+    if p > end:
+        raise _field_error(buf, start, end, None)
+    o.sequence_number = seq
+    o.command_status = status
+    if p < end:
+        _TLVS[0x00000112].decode(o, buf, p, end, seq)
+    return o
+
+
+def _decode_query_broadcast_sm_resp(buf: bytes, start: int, end: int, seq: int, status: int) -> Pdu:
+    if start + 16 == end:
+        return QueryBroadcastSmResp(sequence_number=seq, command_status=status)
+    p = start + 16
+    o = _new(QueryBroadcastSmResp)
+    index = buf.index
+    if buf[p] == 0:
+        o.message_id = ""
+        p += 1
+    else:
+        i = index(0, p)
+        if i - p >= 65:
+            raise _field_error(buf, start, end, 'message_id')
+        o.message_id = buf[p:i].decode("latin-1")
+        p = i + 1
+    if p > end:
+        raise _field_error(buf, start, end, None)
+    o.sequence_number = seq
+    o.command_status = status
+    if p < end:
+        _TLVS[0x80000112].decode(o, buf, p, end, seq)
+    if not status:
+        d = o.__dict__
+        if 'message_state' not in d:
+            raise _missing_tlv(o, 'message_state')
+        if 'broadcast_area_identifier' not in d:
+            raise _missing_tlv(o, 'broadcast_area_identifier')
+        if 'broadcast_area_success' not in d:
+            raise _missing_tlv(o, 'broadcast_area_success')
+    return o
+
+
+def _decode_cancel_broadcast_sm(buf: bytes, start: int, end: int, seq: int, status: int) -> Pdu:
+    p = start + 16
+    o = _new(CancelBroadcastSm)
+    index = buf.index
+    if buf[p] == 0:
+        o.service_type = ""
+        p += 1
+    else:
+        i = index(0, p)
+        if i - p >= 6:
+            raise _field_error(buf, start, end, 'service_type')
+        o.service_type = buf[p:i].decode("latin-1")
+        p = i + 1
+    if buf[p] == 0:
+        o.message_id = ""
+        p += 1
+    else:
+        i = index(0, p)
+        if i - p >= 65:
+            raise _field_error(buf, start, end, 'message_id')
+        o.message_id = buf[p:i].decode("latin-1")
+        p = i + 1
+    o.source_addr_ton = buf[p]
+    o.source_addr_npi = buf[p + 1]
+    p += 2
+    if buf[p] == 0:
+        o.source_addr = ""
+        p += 1
+    else:
+        i = index(0, p)
+        if i - p >= 21:
+            raise _field_error(buf, start, end, 'source_addr')
+        o.source_addr = buf[p:i].decode("latin-1")
+        p = i + 1
+    if p > end:
+        raise _field_error(buf, start, end, None)
+    o.sequence_number = seq
+    o.command_status = status
+    if p < end:
+        _TLVS[0x00000113].decode(o, buf, p, end, seq)
+    return o
+
+
+def _decode_cancel_broadcast_sm_resp(buf: bytes, start: int, end: int, seq: int, status: int) -> Pdu:
+    o = _new(CancelBroadcastSmResp)
+    o.sequence_number = seq
+    o.command_status = status
+    if start + 16 < end:
+        _TLVS[0x80000113].decode(o, buf, start + 16, end, seq)
+    return o
+
+
 # -- encoders -----------------------------------------------------------------
 
 def _encode_generic_nack(o: GenericNack) -> bytes:
@@ -2929,6 +3714,166 @@ def _encode_alert_notification(o: AlertNotification) -> bytes:
     return st.pack(st.size, 0x00000102, o.command_status, o.sequence_number, o.source_addr_ton, o.source_addr_npi, b_source_addr, o.esme_addr_ton, o.esme_addr_npi, b_esme_addr)
 
 
+def _encode_broadcast_sm(o: BroadcastSm) -> bytes:
+    d = o.__dict__
+    if d.get('broadcast_area_identifier') is None:
+        raise _tlv_needed(o, 'broadcast_area_identifier')
+    if d.get('broadcast_content_type') is None:
+        raise _tlv_needed(o, 'broadcast_content_type')
+    if d.get('broadcast_rep_num') is None and o.priority_flag != 1:
+        raise _tlv_needed(o, 'broadcast_rep_num')
+    if d.get('broadcast_frequency_interval') is None:
+        raise _tlv_needed(o, 'broadcast_frequency_interval')
+    s_service_type = o.service_type
+    if s_service_type:
+        if len(s_service_type) >= 6 or "\x00" in s_service_type:
+            raise _cstring_error(s_service_type, 6, 'service_type')
+        b_service_type = s_service_type.encode("latin-1")
+    else:
+        b_service_type = b""
+    s_source_addr = o.source_addr
+    if s_source_addr:
+        if len(s_source_addr) >= 21 or "\x00" in s_source_addr:
+            raise _cstring_error(s_source_addr, 21, 'source_addr')
+        b_source_addr = s_source_addr.encode("latin-1")
+    else:
+        b_source_addr = b""
+    s_message_id = o.message_id
+    if s_message_id:
+        if len(s_message_id) >= 65 or "\x00" in s_message_id:
+            raise _cstring_error(s_message_id, 65, 'message_id')
+        b_message_id = s_message_id.encode("latin-1")
+    else:
+        b_message_id = b""
+    s_schedule_delivery_time = o.schedule_delivery_time
+    if s_schedule_delivery_time:
+        if len(s_schedule_delivery_time) != 16 or "\x00" in s_schedule_delivery_time:
+            raise _cstring_error(s_schedule_delivery_time, 17, 'schedule_delivery_time')
+        b_schedule_delivery_time = s_schedule_delivery_time.encode("latin-1")
+    else:
+        b_schedule_delivery_time = b""
+    s_validity_period = o.validity_period
+    if s_validity_period:
+        if len(s_validity_period) != 16 or "\x00" in s_validity_period:
+            raise _cstring_error(s_validity_period, 17, 'validity_period')
+        b_validity_period = s_validity_period.encode("latin-1")
+    else:
+        b_validity_period = b""
+    key = (len(b_service_type), len(b_source_addr), len(b_message_id), len(b_schedule_delivery_time), len(b_validity_period))
+    st = _SHAPES_BROADCAST_SM.get(key)
+    if st is None:
+        st = _shape(_SHAPES_BROADCAST_SM, ">IIII%dsxBB%dsx%dsxB%dsx%dsxBBB", key)
+    if o.__dict__:
+        tlvs = _encode_tlvs(o)
+        return st.pack(st.size + len(tlvs), 0x00000111, o.command_status, o.sequence_number, b_service_type, o.source_addr_ton, o.source_addr_npi, b_source_addr, b_message_id, o.priority_flag, b_schedule_delivery_time, b_validity_period, o.replace_if_present_flag, o.data_coding, o.sm_default_msg_id) + tlvs
+    return st.pack(st.size, 0x00000111, o.command_status, o.sequence_number, b_service_type, o.source_addr_ton, o.source_addr_npi, b_source_addr, b_message_id, o.priority_flag, b_schedule_delivery_time, b_validity_period, o.replace_if_present_flag, o.data_coding, o.sm_default_msg_id)
+
+
+def _encode_broadcast_sm_resp(o: BroadcastSmResp) -> bytes:
+    if o.command_status:
+        return _HEADER.pack(16, 0x80000111, o.command_status, o.sequence_number)
+    s_message_id = o.message_id
+    if s_message_id:
+        if len(s_message_id) >= 65 or "\x00" in s_message_id:
+            raise _cstring_error(s_message_id, 65, 'message_id')
+        b_message_id = s_message_id.encode("latin-1")
+    else:
+        b_message_id = b""
+    body = b"%s\x00" % (b_message_id,)
+    if o.__dict__:
+        body += _encode_tlvs(o)
+    return _HEADER.pack(16 + len(body), 0x80000111, o.command_status, o.sequence_number) + body
+
+
+def _encode_query_broadcast_sm(o: QueryBroadcastSm) -> bytes:
+    s_message_id = o.message_id
+    if s_message_id:
+        if len(s_message_id) >= 65 or "\x00" in s_message_id:
+            raise _cstring_error(s_message_id, 65, 'message_id')
+        b_message_id = s_message_id.encode("latin-1")
+    else:
+        b_message_id = b""
+    s_source_addr = o.source_addr
+    if s_source_addr:
+        if len(s_source_addr) >= 21 or "\x00" in s_source_addr:
+            raise _cstring_error(s_source_addr, 21, 'source_addr')
+        b_source_addr = s_source_addr.encode("latin-1")
+    else:
+        b_source_addr = b""
+    key = (len(b_message_id), len(b_source_addr))
+    st = _SHAPES_QUERY_BROADCAST_SM.get(key)
+    if st is None:
+        st = _shape(_SHAPES_QUERY_BROADCAST_SM, ">IIII%dsxBB%dsx", key)
+    if o.__dict__:
+        tlvs = _encode_tlvs(o)
+        return st.pack(st.size + len(tlvs), 0x00000112, o.command_status, o.sequence_number, b_message_id, o.source_addr_ton, o.source_addr_npi, b_source_addr) + tlvs
+    return st.pack(st.size, 0x00000112, o.command_status, o.sequence_number, b_message_id, o.source_addr_ton, o.source_addr_npi, b_source_addr)
+
+
+def _encode_query_broadcast_sm_resp(o: QueryBroadcastSmResp) -> bytes:
+    if o.command_status:
+        return _HEADER.pack(16, 0x80000112, o.command_status, o.sequence_number)
+    d = o.__dict__
+    if d.get('message_state') is None:
+        raise _tlv_needed(o, 'message_state')
+    if d.get('broadcast_area_identifier') is None:
+        raise _tlv_needed(o, 'broadcast_area_identifier')
+    if d.get('broadcast_area_success') is None:
+        raise _tlv_needed(o, 'broadcast_area_success')
+    s_message_id = o.message_id
+    if s_message_id:
+        if len(s_message_id) >= 65 or "\x00" in s_message_id:
+            raise _cstring_error(s_message_id, 65, 'message_id')
+        b_message_id = s_message_id.encode("latin-1")
+    else:
+        b_message_id = b""
+    body = b"%s\x00" % (b_message_id,)
+    if o.__dict__:
+        body += _encode_tlvs(o)
+    return _HEADER.pack(16 + len(body), 0x80000112, o.command_status, o.sequence_number) + body
+
+
+def _encode_cancel_broadcast_sm(o: CancelBroadcastSm) -> bytes:
+    s_service_type = o.service_type
+    if s_service_type:
+        if len(s_service_type) >= 6 or "\x00" in s_service_type:
+            raise _cstring_error(s_service_type, 6, 'service_type')
+        b_service_type = s_service_type.encode("latin-1")
+    else:
+        b_service_type = b""
+    s_message_id = o.message_id
+    if s_message_id:
+        if len(s_message_id) >= 65 or "\x00" in s_message_id:
+            raise _cstring_error(s_message_id, 65, 'message_id')
+        b_message_id = s_message_id.encode("latin-1")
+    else:
+        b_message_id = b""
+    s_source_addr = o.source_addr
+    if s_source_addr:
+        if len(s_source_addr) >= 21 or "\x00" in s_source_addr:
+            raise _cstring_error(s_source_addr, 21, 'source_addr')
+        b_source_addr = s_source_addr.encode("latin-1")
+    else:
+        b_source_addr = b""
+    key = (len(b_service_type), len(b_message_id), len(b_source_addr))
+    st = _SHAPES_CANCEL_BROADCAST_SM.get(key)
+    if st is None:
+        st = _shape(_SHAPES_CANCEL_BROADCAST_SM, ">IIII%dsx%dsxBB%dsx", key)
+    if o.__dict__:
+        tlvs = _encode_tlvs(o)
+        return st.pack(st.size + len(tlvs), 0x00000113, o.command_status, o.sequence_number, b_service_type, b_message_id, o.source_addr_ton, o.source_addr_npi, b_source_addr) + tlvs
+    return st.pack(st.size, 0x00000113, o.command_status, o.sequence_number, b_service_type, b_message_id, o.source_addr_ton, o.source_addr_npi, b_source_addr)
+
+
+def _encode_cancel_broadcast_sm_resp(o: CancelBroadcastSmResp) -> bytes:
+    if o.command_status:
+        return _HEADER.pack(16, 0x80000113, o.command_status, o.sequence_number)
+    body = b''
+    if o.__dict__:
+        body += _encode_tlvs(o)
+    return _HEADER.pack(16 + len(body), 0x80000113, o.command_status, o.sequence_number) + body
+
+
 CLASSES: dict[int, type[Pdu]] = {
     0x80000000: GenericNack,
     0x00000001: BindReceiver,
@@ -2957,6 +3902,12 @@ CLASSES: dict[int, type[Pdu]] = {
     0x00000007: ReplaceSm,
     0x80000007: ReplaceSmResp,
     0x00000102: AlertNotification,
+    0x00000111: BroadcastSm,
+    0x80000111: BroadcastSmResp,
+    0x00000112: QueryBroadcastSm,
+    0x80000112: QueryBroadcastSmResp,
+    0x00000113: CancelBroadcastSm,
+    0x80000113: CancelBroadcastSmResp,
 }
 _TLVS: dict[int, TlvDecoder] = {cid: TlvDecoder(cid) for cid in CLASSES}
 DECODERS: dict[int, Callable[[bytes, int, int, int, int], Pdu]] = {
@@ -2987,6 +3938,12 @@ DECODERS: dict[int, Callable[[bytes, int, int, int, int], Pdu]] = {
     0x00000007: _decode_replace_sm,
     0x80000007: _decode_replace_sm_resp,
     0x00000102: _decode_alert_notification,
+    0x00000111: _decode_broadcast_sm,
+    0x80000111: _decode_broadcast_sm_resp,
+    0x00000112: _decode_query_broadcast_sm,
+    0x80000112: _decode_query_broadcast_sm_resp,
+    0x00000113: _decode_cancel_broadcast_sm,
+    0x80000113: _decode_cancel_broadcast_sm_resp,
 }
 ENCODERS: dict[type[Pdu], Callable[[Any], bytes]] = {
     GenericNack: _encode_generic_nack,
@@ -3016,4 +3973,10 @@ ENCODERS: dict[type[Pdu], Callable[[Any], bytes]] = {
     ReplaceSm: _encode_replace_sm,
     ReplaceSmResp: _encode_replace_sm_resp,
     AlertNotification: _encode_alert_notification,
+    BroadcastSm: _encode_broadcast_sm,
+    BroadcastSmResp: _encode_broadcast_sm_resp,
+    QueryBroadcastSm: _encode_query_broadcast_sm,
+    QueryBroadcastSmResp: _encode_query_broadcast_sm_resp,
+    CancelBroadcastSm: _encode_cancel_broadcast_sm,
+    CancelBroadcastSmResp: _encode_cancel_broadcast_sm_resp,
 }

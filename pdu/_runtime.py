@@ -6,13 +6,13 @@ import struct
 from collections.abc import Sequence
 
 from .base import DistributionList, Pdu, SmeAddress, UnsuccessSme
-from .enums import CommandStatus
+from .enums import CommandStatus, Tag
 from .errors import EncodeError, PduError
 from .tlv import (
+    _TAGS_34,
     CSTRING_TLVS,
     INT_TLV_PACKERS,
     NETWORK_ERROR_CODE_TLV,
-    SPECS_BY_TAG,
     NetworkErrorCode,
     _decode_value,
     encode_tlv,
@@ -20,6 +20,7 @@ from .tlv import (
 )
 
 _HEADER = struct.Struct(">IIII")
+
 _BB = struct.Struct(">BB")
 _HH = struct.Struct(">HH")
 _BBB = struct.Struct(">BBB")
@@ -40,6 +41,20 @@ def _field_error(buf: bytes, start: int, end: int, field: str | None) -> PduErro
     from .reference import diagnose  # noqa: PLC0415  (reference imports this module)
 
     return diagnose(buf, start, end)
+
+
+def _missing_tlv(o: Pdu, name: str) -> PduError:
+    return PduError(
+        f"{o.command_name} lacks its mandatory TLV {name}",
+        CommandStatus.ESME_RMISSINGTLV,
+        sequence_number=o.sequence_number,
+        command_id=o.command_id,
+        field=name,
+    )
+
+
+def _tlv_needed(o: Pdu, name: str) -> EncodeError:
+    return EncodeError(f"{type(o).__name__} needs the TLV {name}", name)
 
 
 def _cstr_at(
@@ -327,8 +342,18 @@ def _encode_tlvs(o: Pdu) -> bytes:
         spec = by_name.get(name)
         if spec is None:
             raise EncodeError(f"{type(o).__name__} has no field or TLV named {name!r}", name)
+        if spec.repeats:
+            # One TLV per item; a bare value would be iterated octet by octet.
+            if not isinstance(value, tuple | list) or not value:
+                raise EncodeError(
+                    f"TLV {spec.name} repeats: give a non-empty tuple, one item per TLV", name
+                )
+            items = value
+        else:
+            items = (value,)
         try:
-            parts.append(encode_tlv(spec.tag, encode_value(spec, value)))
+            for item in items:
+                parts.append(encode_tlv(spec.tag, encode_value(spec, item)))
         except (ValueError, TypeError, OverflowError, struct.error) as e:
             raise EncodeError(f"TLV {spec.name}: {e}", spec.name) from e
     if "sar_msg_ref_num" in d or "sar_total_segments" in d or "sar_segment_seqnum" in d:
@@ -344,14 +369,17 @@ def _encode_tlvs(o: Pdu) -> bytes:
     for tag, value in o.extra_tlvs:
         if len(value) > 0xFFFF:
             raise EncodeError(f"TLV 0x{tag:04X} value is longer than 65535 octets", None)
-        spec = SPECS_BY_TAG.get(tag)
+        spec = next((s for s in o.tlv_specs if s.tag == tag), None)
         if spec is not None:
             # A known tag in extra_tlvs (a repeat, e.g. callback_num) must still be legal.
-            if spec.name not in by_name:
-                raise EncodeError(f"TLV {spec.name} is not allowed in {o.command_name}", spec.name)
             try:
                 _decode_value(spec, bytes(value), 0, len(value), 0, o.command_id)
             except PduError as e:
                 raise EncodeError(e.message, spec.name) from None
+        elif tag in _TAGS_34:
+            # What the decoder refuses (ESME_ROPTPARNOTALLWD) is never sent; a 5.0 tag this
+            # PDU does not carry goes out raw, as the decoder keeps it.
+            name = Tag(tag).name
+            raise EncodeError(f"TLV {name} is not allowed in {o.command_name}", name)
         parts.append(encode_tlv(tag, bytes(value)))
     return b"".join(parts)

@@ -63,11 +63,14 @@ class Pdu:
 
     def _set_tlvs(self, tlvs: dict[str, Any]) -> None:
         for name, value in tlvs.items():
-            if name not in self.tlv_by_name:
-                where = "an SMPP 3.4 TLV" if name not in SPECS_BY_NAME else "allowed here"
+            spec = self.tlv_by_name.get(name)
+            if spec is None:
+                where = "an SMPP TLV" if name not in SPECS_BY_NAME else "allowed here"
                 raise TypeError(f"{type(self).__name__}: {name!r} is not {where}")
             if value is not None:
-                setattr(self, name, value)
+                # A repeating TLV's items as a tuple, as decoded: equal PDUs compare equal.
+                as_list = spec.repeats and isinstance(value, list)
+                setattr(self, name, tuple(value) if as_list else value)
 
     @property
     def is_response(self) -> bool:

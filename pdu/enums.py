@@ -1,4 +1,4 @@
-"""SMPP 3.4 value tables as enums whose value is the wire value.
+"""SMPP 3.4 and 5.0 value tables as enums whose value is the wire value.
 
 Every enum keeps values it does not name (vendor status codes, reserved TONs, unknown data
 codings): ``CommandStatus(0x401)`` gives a member named ``VENDOR_0x00000401`` instead of
@@ -67,6 +67,13 @@ class CommandId(_OpenIntEnum):
     alert_notification = 0x00000102
     data_sm = 0x00000103
     data_sm_resp = 0x80000103
+    # SMPP 5.0 (5.0 facts section 3): ESME -> MC only.
+    broadcast_sm = 0x00000111
+    broadcast_sm_resp = 0x80000111
+    query_broadcast_sm = 0x00000112
+    query_broadcast_sm_resp = 0x80000112
+    cancel_broadcast_sm = 0x00000113
+    cancel_broadcast_sm_resp = 0x80000113
 
     @classmethod
     def _unknown_name(cls, value: int) -> str:
@@ -81,7 +88,9 @@ RESPONSE_BIT = 0x80000000
 
 
 class CommandStatus(_OpenIntEnum):
-    """command_status (section 4 of the facts). Vendor codes 0x400-0x4FF are kept as-is."""
+    """command_status (3.4 facts section 4, 5.0 facts section 6). Vendor codes 0x400-0x4FF
+    are kept as-is. The 3.4 names of 0xC0-0xC4 stay the members' names; 5.0's names for
+    them are aliases (``ESME_RMISSINGTLV is ESME_RMISSINGOPTPARAM``)."""
 
     ESME_ROK = 0x00000000
     ESME_RINVMSGLEN = 0x00000001
@@ -129,9 +138,14 @@ class CommandStatus(_OpenIntEnum):
     ESME_RINVPARLEN = 0x000000C2
     ESME_RMISSINGOPTPARAM = 0x000000C3
     ESME_RINVOPTPARAMVAL = 0x000000C4
+    ESME_RINVTLVSTREAM = 0x000000C0
+    ESME_RTLVNOTALLWD = 0x000000C1
+    ESME_RINVTLVLEN = 0x000000C2
+    ESME_RMISSINGTLV = 0x000000C3
+    ESME_RINVTLVVAL = 0x000000C4
     ESME_RDELIVERYFAILURE = 0x000000FE
     ESME_RUNKNOWNERR = 0x000000FF
-    # SMPP 5.0 codes that 3.4 peers meet in the wild (facts section 4).
+    # SMPP 5.0 (5.0 facts section 6); 0x100-0x106 are also met from 3.4 peers in the wild.
     ESME_RSERTYPUNAUTH = 0x00000100
     ESME_RPROHIBITED = 0x00000101
     ESME_RSERTYPUNAVAIL = 0x00000102
@@ -139,6 +153,18 @@ class CommandStatus(_OpenIntEnum):
     ESME_RINVDCS = 0x00000104
     ESME_RINVSRCADDRSUBUNIT = 0x00000105
     ESME_RINVDSTADDRSUBUNIT = 0x00000106
+    ESME_RINVBCASTFREQINT = 0x00000107
+    ESME_RINVBCASTALIAS_NAME = 0x00000108
+    ESME_RINVBCASTAREAFMT = 0x00000109
+    ESME_RINVNUMBCAST_AREAS = 0x0000010A
+    ESME_RINVBCASTCNTTYPE = 0x0000010B
+    ESME_RINVBCASTMSGCLASS = 0x0000010C
+    ESME_RBCASTFAIL = 0x0000010D
+    ESME_RBCASTQUERYFAIL = 0x0000010E
+    ESME_RBCASTCANCELFAIL = 0x0000010F
+    ESME_RINVBCAST_REP = 0x00000110
+    ESME_RINVBCASTSRVGRP = 0x00000111
+    ESME_RINVBCASTCHANIND = 0x00000112
 
     @classmethod
     def _unknown_name(cls, value: int) -> str:
@@ -244,7 +270,9 @@ class RegisteredDelivery(IntFlag, boundary=KEEP):
 
 
 class Tag(_OpenIntEnum):
-    """TLV tags of SMPP 3.4 (facts section 3). Unknown and vendor tags become pseudo-members."""
+    """TLV tags of SMPP 3.4 (3.4 facts section 3) and 5.0 (5.0 facts section 5). Unknown and
+    vendor tags become pseudo-members. 0x0606 is named broadcast_area_identifier; in
+    broadcast_sm_resp the same tag is called failed_broadcast_area_identifier."""
 
     dest_addr_subunit = 0x0005
     dest_network_type = 0x0006
@@ -283,7 +311,27 @@ class Tag(_OpenIntEnum):
     delivery_failure_reason = 0x0425
     more_messages_to_send = 0x0426
     message_state = 0x0427
+    congestion_state = 0x0428
     ussd_service_op = 0x0501
+    broadcast_channel_indicator = 0x0600
+    broadcast_content_type = 0x0601
+    broadcast_content_type_info = 0x0602
+    broadcast_message_class = 0x0603
+    broadcast_rep_num = 0x0604
+    broadcast_frequency_interval = 0x0605
+    broadcast_area_identifier = 0x0606
+    broadcast_error_status = 0x0607
+    broadcast_area_success = 0x0608
+    broadcast_end_time = 0x0609
+    broadcast_service_group = 0x060A
+    billing_identification = 0x060B
+    source_network_id = 0x060D
+    dest_network_id = 0x060E
+    source_node_id = 0x060F
+    dest_node_id = 0x0610
+    dest_addr_np_resolution = 0x0611
+    dest_addr_np_information = 0x0612
+    dest_addr_np_country = 0x0613
     display_time = 0x1201
     sms_signal = 0x1203
     ms_validity = 0x1204
@@ -312,3 +360,4 @@ class InterfaceVersion(IntEnum):
 
     SMPP_3_3 = 0x33
     SMPP_3_4 = 0x34
+    SMPP_5_0 = 0x50

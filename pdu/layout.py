@@ -1,9 +1,11 @@
-"""The mandatory fields of every SMPP 3.4 PDU, in wire order: the single source of truth.
+"""The mandatory fields of every SMPP 3.4 and 5.0 PDU, in wire order: the single source of
+truth.
 
 Each field carries the command_status its fault maps to (facts 4.1), so the decoder can say
-what to answer. `pdu/_generated.py` (classes and straight-line codec functions) is generated
-from this table and `pdu.tlv.TLV_SPECS` by `python -m pdu._codegen`; a test checks that the
-generated file is current.
+what to answer. The 5.0 broadcast PDUs also name their mandatory TLVs (5.0 facts section 3).
+`pdu/_generated.py` (classes and straight-line codec functions) is generated from this table
+and `pdu.tlv.TLV_SPECS` by `python -m pdu._codegen`; a test checks that the generated file is
+current.
 """
 
 from __future__ import annotations
@@ -170,6 +172,49 @@ ALERT_NOTIFICATION = (
 )
 OUTBIND = (_c("system_id", 16, S.ESME_RINVSYSID), _c("password", 9, S.ESME_RINVPASWD))
 
+# SMPP 5.0 (5.0 facts section 3): no destination, no short_message; the text comes in
+# message_payload or as a canned message (sm_default_msg_id).
+BROADCAST_SM = (
+    SERVICE_TYPE,
+    _i1("source_addr_ton"),
+    _i1("source_addr_npi"),
+    SOURCE_ADDR,
+    MESSAGE_ID,  # NULL unless replacing
+    _i1("priority_flag"),
+    SCHEDULE,
+    VALIDITY,
+    _i1("replace_if_present_flag"),
+    _i1("data_coding"),
+    _i1("sm_default_msg_id"),
+)
+QUERY_BROADCAST_SM = QUERY_SM  # the same fields
+CANCEL_BROADCAST_SM = CANCEL_SM[:5]  # cancel_sm's, without the destination
+
+
+@dataclass(frozen=True, slots=True)
+class RequiredTlv:
+    """A TLV the PDU must carry; its absence is answered with ESME_RMISSINGTLV (5.0 facts 4,
+    "required TLV missing")."""
+
+    name: str
+    # Not required when this mandatory field has this value: broadcast_rep_num is left out
+    # of an immediate broadcast, priority_flag 1 (5.0 facts section 3).
+    waived_when: tuple[str, int] | None = None
+
+
+BROADCAST_SM_TLVS = (
+    RequiredTlv("broadcast_area_identifier"),
+    RequiredTlv("broadcast_content_type"),
+    RequiredTlv("broadcast_rep_num", waived_when=("priority_flag", 1)),
+    RequiredTlv("broadcast_frequency_interval"),
+)
+# One broadcast_area_identifier and one broadcast_area_success per area of the broadcast.
+QUERY_BROADCAST_SM_RESP_TLVS = (
+    RequiredTlv("message_state"),
+    RequiredTlv("broadcast_area_identifier"),
+    RequiredTlv("broadcast_area_success"),
+)
+
 
 @dataclass(frozen=True, slots=True)
 class PduDef:
@@ -178,6 +223,8 @@ class PduDef:
     fields: tuple[Field, ...]
     # Responses whose body the spec omits when command_status != 0 (facts 2.6).
     body_omitted_on_error: bool = False
+    # Checked on decode and encode; in a response only when command_status is 0.
+    required_tlvs: tuple[RequiredTlv, ...] = ()
 
     @property
     def is_response(self) -> bool:
@@ -216,6 +263,19 @@ PDU_DEFS: tuple[PduDef, ...] = (
     PduDef("ReplaceSm", C.replace_sm, REPLACE_SM),
     PduDef("ReplaceSmResp", C.replace_sm_resp, ()),
     PduDef("AlertNotification", C.alert_notification, ALERT_NOTIFICATION),
+    # SMPP 5.0. Every 5.0 response leaves its body out on error (5.0 facts section 4).
+    PduDef("BroadcastSm", C.broadcast_sm, BROADCAST_SM, required_tlvs=BROADCAST_SM_TLVS),
+    PduDef("BroadcastSmResp", C.broadcast_sm_resp, (MESSAGE_ID,), body_omitted_on_error=True),
+    PduDef("QueryBroadcastSm", C.query_broadcast_sm, QUERY_BROADCAST_SM),
+    PduDef(
+        "QueryBroadcastSmResp",
+        C.query_broadcast_sm_resp,
+        (MESSAGE_ID,),
+        body_omitted_on_error=True,
+        required_tlvs=QUERY_BROADCAST_SM_RESP_TLVS,
+    ),
+    PduDef("CancelBroadcastSm", C.cancel_broadcast_sm, CANCEL_BROADCAST_SM),
+    PduDef("CancelBroadcastSmResp", C.cancel_broadcast_sm_resp, (), body_omitted_on_error=True),
 )
 
 DEFS_BY_ID: dict[int, PduDef] = {d.command_id: d for d in PDU_DEFS}

@@ -14,6 +14,7 @@ from ._runtime import (
     _cstr_at,
     _decode_dest_addresses,
     _decode_unsuccess_smes,
+    _missing_tlv,
     _short,
 )
 from .base import Pdu
@@ -95,6 +96,11 @@ def reference_decode(buf: bytes, start: int, end: int) -> Pdu:
         _TLVS[cid].decode(o, buf, p, end, seq)
         if "sar_msg_ref_num" in {s.name for s in cls.tlv_specs}:
             _check_message_tlvs(o, seq)
+    if not (d.is_response and status):
+        for r in d.required_tlvs:
+            waived = r.waived_when is not None and values[r.waived_when[0]] == r.waived_when[1]
+            if r.name not in o.__dict__ and not waived:
+                raise _missing_tlv(o, r.name)
     return o
 
 

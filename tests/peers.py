@@ -36,7 +36,7 @@ import contextlib
 import io
 import struct
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Protocol
 
 Fields = dict[str, Any]
@@ -47,8 +47,9 @@ class Unsupported(Exception):  # noqa: N818 - reads better at call sites than Un
 
 
 # --------------------------------------------------------------------------------------------
-# Our own neutral copy of the spec tables (facts sections 1-3). Deliberately independent of
-# pdu/: a differential test must not take its expectations from the code under test.
+# Our own neutral copy of the spec tables (3.4 facts sections 1-3, 5.0 facts sections 3-5).
+# Deliberately independent of pdu/: a differential test must not take its expectations from
+# the code under test.
 # --------------------------------------------------------------------------------------------
 
 COMMAND_IDS: dict[str, int] = {
@@ -79,7 +80,16 @@ COMMAND_IDS: dict[str, int] = {
     "alert_notification": 0x00000102,
     "data_sm": 0x00000103,
     "data_sm_resp": 0x80000103,
+    # SMPP 5.0 (5.0 facts section 3)
+    "broadcast_sm": 0x00000111,
+    "broadcast_sm_resp": 0x80000111,
+    "query_broadcast_sm": 0x00000112,
+    "query_broadcast_sm_resp": 0x80000112,
+    "cancel_broadcast_sm": 0x00000113,
+    "cancel_broadcast_sm_resp": 0x80000113,
 }
+#: The commands SMPP 5.0 added: the 3.4 peers model none of them.
+COMMANDS_50 = frozenset(c for c, i in COMMAND_IDS.items() if i & 0x7FFFFFFF >= 0x111)
 COMMAND_NAMES: dict[int, str] = {v: k for k, v in COMMAND_IDS.items()}
 
 
@@ -219,17 +229,72 @@ MANDATORY: dict[str, tuple[Field, ...]] = {
         _i("esme_addr_npi"),
         _c("esme_addr", 65),
     ),
+    "broadcast_sm": (
+        _c("service_type", 6),
+        _i("source_addr_ton"),
+        _i("source_addr_npi"),
+        _c("source_addr", 21),
+        _c("message_id", 65),
+        _i("priority_flag"),
+        _t("schedule_delivery_time"),
+        _t("validity_period"),
+        _i("replace_if_present_flag"),
+        _i("data_coding"),
+        _i("sm_default_msg_id"),
+    ),
+    "broadcast_sm_resp": (_c("message_id", 65),),
+    "query_broadcast_sm": (
+        _c("message_id", 65),
+        _i("source_addr_ton"),
+        _i("source_addr_npi"),
+        _c("source_addr", 21),
+    ),
+    "query_broadcast_sm_resp": (_c("message_id", 65),),
+    "cancel_broadcast_sm": (
+        _c("service_type", 6),
+        _c("message_id", 65),
+        _i("source_addr_ton"),
+        _i("source_addr_npi"),
+        _c("source_addr", 21),
+    ),
+    "cancel_broadcast_sm_resp": (),
 }
 
-# Responses whose body is omitted when command_status != 0 (facts 2.6).
+# Responses whose body is omitted when command_status != 0 (3.4 facts 2.6; every 5.0 one).
 BODY_OMITTED_ON_ERROR = frozenset(
-    {"bind_receiver_resp", "bind_transmitter_resp", "bind_transceiver_resp", "submit_sm_resp"}
+    {
+        "bind_receiver_resp",
+        "bind_transmitter_resp",
+        "bind_transceiver_resp",
+        "submit_sm_resp",
+        "broadcast_sm_resp",
+        "query_broadcast_sm_resp",
+        "cancel_broadcast_sm_resp",
+    }
 )
+#: The TLVs a 5.0 PDU cannot go without (5.0 facts section 3); broadcast_rep_num may be left
+#: out of an immediate broadcast (priority_flag 1).
+REQUIRED_TLVS: dict[str, tuple[str, ...]] = {
+    "broadcast_sm": (
+        "broadcast_area_identifier",
+        "broadcast_content_type",
+        "broadcast_rep_num",
+        "broadcast_frequency_interval",
+    ),
+    "query_broadcast_sm_resp": (
+        "message_state",
+        "broadcast_area_identifier",
+        "broadcast_area_success",
+    ),
+}
 
 
 @dataclass(frozen=True)
 class TlvDef:
-    """kind: int (size octets), cstr (max incl. NUL), octets (min..max), flag."""
+    """kind: int (size octets), cstr (max incl. NUL), octets (min..max), flag.
+
+    ``allowed``: where SMPP 3.4 allows it; ``allowed_50``: where 5.0 adds it (everything, for
+    a 5.0 tag). ``repeats``: one TLV per item of a list value (5.0 area lists)."""
 
     tag: int
     kind: str
@@ -237,6 +302,8 @@ class TlvDef:
     min_len: int = 0
     max_len: int = 0
     allowed: frozenset[str] = frozenset()
+    allowed_50: frozenset[str] = frozenset()
+    repeats: bool = False
 
 
 _SS, _SM, _DS, _DA, _DAR, _AN = (
@@ -305,10 +372,95 @@ TLVS: dict[str, TlvDef] = {
     "its_reply_type": _ti(0x1380, 1, _SS, _DA),
     "its_session_info": _to(0x1383, 2, 2, _SS, _DS, _DA),
 }
-TLV_NAMES: dict[int, str] = {d.tag: n for n, d in TLVS.items()}
+
+_RESPONSES = tuple(c for c in COMMAND_IDS if c.endswith("_resp") or c == "generic_nack")
+_BSM, _BSMR, _QBS, _QBSR, _CBS = (
+    "broadcast_sm",
+    "broadcast_sm_resp",
+    "query_broadcast_sm",
+    "query_broadcast_sm_resp",
+    "cancel_broadcast_sm",
+)
+_NUMBERING = (_SS, _SM, _DS, _DA)
+# 5.0 facts section 4: 3.4 TLVs that 5.0 allows in more PDUs.
+_MORE_50: dict[str, tuple[str, ...]] = {
+    "additional_status_info_text": ("submit_sm_resp", "submit_multi_resp", "deliver_sm_resp"),
+    "delivery_failure_reason": ("submit_sm_resp", "submit_multi_resp", "deliver_sm_resp"),
+    "network_error_code": ("submit_sm_resp", "submit_multi_resp", "deliver_sm_resp"),
+    "dpf_result": ("submit_sm_resp", "submit_multi_resp"),
+    "message_payload": ("replace_sm", _BSM),
+    "ussd_service_op": (_DS, _DA),
+    "message_state": (_QBSR,),
+    "user_message_reference": (_BSM, _QBS, _QBSR, _CBS),
+}
+# broadcast_sm's optional 3.4 TLVs (5.0 facts section 3).
+for _n in (
+    "alert_on_message_delivery",
+    "callback_num",
+    "callback_num_atag",
+    "callback_num_pres_ind",
+    "dest_addr_subunit",
+    "dest_subaddress",
+    "destination_port",
+    "display_time",
+    "language_indicator",
+    "ms_validity",
+    "payload_type",
+    "privacy_indicator",
+    "sms_signal",
+    "source_addr_subunit",
+    "source_port",
+    "source_subaddress",
+):
+    _MORE_50[_n] = (*_MORE_50.get(_n, ()), _BSM)
+for _n, _where in _MORE_50.items():
+    TLVS[_n] = replace(TLVS[_n], allowed_50=frozenset(_where))
 
 
-def tlvs_allowed(command: str) -> tuple[str, ...]:
+def _t50(tag: int, kind: str, where: tuple[str, ...], **kw: Any) -> TlvDef:
+    return TlvDef(tag, kind, allowed_50=frozenset(where), **kw)
+
+
+# 5.0 facts section 5: the tags 5.0 introduced.
+TLVS.update(
+    {
+        "congestion_state": _t50(0x0428, "int", _RESPONSES, size=1),
+        "broadcast_channel_indicator": _t50(0x0600, "int", (_BSM,), size=1),
+        "broadcast_content_type": _t50(0x0601, "octets", (_BSM, _CBS), min_len=3, max_len=3),
+        "broadcast_content_type_info": _t50(0x0602, "octets", (_BSM,), min_len=1, max_len=255),
+        "broadcast_message_class": _t50(0x0603, "int", (_BSM,), size=1),
+        "broadcast_rep_num": _t50(0x0604, "int", (_BSM,), size=2),
+        "broadcast_frequency_interval": _t50(0x0605, "octets", (_BSM,), min_len=3, max_len=3),
+        "broadcast_area_identifier": _t50(
+            0x0606, "octets", (_BSM, _QBSR), min_len=1, max_len=101, repeats=True
+        ),
+        "failed_broadcast_area_identifier": _t50(
+            0x0606, "octets", (_BSMR,), min_len=1, max_len=101, repeats=True
+        ),
+        "broadcast_error_status": _t50(0x0607, "int", (_BSMR,), size=4, repeats=True),
+        "broadcast_area_success": _t50(0x0608, "int", (_QBSR,), size=1, repeats=True),
+        "broadcast_end_time": _t50(0x0609, "cstr", (_QBSR,), max_len=17),
+        "broadcast_service_group": _t50(0x060A, "octets", (_BSM,), min_len=1, max_len=255),
+        "billing_identification": _t50(0x060B, "octets", (_SS, _SM, _DA), min_len=1, max_len=1024),
+        "source_network_id": _t50(0x060D, "cstr", _NUMBERING, max_len=65),
+        "dest_network_id": _t50(0x060E, "cstr", _NUMBERING, max_len=65),
+        "source_node_id": _t50(0x060F, "octets", _NUMBERING, min_len=6, max_len=6),
+        "dest_node_id": _t50(0x0610, "octets", _NUMBERING, min_len=6, max_len=6),
+        "dest_addr_np_resolution": _t50(0x0611, "int", _NUMBERING, size=1),
+        "dest_addr_np_information": _t50(0x0612, "octets", _NUMBERING, min_len=10, max_len=10),
+        "dest_addr_np_country": _t50(0x0613, "octets", _NUMBERING, min_len=1, max_len=5),
+    }
+)
+#: tag -> name; 0x0606 is broadcast_area_identifier except in broadcast_sm_resp.
+TLV_NAMES: dict[int, str] = {}
+for _n, _d in TLVS.items():
+    TLV_NAMES.setdefault(_d.tag, _n)
+
+
+def tlvs_allowed(command: str, version: int = 0x34) -> tuple[str, ...]:
+    """The TLVs ``command`` may carry in SMPP 3.4 (the 3.4 peers' world) or 5.0."""
+    if version >= 0x50:
+        return tuple(n for n, d in TLVS.items() if command in d.allowed | d.allowed_50)
     return tuple(n for n, d in TLVS.items() if command in d.allowed)
 
 
@@ -1212,7 +1364,7 @@ def _camel(command: str) -> str:
 
 
 class Ours(_Base):
-    """Our codec (``pdu``), seen through the same fields dicts as the peers."""
+    """Our codec (``pdu``), seen through the same fields dicts as the peers (3.4 and 5.0)."""
 
     name = "ours"
     commands = frozenset(COMMAND_IDS)
@@ -1222,14 +1374,21 @@ class Ours(_Base):
 
         self._pdu = pdu
         self._classes: dict[str, Any] = {c: getattr(pdu, _camel(c)) for c in COMMAND_IDS}
+        # Octet-string TLVs of fixed fields (wire octets in a fields dict) -> our record type.
+        self._records: dict[str, tuple[Any, str]] = {
+            "network_error_code": (pdu.NetworkErrorCode, ">BH"),
+            "broadcast_content_type": (pdu.BroadcastContentType, ">BH"),
+            "broadcast_frequency_interval": (pdu.BroadcastFrequencyInterval, ">BH"),
+            "ms_validity": (pdu.MsValidity, ">BBH"),  # its 5.0 form; the 3.4 one is an int
+        }
 
     def build(self, fields: Mapping[str, Any]) -> Any:
         cmd = fields["command"]
         pdu = self._pdu
         kw = {k: v for k, v in fields.items() if k != "command"}
-        if "network_error_code" in kw:
-            raw = kw["network_error_code"]
-            kw["network_error_code"] = pdu.NetworkErrorCode(raw[0], int.from_bytes(raw[1:3], "big"))
+        for n, (record, fmt) in self._records.items():
+            if isinstance(kw.get(n), bytes):
+                kw[n] = record(*struct.unpack(fmt, kw[n]))
         if "dest_address" in kw:
             kw["dest_address"] = [
                 pdu.SmeAddress(d["dest_addr_ton"], d["dest_addr_npi"], d["destination_addr"])
@@ -1276,13 +1435,15 @@ class Ours(_Base):
             else:
                 out[f.name] = _plain(v)
         for n, d in TLVS.items():
-            if cmd not in d.allowed:
+            if cmd not in d.allowed | d.allowed_50:
                 continue
             v = getattr(obj, n, None)
             if v is None:
                 continue
-            if n == "network_error_code":
-                out[n] = bytes([v[0]]) + int(v[1]).to_bytes(2, "big")
+            if n in self._records and isinstance(v, tuple):
+                out[n] = struct.pack(self._records[n][1], *v)
+            elif d.repeats:
+                out[n] = [int(x) if d.kind == "int" else x for x in v]
             elif d.kind == "int":
                 out[n] = int(v)
             else:

@@ -5,8 +5,9 @@ include the NUL, time fields are empty or 16 characters, short_message is 0..254
 submit_multi has 1..254 destinations of both kinds. The TLVs a PDU may carry come from
 ``pdu.tlv.allowed_specs``, so a TLV or PDU added to the tables is covered without editing
 this file; the cross-TLV rules (all three sar_* or none, 1 <= seqnum <= total; never
-short_message and message_payload together) are respected. Unknown and vendor TLVs go in
-``extra_tlvs``.
+short_message and message_payload together) are respected, and a PDU's mandatory TLVs (the
+5.0 broadcast PDUs) are always drawn. Unknown and vendor TLVs, and 5.0 tags the PDU does not
+carry, go in ``extra_tlvs``.
 
 A generated PDU encodes, and decodes back equal to itself: a body the spec omits on error
 (bind_*_resp, submit_sm_resp) is only generated with command_status 0, or header-only.
@@ -21,7 +22,7 @@ from hypothesis import strategies as st
 import pdu
 from pdu.base import Pdu
 from pdu.layout import PDU_DEFS, Field, Kind, PduDef
-from pdu.tlv import SPECS_BY_TAG, TlvSpec, TlvType, allowed_specs
+from pdu.tlv import RECORD_FORMATS, SPECS_BY_TAG, TLV_SPECS, TlvSpec, TlvType, allowed_specs
 
 SAR = ("sar_msg_ref_num", "sar_total_segments", "sar_segment_seqnum")
 MAX_SHORT_MESSAGE = 254
@@ -140,8 +141,13 @@ def field_values(f: Field) -> st.SearchStrategy[Any]:
     raise AssertionError(f"no strategy for field kind {f.kind}")
 
 
-def tlv_values(spec: TlvSpec) -> st.SearchStrategy[Any]:
-    """Valid values of one TLV, lengths within the table's bounds."""
+def _record(cls: type[tuple[int, ...]]) -> st.SearchStrategy[Any]:
+    sizes = {"B": 0xFF, "H": 0xFFFF, "I": 0xFFFFFFFF}
+    return st.builds(cls, *(st.integers(0, sizes[c]) for c in RECORD_FORMATS[cls][1:]))
+
+
+def tlv_item(spec: TlvSpec) -> st.SearchStrategy[Any]:
+    """Valid values of one TLV (one item of a repeating one), lengths within its bounds."""
     if spec.type is TlvType.INT:
         return st.integers(0, (1 << (8 * spec.size)) - 1)
     if spec.type is TlvType.CSTRING:
@@ -150,9 +156,22 @@ def tlv_values(spec: TlvSpec) -> st.SearchStrategy[Any]:
         return octets(spec.min_length, min(spec.max_length, MAX_PAYLOAD_DRAWN))
     if spec.type is TlvType.FLAG:
         return st.just(True)
-    if spec.type is TlvType.NETWORK_ERROR_CODE:
-        return st.builds(pdu.NetworkErrorCode, BYTE, st.integers(0, 0xFFFF))
+    if spec.type is TlvType.FLAG_OR_INT:
+        return st.one_of(st.just(True), BYTE)
+    assert spec.record is not None
+    if spec.type is TlvType.INT_OR_RECORD:
+        return st.one_of(st.integers(0, (1 << (8 * spec.size)) - 1), _record(spec.record))
+    if spec.type is TlvType.RECORD:
+        return _record(spec.record)
     raise AssertionError(f"no strategy for TLV type {spec.type}")
+
+
+def tlv_values(spec: TlvSpec) -> st.SearchStrategy[Any]:
+    """Valid values of one TLV: a tuple of 1..4 items for a repeating one."""
+    item = tlv_item(spec)
+    if spec.repeats:
+        return st.lists(item, min_size=1, max_size=4).map(tuple)
+    return item
 
 
 @st.composite
@@ -166,20 +185,22 @@ def sar_values(draw: st.DrawFn) -> dict[str, int]:
 
 
 #: Tags the codec does not know: the SMSC vendor range (0x1400-0x3FFF) and reserved ones
-#: (SMPP 5.0 tags among them). They must come back raw in extra_tlvs.
+#: (the gaps around the 5.0 tags among them). They must come back raw in extra_tlvs.
 UNKNOWN_TAGS = st.one_of(
-    st.integers(0x1400, 0x3FFF), st.sampled_from([0x0428, 0x0600, 0x060B]), st.integers(0, 0xFFFF)
+    st.integers(0x1400, 0x3FFF), st.sampled_from([0x0429, 0x060C, 0x0614]), st.integers(0, 0xFFFF)
 ).filter(lambda t: t not in SPECS_BY_TAG)
 
 
 @st.composite
-def tlv_sets(draw: st.DrawFn, command_id: int) -> dict[str, Any]:
-    """A valid set of the TLVs allowed in ``command_id``, in a drawn order."""
+def tlv_sets(draw: st.DrawFn, command_id: int, required: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A valid set of the TLVs allowed in ``command_id``, ``required`` among them, in a drawn
+    order."""
     specs = allowed_specs(command_id)
     if not specs:
         return {}
     names = [s.name for s in specs if s.name not in SAR]
     chosen = draw(st.lists(st.sampled_from(names), unique=True, max_size=6)) if names else []
+    chosen += [n for n in required if n not in chosen]
     by_name = {s.name: s for s in specs}
     out: dict[str, Any] = {n: draw(tlv_values(by_name[n])) for n in chosen}
     if all(n in by_name for n in SAR) and draw(st.booleans()):
@@ -189,9 +210,17 @@ def tlv_sets(draw: st.DrawFn, command_id: int) -> dict[str, Any]:
 
 
 @st.composite
-def extra_tlv_lists(draw: st.DrawFn, tlvs: dict[str, Any]) -> tuple[tuple[int, bytes], ...]:
-    """Unknown/vendor TLVs, and repeats of callback_num (the one TLV the spec lets repeat)."""
-    extras = draw(st.lists(st.tuples(UNKNOWN_TAGS, st.binary(max_size=40)), max_size=3).map(tuple))
+def extra_tlv_lists(
+    draw: st.DrawFn, tlvs: dict[str, Any], command_id: int = 0
+) -> tuple[tuple[int, bytes], ...]:
+    """Unknown/vendor TLVs, 5.0 tags that ``command_id`` does not carry (kept raw, as 5.0
+    says), and repeats of callback_num (a 3.4 TLV the spec lets repeat)."""
+    elsewhere = sorted(
+        {s.tag for s in TLV_SPECS if s.version == 0x50}
+        - {s.tag for s in TLV_SPECS if command_id in s.allowed_in}
+    )
+    tags = st.one_of(UNKNOWN_TAGS, st.sampled_from(elsewhere)) if elsewhere else UNKNOWN_TAGS
+    extras = draw(st.lists(st.tuples(tags, st.binary(max_size=40)), max_size=3).map(tuple))
     if "callback_num" in tlvs:
         repeats = draw(st.lists(st.binary(min_size=4, max_size=19), max_size=2))
         extras += tuple((int(pdu.Tag.callback_num), v) for v in repeats)
@@ -207,14 +236,21 @@ def _pdus(draw: st.DrawFn, d: PduDef) -> Pdu:
         # The encoder leaves out the body (facts 2.6); only the header survives.
         return cls(sequence_number=seq, command_status=status)
     values = {f.name: draw(field_values(f)) for f in d.fields}
-    tlvs = draw(tlv_sets(d.command_id))
+    required = tuple(
+        r.name
+        for r in d.required_tlvs
+        if r.waived_when is None
+        or values[r.waived_when[0]] != r.waived_when[1]
+        or draw(st.booleans())
+    )
+    tlvs = draw(tlv_sets(d.command_id, required))
     if "message_payload" in tlvs and values.get("short_message"):
         # Never both (facts 2.2): keep one of the two.
         if draw(st.booleans()):
             values["short_message"] = b""
         else:
             del tlvs["message_payload"]
-    extras = draw(extra_tlv_lists(tlvs))
+    extras = draw(extra_tlv_lists(tlvs, d.command_id))
     return cls(**values, **tlvs, sequence_number=seq, command_status=status, extra_tlvs=extras)
 
 

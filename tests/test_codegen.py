@@ -18,6 +18,20 @@ from pdu.layout import PDU_DEFS, PduDef
 from pdu.tlv import allowed_specs
 
 ROOT = Path(__file__).resolve().parent.parent
+MINIMAL: dict[str, dict[str, object]] = {
+    "SubmitMulti": {"dest_address": [pdu.SmeAddress(1, 1, "1")]},
+    "BroadcastSm": {
+        "broadcast_area_identifier": (b"\x00A",),
+        "broadcast_content_type": pdu.BroadcastContentType(0, 0),
+        "broadcast_rep_num": 1,
+        "broadcast_frequency_interval": pdu.BroadcastFrequencyInterval(0, 0),
+    },
+    "QueryBroadcastSmResp": {
+        "message_state": 1,
+        "broadcast_area_identifier": (b"\x00A",),
+        "broadcast_area_success": (100,),
+    },
+}
 
 
 def test_checked_in_generated_file_is_current() -> None:
@@ -54,16 +68,16 @@ def test_every_pdu_def_has_class_decoder_and_encoder(d: PduDef) -> None:
     assert cls.body_omitted_on_error == d.body_omitted_on_error
     assert d.command_id in _generated.DECODERS
     assert _generated.ENCODERS[cls] is not None
-    # The registered pair works on a minimal instance (submit_multi needs a destination).
-    kwargs = {"dest_address": [pdu.SmeAddress(1, 1, "1")]} if d.class_name == "SubmitMulti" else {}
-    frame = pdu.encode(cls(sequence_number=1, **kwargs))
+    # The registered pair works on a minimal instance (submit_multi needs a destination,
+    # broadcast_sm and query_broadcast_sm_resp their mandatory TLVs).
+    frame = pdu.encode(cls(sequence_number=1, **MINIMAL.get(d.class_name, {})))
     assert int.from_bytes(frame[4:8], "big") == d.command_id
     assert type(pdu.decode(frame)) is cls
 
 
 def test_registries_hold_nothing_but_the_table() -> None:
     ids = {d.command_id for d in PDU_DEFS}
-    assert len(ids) == len(PDU_DEFS) == 27
+    assert len(ids) == len(PDU_DEFS) == 27 + 6  # SMPP 3.4, then the 5.0 broadcast PDUs
     assert set(_generated.CLASSES) == ids
     assert set(_generated.DECODERS) == ids
     assert set(_generated.ENCODERS) == set(_generated.CLASSES.values())

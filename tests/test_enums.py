@@ -28,7 +28,7 @@ from pdu import (
 # facts 1.2 and 3: the tests' own hand-copied tables (tests/peers.py), not pdu's
 COMMAND_IDS = peers.COMMAND_IDS
 
-# facts 4 (3.4 codes) and the 5.0 codes 0x100-0x106 it lists by name
+# 3.4 facts 4 and 5.0 facts 6
 COMMAND_STATUS = {
     "ESME_ROK": 0x00,
     "ESME_RINVMSGLEN": 0x01,
@@ -85,9 +85,30 @@ COMMAND_STATUS = {
     "ESME_RINVDCS": 0x104,
     "ESME_RINVSRCADDRSUBUNIT": 0x105,
     "ESME_RINVDSTADDRSUBUNIT": 0x106,
+    "ESME_RINVBCASTFREQINT": 0x107,
+    "ESME_RINVBCASTALIAS_NAME": 0x108,
+    "ESME_RINVBCASTAREAFMT": 0x109,
+    "ESME_RINVNUMBCAST_AREAS": 0x10A,
+    "ESME_RINVBCASTCNTTYPE": 0x10B,
+    "ESME_RINVBCASTMSGCLASS": 0x10C,
+    "ESME_RBCASTFAIL": 0x10D,
+    "ESME_RBCASTQUERYFAIL": 0x10E,
+    "ESME_RBCASTCANCELFAIL": 0x10F,
+    "ESME_RINVBCAST_REP": 0x110,
+    "ESME_RINVBCASTSRVGRP": 0x111,
+    "ESME_RINVBCASTCHANIND": 0x112,
+}
+# 5.0 facts 4: its names of 0xC0-0xC4, the same codes as 3.4's.
+STATUS_ALIASES = {
+    "ESME_RINVTLVSTREAM": 0xC0,
+    "ESME_RTLVNOTALLWD": 0xC1,
+    "ESME_RINVTLVLEN": 0xC2,
+    "ESME_RMISSINGTLV": 0xC3,
+    "ESME_RINVTLVVAL": 0xC4,
 }
 
-TAGS = {name: tlv.tag for name, tlv in peers.TLVS.items()}
+# One name per tag: 0x0606 is broadcast_area_identifier (failed_... in broadcast_sm_resp).
+TAGS = {name: peers.TLVS[name].tag for name in peers.TLV_NAMES.values()}
 
 
 @pytest.mark.parametrize(
@@ -149,6 +170,13 @@ def test_enum_values_are_the_wire_values(enum: type, table: dict[str, int]) -> N
         assert enum(value) == value  # compares equal to the plain int on the wire
 
 
+@pytest.mark.parametrize(("alias", "value"), STATUS_ALIASES.items())
+def test_5_0_names_of_the_tlv_statuses_are_aliases_of_the_3_4_codes(alias: str, value: int) -> None:
+    # One member per wire value: the 3.4 name stays the name, the 5.0 one finds it.
+    assert CommandStatus[alias] is CommandStatus(value)
+    assert CommandStatus[alias].name == {v: k for k, v in COMMAND_STATUS.items()}[value]
+
+
 def test_data_coding_values() -> None:
     assert DataCoding.SMSC_DEFAULT == 0x00
     assert DataCoding.IA5 == 0x01
@@ -174,7 +202,7 @@ def test_response_id_is_request_id_with_bit_31() -> None:
         (0x0000000A, "RESERVED_0x0000000A", False),
         (0x00010200, "RESERVED_0x00010200", False),  # SMSC vendor range
         (0x80010200, "RESERVED_0x80010200", True),
-        (0x00000111, "RESERVED_0x00000111", False),  # 5.0 broadcast_sm: not 3.4
+        (0x00000114, "RESERVED_0x00000114", False),  # after the 5.0 broadcast PDUs
     ],
 )
 def test_unknown_command_ids_are_kept(value: int, name: str, is_response: bool) -> None:
@@ -236,7 +264,7 @@ def test_unknown_ton_npi_data_coding_are_kept(enum: type, value: int) -> None:
         (0x3FFF, "VENDOR_0x3FFF"),
         (0x13FF, "RESERVED_0x13FF"),
         (0x4000, "RESERVED_0x4000"),
-        (0x0428, "RESERVED_0x0428"),  # 5.0 congestion_state
+        (0x060C, "RESERVED_0x060C"),  # the gap in the 5.0 broadcast tags
     ],
 )
 def test_unknown_and_vendor_tags_are_kept(value: int, name: str) -> None:
@@ -372,6 +400,7 @@ def test_message_state_finality() -> None:
 def test_interface_version_is_hex_0x34() -> None:
     assert pdu.InterfaceVersion.SMPP_3_4 == 52  # 0x34, not decimal 34
     assert pdu.InterfaceVersion.SMPP_3_3 == 0x33
+    assert pdu.InterfaceVersion.SMPP_5_0 == 0x50
 
 
 def test_errors_carry_enum_members() -> None:

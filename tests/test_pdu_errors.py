@@ -13,26 +13,11 @@ import struct
 from typing import NamedTuple
 
 import pytest
+from golden import wire as octets
 
 import pdu
 from pdu import CommandId as C
 from pdu import CommandStatus as S
-
-
-def octets(layout: str) -> bytes:
-    """Octets from a hand-written layout: hex octets, "quoted ASCII", '#' comments."""
-    out = bytearray()
-    for line in layout.splitlines():
-        code = line.split("#", 1)[0]
-        while code.strip():
-            code = code.strip()
-            if code.startswith('"'):
-                text, _, code = code[1:].partition('"')
-                out += text.encode("ascii")
-            else:
-                token, _, code = code.partition(" ")
-                out += bytes.fromhex(token)
-    return bytes(out)
 
 
 def frame(command_id: int, body: str | bytes = b"", seq: int = 5, status: int = 0) -> bytes:
@@ -50,6 +35,12 @@ MULTI_HEAD = '00 01 01 "1" 00'  # service_type, source_addr_ton/npi/addr
 MULTI_TAIL = "00 00 00 00 00 00 00 00 00 00"  # esm_class .. sm_length 0
 RECEIPT_OK = '00 01 01 "2" 00 01 01 "1" 00 04 00 00 00 00 00 00 00 00 00'
 SAR_REF = "020C 0002 0001"
+# broadcast_sm: service_type .. sm_default_msg_id, priority_flag 0; and its mandatory TLVs.
+BCAST_OK = '00 00 00 "1" 00 00 00 00 00 00 00 00'
+AREA = '0606 0002 00 "A"'
+CONTENT = "0601 0003 01 0001"
+REP = "0604 0002 0001"
+FREQ = "0605 0003 09 001F"
 NO_ANSWER = None
 
 
@@ -86,10 +77,10 @@ BAD: list[Bad | object] = [
         seq=77,
     ),
     Bad(
-        "SMPP 5.0 broadcast_sm 0x111",
-        frame(0x00000111, "00 00"),
+        "reserved command_id 0x114 after the 5.0 broadcast PDUs",
+        frame(0x00000114, "00 00"),
         S.ESME_RINVCMDID,
-        0x111,
+        0x114,
         None,
         pdu.GenericNack,
     ),
@@ -488,8 +479,8 @@ BAD: list[Bad | object] = [
         pdu.SubmitSmResp,
     ),
     Bad(
-        "alert_on_message_delivery with a value",
-        frame(C.submit_sm, SUBMIT_OK + " 130C 0001 01"),
+        "alert_on_message_delivery with two octets (5.0 allows 0 or 1)",
+        frame(C.submit_sm, SUBMIT_OK + " 130C 0002 0001"),
         S.ESME_RINVPARLEN,
         C.submit_sm,
         "alert_on_message_delivery",
@@ -520,11 +511,11 @@ BAD: list[Bad | object] = [
         pdu.SubmitSmResp,
     ),
     Bad(
-        "ussd_service_op not allowed in deliver_sm",
-        frame(C.deliver_sm, RECEIPT_OK + " 0501 0001 02"),
+        "its_reply_type not allowed in deliver_sm",
+        frame(C.deliver_sm, RECEIPT_OK + " 1380 0001 02"),
         S.ESME_ROPTPARNOTALLWD,
         C.deliver_sm,
-        "ussd_service_op",
+        "its_reply_type",
         pdu.DeliverSmResp,
     ),
     Bad(
@@ -713,6 +704,183 @@ BAD: list[Bad | object] = [
         C.cancel_sm_resp,
         "message_state",
         NO_ANSWER,
+    ),
+    # --- SMPP 5.0 broadcast PDUs (5.0 facts 3-6): each fault its own status -----------------
+    Bad(
+        "broadcast_sm without broadcast_area_identifier",
+        frame(C.broadcast_sm, BCAST_OK + f" {CONTENT} {REP} {FREQ}"),
+        S.ESME_RMISSINGTLV,
+        C.broadcast_sm,
+        "broadcast_area_identifier",
+        pdu.BroadcastSmResp,
+    ),
+    Bad(
+        "broadcast_sm without broadcast_content_type",
+        frame(C.broadcast_sm, BCAST_OK + f" {AREA} {REP} {FREQ}"),
+        S.ESME_RMISSINGTLV,
+        C.broadcast_sm,
+        "broadcast_content_type",
+        pdu.BroadcastSmResp,
+    ),
+    Bad(
+        "broadcast_sm (not immediate) without broadcast_rep_num",
+        frame(C.broadcast_sm, BCAST_OK + f" {AREA} {CONTENT} {FREQ}"),
+        S.ESME_RMISSINGTLV,
+        C.broadcast_sm,
+        "broadcast_rep_num",
+        pdu.BroadcastSmResp,
+    ),
+    Bad(
+        "broadcast_sm without broadcast_frequency_interval",
+        frame(C.broadcast_sm, BCAST_OK + f" {AREA} {CONTENT} {REP}"),
+        S.ESME_RMISSINGTLV,
+        C.broadcast_sm,
+        "broadcast_frequency_interval",
+        pdu.BroadcastSmResp,
+    ),
+    Bad(
+        "broadcast_sm with no TLVs at all",
+        frame(C.broadcast_sm, BCAST_OK),
+        S.ESME_RMISSINGTLV,
+        C.broadcast_sm,
+        "broadcast_area_identifier",
+        pdu.BroadcastSmResp,
+    ),
+    Bad(
+        "broadcast_area_identifier without its format octet",
+        frame(C.broadcast_sm, BCAST_OK + f" 0606 0000 {CONTENT} {REP} {FREQ}"),
+        S.ESME_RINVBCASTAREAFMT,
+        C.broadcast_sm,
+        "broadcast_area_identifier",
+        pdu.BroadcastSmResp,
+    ),
+    Bad(
+        "broadcast_area_identifier of 102 octets (format + at most 100)",
+        frame(C.broadcast_sm, BCAST_OK + " 0606 0066 00" + " 41" * 101 + f" {CONTENT} {FREQ}"),
+        S.ESME_RINVBCASTAREAFMT,
+        C.broadcast_sm,
+        "broadcast_area_identifier",
+        pdu.BroadcastSmResp,
+    ),
+    Bad(
+        "broadcast_content_type of 2 octets",
+        frame(C.broadcast_sm, BCAST_OK + f" {AREA} 0601 0002 0100 {REP} {FREQ}"),
+        S.ESME_RINVBCASTCNTTYPE,
+        C.broadcast_sm,
+        "broadcast_content_type",
+        pdu.BroadcastSmResp,
+    ),
+    Bad(
+        "broadcast_rep_num of 3 octets",
+        frame(C.broadcast_sm, BCAST_OK + f" {AREA} {CONTENT} 0604 0003 000001 {FREQ}"),
+        S.ESME_RINVBCAST_REP,
+        C.broadcast_sm,
+        "broadcast_rep_num",
+        pdu.BroadcastSmResp,
+    ),
+    Bad(
+        "broadcast_frequency_interval of 4 octets",
+        frame(C.broadcast_sm, BCAST_OK + f" {AREA} {CONTENT} {REP} 0605 0004 09 00 001F"),
+        S.ESME_RINVBCASTFREQINT,
+        C.broadcast_sm,
+        "broadcast_frequency_interval",
+        pdu.BroadcastSmResp,
+    ),
+    Bad(
+        "broadcast_message_class of 2 octets",
+        frame(C.broadcast_sm, BCAST_OK + f" {AREA} {CONTENT} {REP} {FREQ} 0603 0002 0001"),
+        S.ESME_RINVBCASTMSGCLASS,
+        C.broadcast_sm,
+        "broadcast_message_class",
+        pdu.BroadcastSmResp,
+    ),
+    Bad(
+        "broadcast_service_group of 0 octets",
+        frame(C.broadcast_sm, BCAST_OK + f" {AREA} {CONTENT} {REP} {FREQ} 060A 0000"),
+        S.ESME_RINVBCASTSRVGRP,
+        C.broadcast_sm,
+        "broadcast_service_group",
+        pdu.BroadcastSmResp,
+    ),
+    Bad(
+        "broadcast_channel_indicator of 2 octets",
+        frame(C.broadcast_sm, BCAST_OK + f" {AREA} {CONTENT} {REP} {FREQ} 0600 0002 0001"),
+        S.ESME_RINVBCASTCHANIND,
+        C.broadcast_sm,
+        "broadcast_channel_indicator",
+        pdu.BroadcastSmResp,
+    ),
+    Bad(
+        "broadcast_sm source_addr of 21 characters",
+        frame(C.broadcast_sm, '00 00 00 "' + "1" * 21 + '" 00 00 00 00 00 00 00 00'),
+        S.ESME_RINVSRCADR,
+        C.broadcast_sm,
+        "source_addr",
+        pdu.BroadcastSmResp,
+    ),
+    Bad(
+        "broadcast_sm schedule_delivery_time of 5 characters",
+        frame(C.broadcast_sm, '00 00 00 "1" 00 00 00 "12345" 00 00 00 00 00'),
+        S.ESME_RINVSCHED,
+        C.broadcast_sm,
+        "schedule_delivery_time",
+        pdu.BroadcastSmResp,
+    ),
+    Bad(
+        "query_broadcast_sm message_id of 65 characters",
+        frame(C.query_broadcast_sm, '"' + "7" * 65 + '" 00 00 00 "1" 00'),
+        S.ESME_RINVMSGID,
+        C.query_broadcast_sm,
+        "message_id",
+        pdu.QueryBroadcastSmResp,
+    ),
+    Bad(
+        "cancel_broadcast_sm service_type of 6 characters",
+        frame(C.cancel_broadcast_sm, '"CMTCMT" 00 00 00 00 "1" 00'),
+        S.ESME_RINVSERTYP,
+        C.cancel_broadcast_sm,
+        "service_type",
+        pdu.CancelBroadcastSmResp,
+    ),
+    Bad(
+        "query_broadcast_sm_resp without message_state: nothing to answer",
+        frame(C.query_broadcast_sm_resp, f'"b-1" 00 {AREA} 0608 0001 64'),
+        S.ESME_RMISSINGTLV,
+        C.query_broadcast_sm_resp,
+        "message_state",
+        NO_ANSWER,
+    ),
+    Bad(
+        "query_broadcast_sm_resp without broadcast_area_success",
+        frame(C.query_broadcast_sm_resp, f'"b-1" 00 0427 0001 01 {AREA}'),
+        S.ESME_RMISSINGTLV,
+        C.query_broadcast_sm_resp,
+        "broadcast_area_success",
+        NO_ANSWER,
+    ),
+    Bad(
+        "congestion_state of 2 octets in submit_sm_resp",
+        frame(C.submit_sm_resp, '"m1" 00 0428 0002 0050'),
+        S.ESME_RINVPARLEN,
+        C.submit_sm_resp,
+        "congestion_state",
+        NO_ANSWER,
+    ),
+    Bad(
+        "source_node_id of 5 octets",
+        frame(C.submit_sm, SUBMIT_OK + ' 060F 0005 "00001"'),
+        S.ESME_RINVPARLEN,
+        C.submit_sm,
+        "source_node_id",
+        pdu.SubmitSmResp,
+    ),
+    Bad(
+        "ms_validity of 2 octets (1 or 4)",
+        frame(C.submit_sm, SUBMIT_OK + " 1204 0002 0401"),
+        S.ESME_RINVPARLEN,
+        C.submit_sm,
+        "ms_validity",
+        pdu.SubmitSmResp,
     ),
 ]
 
@@ -970,9 +1138,10 @@ def test_encode_refuses_integers_out_of_range(build: object) -> None:
     "build",
     [
         pytest.param(lambda: pdu.SubmitSm(ms_availability_status=1), id="AN-only TLV"),
-        pytest.param(lambda: pdu.DeliverSm(ussd_service_op=b"\x01"), id="SS-only TLV"),
+        pytest.param(lambda: pdu.DeliverSm(its_reply_type=1), id="SS/DA-only TLV"),
+        pytest.param(lambda: pdu.SubmitSm(congestion_state=1), id="responses-only 5.0 TLV"),
         pytest.param(lambda: pdu.SubmitSmResp(sc_interface_version=0x34), id="BR-only TLV"),
-        pytest.param(lambda: pdu.SubmitSm(no_such_tlv=1), id="not an SMPP 3.4 TLV"),
+        pytest.param(lambda: pdu.SubmitSm(no_such_tlv=1), id="not an SMPP TLV"),
     ],
 )
 def test_constructor_refuses_a_tlv_not_allowed_for_the_class(build: object) -> None:

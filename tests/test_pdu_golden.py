@@ -1,50 +1,22 @@
-"""Golden byte vectors, one or more per SMPP 3.4 PDU (h11 SIMPLE_CASES style).
+"""Golden byte vectors, one or more per SMPP 3.4 PDU (h11 SIMPLE_CASES style) here and per
+SMPP 5.0 PDU and TLV in tests/golden_smpp50.py, all checked by the tests below.
 
-Every vector below is written by hand from the spec layout (facts sections 1-3), one line
-per field, never produced by our encoder. Each two-way case asserts ``encode(obj) == bytes``
-and ``decode(bytes) == obj`` (fast path and the table-driven reference decoder alike).
+Every vector is written by hand from the spec layout (3.4 facts sections 1-3, 5.0 facts
+sections 3-5), one line per field, never produced by our encoder. Each two-way case asserts
+``encode(obj) == bytes`` and ``decode(bytes) == obj`` (fast path and the table-driven reference
+decoder alike).
 Decode-only cases are wire forms that peers send and we must accept although we never emit
 them; each names the canonical bytes the decoded PDU encodes back to.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import pytest
+from golden import DecodeOnly, Golden, wire
+from golden_smpp50 import DECODE_ONLY_50, GOLDEN_50
 
 import pdu
 from pdu.reference import reference_decode
-
-
-def wire(layout: str) -> bytes:
-    """Octets from a hand-written layout: hex octets, "quoted ASCII", '#' comments."""
-    out = bytearray()
-    for line in layout.splitlines():
-        code = line.split("#", 1)[0]
-        while code.strip():
-            code = code.strip()
-            if code.startswith('"'):
-                text, _, code = code[1:].partition('"')
-                out += text.encode("ascii")
-            else:
-                token, _, code = code.partition(" ")
-                out += bytes.fromhex(token)
-    return bytes(out)
-
-
-class Golden(NamedTuple):
-    name: str
-    pdu: pdu.Pdu
-    layout: str
-
-
-class DecodeOnly(NamedTuple):
-    name: str
-    layout: str
-    pdu: pdu.Pdu  # what the tolerant decoder makes of it
-    canonical: str  # what that PDU encodes to
-
 
 # Octets shared by many vectors, written out once: an empty C-string, TON/NPI pairs.
 GOLDEN: list[Golden] = [
@@ -802,12 +774,12 @@ DECODE_ONLY: list[DecodeOnly] = [
 ]
 
 
-@pytest.mark.parametrize("case", GOLDEN, ids=lambda c: c.name)
+@pytest.mark.parametrize("case", GOLDEN + GOLDEN_50, ids=lambda c: c.name)
 def test_encode_gives_the_hand_written_bytes(case: Golden) -> None:
     assert pdu.encode(case.pdu).hex() == wire(case.layout).hex()
 
 
-@pytest.mark.parametrize("case", GOLDEN, ids=lambda c: c.name)
+@pytest.mark.parametrize("case", GOLDEN + GOLDEN_50, ids=lambda c: c.name)
 def test_decode_gives_the_pdu(case: Golden) -> None:
     frame = wire(case.layout)
     decoded = pdu.decode(frame)
@@ -817,7 +789,7 @@ def test_decode_gives_the_pdu(case: Golden) -> None:
     assert reference_decode(frame, 0, len(frame)) == case.pdu
 
 
-@pytest.mark.parametrize("case", DECODE_ONLY, ids=lambda c: c.name)
+@pytest.mark.parametrize("case", DECODE_ONLY + DECODE_ONLY_50, ids=lambda c: c.name)
 def test_tolerated_wire_forms_decode_and_encode_canonically(case: DecodeOnly) -> None:
     frame = wire(case.layout)
     decoded = pdu.decode(frame)
@@ -827,15 +799,22 @@ def test_tolerated_wire_forms_decode_and_encode_canonically(case: DecodeOnly) ->
 
 
 def test_every_pdu_class_has_a_two_way_golden_vector() -> None:
-    covered = {type(c.pdu) for c in GOLDEN}
+    covered = {type(c.pdu) for c in GOLDEN + GOLDEN_50}
     assert covered == set(pdu.CLASSES.values())
-    assert len(covered) == 27
+    assert len(covered) == 27 + 6  # SMPP 3.4, and the 5.0 broadcast PDUs
+
+
+def test_every_5_0_tlv_has_a_two_way_golden_vector() -> None:
+    covered = {name for c in GOLDEN_50 for name in c.pdu.tlvs()}
+    five = {s.name for s in pdu.tlv.TLV_SPECS if s.version == 0x50}
+    assert five <= covered, sorted(five - covered)
 
 
 def test_golden_command_length_matches_the_hand_count() -> None:
     # Guards the table itself: a miscounted command_length would make a case meaningless.
-    layouts = [(c.name, c.layout) for c in GOLDEN]
-    layouts += [(c.name, layout) for c in DECODE_ONLY for layout in (c.layout, c.canonical)]
+    layouts = [(c.name, c.layout) for c in GOLDEN + GOLDEN_50]
+    decode_only = DECODE_ONLY + DECODE_ONLY_50
+    layouts += [(c.name, layout) for c in decode_only for layout in (c.layout, c.canonical)]
     for name, layout in layouts:
         frame = wire(layout)
         assert int.from_bytes(frame[:4], "big") == len(frame), name

@@ -1,9 +1,11 @@
-"""An independent model of the SMPP 3.4 wire format in ``construct``, and differential tests.
+"""An independent model of the SMPP 3.4 and 5.0 wire format in ``construct``, and
+differential tests.
 
-The model is written from the facts doc (/work/shared/docs/smpp34-facts.md sections 0-3 and
-2.6), not from pdu/layout.py or pdu/tlv.py: each PDU body is a list of rows (field name,
-wire type) in spec order, and each TLV a row (tag, name, value type, where allowed). From the
-rows come both the construct parsers/builders and the hypothesis strategies that fill them.
+The model is written from the facts docs (/work/shared/docs/smpp34-facts.md sections 0-3 and
+2.6, smpp50-facts.md sections 3-5), not from pdu/layout.py or pdu/tlv.py: each PDU body is a
+list of rows (field name, wire type) in spec order, and each TLV a row (tag, name, value type,
+where allowed). From the rows come both the construct parsers/builders and the hypothesis
+strategies that fill them.
 
 Two directions:
 * our encoder's bytes parse with the model to the field values we encoded;
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import peers
 import pytest
 import strategies as S  # noqa: N812  (short: used on every line)
 from construct import (
@@ -166,54 +169,85 @@ TLV = Struct(
 TLVS = GreedyRange(TLV)
 
 # (tag, name, value type, allowed in): value types ("int", size), ("cstr", max incl. NUL),
-# ("octets", min, max), ("flag",), ("nec",) = network_error_code (type I1 + code I2).
+# ("octets", min, max), ("flag",), ("nec",) = network_error_code (type I1 + code I2),
+# ("i1i2",) = an I1 and an I2 (broadcast_content_type, broadcast_frequency_interval), and the
+# two 5.0 widenings ("flag_or_i1",) (alert_on_message_delivery) and ("i1_or_i1i1i2",)
+# (ms_validity). After "|" the PDUs 5.0 adds.
 TLV_ROWS: list[tuple[int, str, tuple[Any, ...], str]] = [
-    (0x0005, "dest_addr_subunit", ("int", 1), "SS SM DA"),
+    (0x0005, "dest_addr_subunit", ("int", 1), "SS SM DA | BSM"),
     (0x0006, "dest_network_type", ("int", 1), "DA"),
     (0x0007, "dest_bearer_type", ("int", 1), "DA"),
     (0x0008, "dest_telematics_id", ("int", 2), "DA"),
-    (0x000D, "source_addr_subunit", ("int", 1), "SS SM DA"),
+    (0x000D, "source_addr_subunit", ("int", 1), "SS SM DA | BSM"),
     (0x000E, "source_network_type", ("int", 1), "DA"),
     (0x000F, "source_bearer_type", ("int", 1), "DA"),
     (0x0010, "source_telematics_id", ("int", 2), "DA"),
     (0x0017, "qos_time_to_live", ("int", 4), "DA"),
-    (0x0019, "payload_type", ("int", 1), "SS SM DS DA"),
-    (0x001D, "additional_status_info_text", ("cstr", 256), "DAR"),
+    (0x0019, "payload_type", ("int", 1), "SS SM DS DA | BSM"),
+    (0x001D, "additional_status_info_text", ("cstr", 256), "DAR | SUBR DELR"),
     (0x001E, "receipted_message_id", ("cstr", 65), "DS DA"),
     (0x0030, "ms_msg_wait_facilities", ("int", 1), "SS SM DA"),
-    (0x0201, "privacy_indicator", ("int", 1), "SS SM DS DA"),
-    (0x0202, "source_subaddress", ("octets", 2, 23), "SS SM DS DA"),
-    (0x0203, "dest_subaddress", ("octets", 2, 23), "SS SM DS DA"),
-    (0x0204, "user_message_reference", ("int", 2), "SS SM DS DA"),
+    (0x0201, "privacy_indicator", ("int", 1), "SS SM DS DA | BSM"),
+    (0x0202, "source_subaddress", ("octets", 2, 23), "SS SM DS DA | BSM"),
+    (0x0203, "dest_subaddress", ("octets", 2, 23), "SS SM DS DA | BSM"),
+    (0x0204, "user_message_reference", ("int", 2), "SS SM DS DA | BSM QBS QBSR CBS"),
     (0x0205, "user_response_code", ("int", 1), "SS DS DA"),
-    (0x020A, "source_port", ("int", 2), "SS SM DS DA"),
-    (0x020B, "destination_port", ("int", 2), "SS SM DS DA"),
+    (0x020A, "source_port", ("int", 2), "SS SM DS DA | BSM"),
+    (0x020B, "destination_port", ("int", 2), "SS SM DS DA | BSM"),
     (0x020C, "sar_msg_ref_num", ("int", 2), "SS SM DS DA"),
-    (0x020D, "language_indicator", ("int", 1), "SS SM DS DA"),
+    (0x020D, "language_indicator", ("int", 1), "SS SM DS DA | BSM"),
     (0x020E, "sar_total_segments", ("int", 1), "SS SM DS DA"),
     (0x020F, "sar_segment_seqnum", ("int", 1), "SS SM DS DA"),
     (0x0210, "sc_interface_version", ("int", 1), "BR"),
-    (0x0302, "callback_num_pres_ind", ("int", 1), "SS SM DA"),
-    (0x0303, "callback_num_atag", ("octets", 0, 65), "SS SM DA"),
+    (0x0302, "callback_num_pres_ind", ("int", 1), "SS SM DA | BSM"),
+    (0x0303, "callback_num_atag", ("octets", 0, 65), "SS SM DA | BSM"),
     (0x0304, "number_of_messages", ("int", 1), "SS DA"),
-    (0x0381, "callback_num", ("octets", 4, 19), "SS SM DS DA"),
-    (0x0420, "dpf_result", ("int", 1), "DAR"),
+    (0x0381, "callback_num", ("octets", 4, 19), "SS SM DS DA | BSM"),
+    (0x0420, "dpf_result", ("int", 1), "DAR | SUBR"),
     (0x0421, "set_dpf", ("int", 1), "DA"),
     (0x0422, "ms_availability_status", ("int", 1), "AN"),
-    (0x0423, "network_error_code", ("nec",), "DS DA DAR"),
-    (0x0424, "message_payload", ("octets", 0, 65535), "SS SM DS DA"),
-    (0x0425, "delivery_failure_reason", ("int", 1), "DAR"),
+    (0x0423, "network_error_code", ("nec",), "DS DA DAR | SUBR DELR"),
+    (0x0424, "message_payload", ("octets", 0, 65535), "SS SM DS DA | RS BSM"),
+    (0x0425, "delivery_failure_reason", ("int", 1), "DAR | SUBR DELR"),
     (0x0426, "more_messages_to_send", ("int", 1), "SS DA"),
-    (0x0427, "message_state", ("int", 1), "DS DA"),
-    (0x0501, "ussd_service_op", ("octets", 1, 1), "SS"),
-    (0x1201, "display_time", ("int", 1), "SS SM DA"),
-    (0x1203, "sms_signal", ("int", 2), "SS SM DA"),
-    (0x1204, "ms_validity", ("int", 1), "SS SM DA"),
-    (0x130C, "alert_on_message_delivery", ("flag",), "SS SM DA"),
+    (0x0427, "message_state", ("int", 1), "DS DA | QBSR"),
+    (0x0501, "ussd_service_op", ("octets", 1, 1), "SS | DS DA"),
+    (0x1201, "display_time", ("int", 1), "SS SM DA | BSM"),
+    (0x1203, "sms_signal", ("int", 2), "SS SM DA | BSM"),
+    (0x1204, "ms_validity", ("i1_or_i1i1i2",), "SS SM DA | BSM"),
+    (0x130C, "alert_on_message_delivery", ("flag_or_i1",), "SS SM DA | BSM"),
     (0x1380, "its_reply_type", ("int", 1), "SS DA"),
     (0x1383, "its_session_info", ("octets", 2, 2), "SS DS DA"),
+    # 5.0 facts section 5: the tags 5.0 introduced
+    (0x0428, "congestion_state", ("int", 1), "| RESP"),
+    (0x0600, "broadcast_channel_indicator", ("int", 1), "| BSM"),
+    (0x0601, "broadcast_content_type", ("i1i2",), "| BSM CBS"),
+    (0x0602, "broadcast_content_type_info", ("octets", 1, 255), "| BSM"),
+    (0x0603, "broadcast_message_class", ("int", 1), "| BSM"),
+    (0x0604, "broadcast_rep_num", ("int", 2), "| BSM"),
+    (0x0605, "broadcast_frequency_interval", ("i1i2",), "| BSM"),
+    (0x0606, "broadcast_area_identifier", ("octets", 1, 101), "| BSM QBSR"),
+    (0x0606, "failed_broadcast_area_identifier", ("octets", 1, 101), "| BSMR"),
+    (0x0607, "broadcast_error_status", ("int", 4), "| BSMR"),
+    (0x0608, "broadcast_area_success", ("int", 1), "| QBSR"),
+    (0x0609, "broadcast_end_time", ("cstr", 17), "| QBSR"),
+    (0x060A, "broadcast_service_group", ("octets", 1, 255), "| BSM"),
+    (0x060B, "billing_identification", ("octets", 1, 1024), "| SS SM DA"),
+    (0x060D, "source_network_id", ("cstr", 65), "| SS SM DS DA"),
+    (0x060E, "dest_network_id", ("cstr", 65), "| SS SM DS DA"),
+    (0x060F, "source_node_id", ("octets", 6, 6), "| SS SM DS DA"),
+    (0x0610, "dest_node_id", ("octets", 6, 6), "| SS SM DS DA"),
+    (0x0611, "dest_addr_np_resolution", ("int", 1), "| SS SM DS DA"),
+    (0x0612, "dest_addr_np_information", ("octets", 10, 10), "| SS SM DS DA"),
+    (0x0613, "dest_addr_np_country", ("octets", 1, 5), "| SS SM DS DA"),
 ]
-TLV_BY_TAG = {tag: (name, vtype) for tag, name, vtype, _ in TLV_ROWS}
+# One TLV per item: the area lists of the broadcast PDUs (5.0 facts section 3).
+REPEATING = {
+    "broadcast_area_identifier",
+    "failed_broadcast_area_identifier",
+    "broadcast_error_status",
+    "broadcast_area_success",
+}
 ABBREVIATION = {
     "SS": ["submit_sm"],
     "SM": ["submit_multi"],
@@ -222,15 +256,31 @@ ABBREVIATION = {
     "DAR": ["data_sm_resp"],
     "BR": ["bind_receiver_resp", "bind_transmitter_resp", "bind_transceiver_resp"],
     "AN": ["alert_notification"],
+    "RS": ["replace_sm"],
+    "BSM": ["broadcast_sm"],
+    "BSMR": ["broadcast_sm_resp"],
+    "QBS": ["query_broadcast_sm"],
+    "QBSR": ["query_broadcast_sm_resp"],
+    "CBS": ["cancel_broadcast_sm"],
+    "SUBR": ["submit_sm_resp", "submit_multi_resp", "data_sm_resp"],
+    "DELR": ["deliver_sm_resp", "data_sm_resp"],
+    # Filled in below, once MODEL names every PDU: every response and generic_nack.
+    "RESP": [],
 }
 
 
 def allowed_tlvs(command: str) -> list[tuple[int, str, tuple[Any, ...]]]:
+    """The TLVs ``command`` may carry in either version."""
     return [
         (tag, name, vtype)
         for tag, name, vtype, where in TLV_ROWS
-        if any(command in ABBREVIATION[w] for w in where.split())
+        if any(command in ABBREVIATION[w] for w in where.replace("|", " ").split())
     ]
+
+
+def tlvs_by_tag(command: str) -> dict[int, tuple[str, tuple[Any, ...]]]:
+    """tag -> (name, value type) of the TLVs ``command`` carries: 0x0606 names differ."""
+    return {tag: (name, vtype) for tag, name, vtype in allowed_tlvs(command)}
 
 
 def whole(sc: Construct) -> Construct:
@@ -242,7 +292,36 @@ INT = {1: Int8ub, 2: Int16ub, 4: Int32ub}
 NEC = Struct("network_type" / Int8ub, "error_code" / Int16ub)
 
 
+I1I2 = Struct("i1" / Int8ub, "i2" / Int16ub)
+I1I1I2 = Struct("i1" / Int8ub, "i1b" / Int8ub, "i2" / Int16ub)
+
+
+def _ints(sc: Construct) -> Construct:
+    """An all-integer Struct as the tuple of its fields (our records)."""
+    return ExprAdapter(
+        whole(sc),
+        lambda o, _: tuple(v for k, v in o.items() if not k.startswith("_")),
+        lambda o, _: dict(zip([sub.name for sub in sc.subcons], o, strict=True)),
+    )
+
+
 def value_construct(vtype: tuple[Any, ...]) -> Construct:
+    if vtype[0] == "i1i2":
+        return _ints(I1I2)
+    if vtype[0] == "flag_or_i1":
+        # 3.4: no value (True); 5.0: one octet.
+        return ExprAdapter(
+            ExprValidator(GreedyBytes, lambda o, _: len(o) <= 1),
+            lambda o, _: o[0] if o else True,
+            lambda o, _: b"" if o is True else bytes([o]),
+        )
+    if vtype[0] == "i1_or_i1i1i2":
+        # 3.4: one octet; 5.0 also: behaviour, unit, count.
+        return ExprAdapter(
+            ExprValidator(GreedyBytes, lambda o, _: len(o) in (1, 4)),
+            lambda o, _: o[0] if len(o) == 1 else _ints(I1I1I2).parse(o),
+            lambda o, _: bytes([o]) if isinstance(o, int) else _ints(I1I1I2).build(o),
+        )
     if vtype[0] == "int":
         return whole(INT[vtype[1]])
     if vtype[0] == "cstr":
@@ -382,13 +461,47 @@ MODEL: dict[int, tuple[str, list[tuple[str, Kind]]]] = {
             ("esme_addr", C(65)),
         ],
     ),
+    # SMPP 5.0 (5.0 facts section 3)
+    0x00000111: (
+        "broadcast_sm",
+        [
+            ("service_type", C(6)),
+            *ADDR,
+            ("source_addr", C(21)),
+            *MESSAGE_ID,
+            ("priority_flag", I1()),
+            ("schedule_delivery_time", Time()),
+            ("validity_period", Time()),
+            ("replace_if_present_flag", I1()),
+            ("data_coding", I1()),
+            ("sm_default_msg_id", I1()),
+        ],
+    ),
+    0x80000111: ("broadcast_sm_resp", MESSAGE_ID),
+    0x00000112: ("query_broadcast_sm", [*MESSAGE_ID, *ADDR, ("source_addr", C(21))]),
+    0x80000112: ("query_broadcast_sm_resp", MESSAGE_ID),
+    0x00000113: (
+        "cancel_broadcast_sm",
+        [("service_type", C(6)), *MESSAGE_ID, *ADDR, ("source_addr", C(21))],
+    ),
+    0x80000113: ("cancel_broadcast_sm_resp", []),
 }
-# Facts 2.6: the spec omits these bodies when command_status != 0.
-BODY_OMITTED_ON_ERROR = {
-    "bind_receiver_resp",
-    "bind_transmitter_resp",
-    "bind_transceiver_resp",
-    "submit_sm_resp",
+ABBREVIATION["RESP"] = [name for cid, (name, _) in MODEL.items() if cid & 0x80000000]
+# 3.4 facts 2.6 and 5.0 facts 4: the spec omits these bodies when command_status != 0.
+BODY_OMITTED_ON_ERROR = peers.BODY_OMITTED_ON_ERROR
+# 5.0 facts 3: mandatory TLVs (name, waived when this field has this value).
+REQUIRED: dict[str, list[tuple[str, tuple[str, int] | None]]] = {
+    "broadcast_sm": [
+        ("broadcast_area_identifier", None),
+        ("broadcast_content_type", None),
+        ("broadcast_rep_num", ("priority_flag", 1)),  # an immediate broadcast has none
+        ("broadcast_frequency_interval", None),
+    ],
+    "query_broadcast_sm_resp": [
+        ("message_state", None),
+        ("broadcast_area_identifier", None),
+        ("broadcast_area_success", None),
+    ],
 }
 
 
@@ -471,16 +584,28 @@ def neutral_of_model(c: Any) -> Neutral:
     out["body"] = {n: _field(kind, c.body[n]) for n, kind in rows}
     tlvs: dict[str, Any] = {}
     extras: list[tuple[int, bytes]] = []
+    carried = tlvs_by_tag(name)
     for t in c.body.tlvs:
-        known = TLV_BY_TAG.get(t.tag)
-        if known is None or known[0] in tlvs:
-            # Unknown, vendor, or a repeat: our API keeps these raw in extra_tlvs.
+        known = carried.get(t.tag)
+        if known is not None and known[0] in REPEATING:
+            value = value_construct(known[1]).parse(t.value)
+            tlvs[known[0]] = (*tlvs.get(known[0], ()), value)
+        elif known is None or known[0] in tlvs:
+            # Unknown, vendor, a 5.0 tag this PDU does not carry, or a repeat: our API keeps
+            # these raw in extra_tlvs.
             extras.append((t.tag, bytes(t.value)))
         else:
             tlvs[known[0]] = value_construct(known[1]).parse(t.value)
     out["tlvs"] = tlvs
     out["extras"] = extras
     return out
+
+
+def _plain_tuple(v: Any) -> Any:
+    """Our records (NamedTuples) and repeats as plain tuples, as the model gives them."""
+    if isinstance(v, tuple):
+        return tuple(_plain_tuple(x) for x in v)
+    return v
 
 
 def neutral_of_ours(p: Pdu) -> Neutral:
@@ -490,11 +615,11 @@ def neutral_of_ours(p: Pdu) -> Neutral:
         "command_status": p.command_status,
         "sequence_number": p.sequence_number,
     }
-    if name in BODY_OMITTED_ON_ERROR and p.command_status:
+    if name in BODY_OMITTED_ON_ERROR and p.command_status and rows:
         out["body"] = None
         return out
     out["body"] = {n: _field(kind, getattr(p, n)) for n, kind in rows}
-    out["tlvs"] = {n: tuple(v) if isinstance(v, tuple) else v for n, v in p.tlvs().items()}
+    out["tlvs"] = {n: _plain_tuple(v) for n, v in p.tlvs().items()}
     out["extras"] = [(t, bytes(v)) for t, v in p.extra_tlvs]
     return out
 
@@ -571,6 +696,12 @@ def field_strategy(kind: Kind) -> st.SearchStrategy[Any]:
 
 
 def tlv_value_strategy(vtype: tuple[Any, ...]) -> st.SearchStrategy[Any]:
+    if vtype[0] == "i1i2":
+        return st.tuples(S.BYTE, st.integers(0, 0xFFFF))
+    if vtype[0] == "flag_or_i1":
+        return st.one_of(st.just(True), S.BYTE)
+    if vtype[0] == "i1_or_i1i1i2":
+        return st.one_of(S.BYTE, st.tuples(S.BYTE, S.BYTE, st.integers(0, 0xFFFF)))
     if vtype[0] == "int":
         return st.integers(0, (1 << (8 * vtype[1])) - 1)
     if vtype[0] == "cstr":
@@ -602,7 +733,21 @@ def model_pdus(draw: st.DrawFn, cid: int) -> dict[str, Any]:
     body = {n: draw(field_strategy(kind)) for n, kind in rows}
     allowed = allowed_tlvs(name)
     chosen = draw(st.lists(st.sampled_from(allowed), unique=True, max_size=5)) if allowed else []
-    values = {tname: (tag, vtype, draw(tlv_value_strategy(vtype))) for tag, tname, vtype in chosen}
+    for tname, waived in REQUIRED.get(name, []):
+        if waived is not None and body[waived[0]] == waived[1] and draw(st.booleans()):
+            continue
+        if all(n != tname for _, n, _ in chosen):
+            chosen += [row for row in allowed if row[1] == tname]
+    values = {
+        tname: (
+            tag,
+            vtype,
+            draw(st.lists(tlv_value_strategy(vtype), min_size=1, max_size=3))
+            if tname in REPEATING
+            else draw(tlv_value_strategy(vtype)),
+        )
+        for tag, tname, vtype in chosen
+    }
     # Cross rules (facts 3 and 2.2): SAR all or none with 1 <= seqnum <= total; never both
     # short_message and message_payload.
     if any(n in values for n in SAR):
@@ -616,7 +761,9 @@ def model_pdus(draw: st.DrawFn, cid: int) -> dict[str, Any]:
     if "message_payload" in values and body.get("short_message"):
         body["short_message"] = b""
     tlvs = [
-        {"tag": tag, "value": value_construct(vtype).build(v)} for tag, vtype, v in values.values()
+        {"tag": tag, "value": value_construct(vtype).build(item)}
+        for tname, (tag, vtype, v) in values.items()
+        for item in (v if tname in REPEATING else [v])
     ]
     tlvs += [
         {"tag": tag, "value": v}
