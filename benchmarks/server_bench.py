@@ -24,7 +24,8 @@ Servers (each started afresh per cell on a free 127.0.0.1 port):
   from its own venv outside the repository (created on first use).
 * ``node``: npm's ``smpp`` (node-smpp) bare server, benchmarks/peers/node_smpp_server.js:
   answers binds, submit_sm, enquire_link and unbind; stores nothing, sends no receipts. The
-  package is installed outside the repository (``npm install smpp``, on first use).
+  package is installed outside the repository on first use (tests/nodesmpp.py ``install``,
+  the version the differential tests pin).
 
 The load (benchmarks/loadclient.py) runs in separate processes on our codec and plain
 sockets, so the server has a core of its own to use; ``--pin`` also pins the server to CPU 0
@@ -53,6 +54,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+import nodesmpp  # noqa: E402  (tests/nodesmpp.py, after the path set-up above)
+
 HERE = Path(__file__).resolve().parent
 PEERS = HERE / "peers"
 LOADCLIENT = HERE / "loadclient.py"
@@ -145,26 +150,17 @@ def spec_twisted(args: argparse.Namespace) -> ServerSpec:
 
 
 def spec_node(args: argparse.Namespace) -> ServerSpec:
+    try:
+        modules = nodesmpp.install(Path(args.nodesmpp_dir))
+    except (nodesmpp.NodeUnavailableError, RuntimeError) as e:
+        raise UnavailableError(str(e)) from None
     node = shutil.which("node")
-    if node is None:
-        raise UnavailableError("node is not installed")
-    base = Path(args.nodesmpp_dir)
-    if not (base / "node_modules" / "smpp").is_dir():
-        npm = shutil.which("npm")
-        if npm is None:
-            raise UnavailableError("npm is not installed")
-        print(f"installing npm smpp into {base} ...", file=sys.stderr)
-        base.mkdir(parents=True, exist_ok=True)
-        if not (base / "package.json").exists():
-            (base / "package.json").write_text('{"name": "nodesmpp-bench", "private": true}\n')
-        inst = _run_quiet([npm, "install", "--no-audit", "--no-fund", "smpp"], 600, cwd=base)
-        if inst.returncode:
-            raise UnavailableError(f"npm install smpp failed: {inst.stderr.strip()[-300:]}")
+    assert node is not None
     return ServerSpec(
         "node",
         [node, str(PEERS / "node_smpp_server.js"), "{port}"],
         receipts=False,
-        env={"NODE_PATH": str(base / "node_modules")},
+        env={"NODE_PATH": str(modules)},
         note="bare server: no receipts",
     )
 

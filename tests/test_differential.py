@@ -104,6 +104,74 @@ TLV_INT_DOMAIN: dict[str, st.SearchStrategy[int]] = {
     "dpf_result": st.integers(0, 1),
 }
 SAR = {"sar_msg_ref_num", "sar_total_segments", "sar_segment_seqnum"}
+DIGITS = st.text("0123456789", min_size=1, max_size=1).map(str.encode)
+
+
+def _ascii(lo: int, hi: int) -> st.SearchStrategy[bytes]:
+    return st.text(PRINTABLE, min_size=lo, max_size=hi).map(str.encode)
+
+
+def _area() -> st.SearchStrategy[bytes]:
+    # Format 0 is an alias/name; 1 and 2 (ellipsoid arc, polygon) carry binary octets.
+    return st.one_of(
+        _ascii(1, 20).map(lambda name: b"\x00" + name),
+        st.builds(lambda f, b: bytes([f]) + b, st.integers(1, 2), st.binary(max_size=20)),
+    )
+
+
+# 5.0 facts section 5: the domains of the 5.0 TLVs (and the 5.0 forms of two 3.4 ones).
+TLV50_DOMAIN: dict[str, st.SearchStrategy[Any]] = {
+    "congestion_state": st.integers(0, 100),
+    "broadcast_channel_indicator": st.integers(0, 1),
+    "broadcast_content_type": st.builds(
+        lambda net, content: bytes([net]) + content.to_bytes(2, "big"),
+        st.integers(0, 3),
+        st.sampled_from([0x0000, 0x0001, 0x0002, 0x0010, 0x0021, 0x0070, 0x0080, 0x0100]),
+    ),
+    "broadcast_content_type_info": _ascii(1, 30),
+    "broadcast_message_class": st.integers(0, 3),
+    "broadcast_rep_num": st.integers(0, 0xFFFF),
+    "broadcast_frequency_interval": st.builds(
+        lambda unit, n: bytes([unit]) + n.to_bytes(2, "big"),
+        st.sampled_from([0x00, 0x08, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E]),
+        st.integers(0, 0xFFFF),
+    ),
+    "broadcast_area_identifier": st.lists(_area(), min_size=1, max_size=3),
+    "failed_broadcast_area_identifier": st.lists(_area(), min_size=1, max_size=3),
+    "broadcast_error_status": st.lists(st.integers(0x107, 0x112), min_size=1, max_size=3),
+    "broadcast_area_success": st.lists(
+        st.one_of(st.integers(0, 100), st.just(255)), min_size=1, max_size=3
+    ),
+    "broadcast_end_time": absolute_time(),
+    "broadcast_service_group": _ascii(1, 30),
+    "billing_identification": st.builds(
+        lambda fmt, data: bytes([fmt]) + data, st.integers(0x80, 0xFF), st.binary(max_size=30)
+    ),
+    "source_network_id": st.builds(
+        lambda kind, rest: kind + rest,
+        st.sampled_from("123"),
+        st.text("0123456789", min_size=6, max_size=12),
+    ),
+    "dest_network_id": st.builds(
+        lambda kind, rest: kind + rest,
+        st.sampled_from("123"),
+        st.text("0123456789", min_size=6, max_size=12),
+    ),
+    "source_node_id": st.text("0123456789", min_size=6, max_size=6).map(str.encode),
+    "dest_node_id": st.text("0123456789", min_size=6, max_size=6).map(str.encode),
+    "dest_addr_np_resolution": st.integers(0, 2),
+    "dest_addr_np_information": st.text("0123456789", min_size=10, max_size=10).map(str.encode),
+    "dest_addr_np_country": st.binary(min_size=1, max_size=5),
+    "ms_validity": st.one_of(
+        st.integers(0, 3),
+        st.builds(
+            lambda unit, n: bytes([4, unit]) + n.to_bytes(2, "big"),
+            st.integers(0, 6),
+            st.integers(0, 0xFFFF),
+        ),
+    ),
+    "alert_on_message_delivery": st.one_of(st.just(True), st.integers(0, 3)),
+}
 
 
 def _octets(name: str, ascii_only: bool) -> st.SearchStrategy[bytes]:
@@ -154,6 +222,7 @@ class Profile:
     data_sm_addr = 65
     ok_only: frozenset[str] = frozenset()  # responses it can only handle with status 0
     excluded_tlvs: dict[str, frozenset[str]] = {}  # noqa: RUF012
+    smpp50 = False  # also the 5.0 forms of 3.4 TLVs (alert_on_message_delivery, ms_validity)
 
     def tlv_names(self, peer: Any, command: str) -> list[str]:
         have = peer.tlvs(command) if peer is not None else frozenset(P.tlvs_allowed(command))
@@ -167,6 +236,8 @@ class Profile:
 
     def tlv_value(self, name: str, dc: int) -> st.SearchStrategy[Any]:
         d = P.TLVS[name]
+        if name in TLV50_DOMAIN and (not d.allowed or self.smpp50):
+            return TLV50_DOMAIN[name]
         if name in TLV_INT_DOMAIN:
             return TLV_INT_DOMAIN[name]
         if d.kind == "int":
@@ -355,6 +426,9 @@ def fields_for(draw: st.DrawFn, profile: Profile, peer: Any, command: str) -> P.
             f["sar_msg_ref_num"] = draw(st.integers(0, 0xFFFF))
             f["sar_total_segments"] = total
             f["sar_segment_seqnum"] = draw(st.integers(1, total))
+    for n, waived_by in () if omit or f["command_status"] else REQUIRED_TLVS.get(command, ()):
+        if n not in chosen and not (waived_by and f[waived_by] == 1 and draw(st.booleans())):
+            chosen.append(n)  # 5.0 mandatory TLVs; immediate broadcasts may omit rep_num
     for n in chosen:
         f[n] = draw(profile.tlv_value(n, dc))
     if "message_payload" in f and "short_message" in f:
@@ -363,6 +437,14 @@ def fields_for(draw: st.DrawFn, profile: Profile, peer: Any, command: str) -> P.
     if aio_sm and not f["short_message"] and not f.get("message_payload"):
         f["short_message"] = b"A"  # it refuses an empty message (peers.py)
     return P.normalise(f)
+
+
+# The 5.0 PDUs' mandatory TLVs from tests/peers.py, with the field whose value 1 waives one
+# (priority_flag 1, an immediate broadcast, needs no broadcast_rep_num).
+REQUIRED_TLVS: dict[str, list[tuple[str, str | None]]] = {
+    cmd: [(n, "priority_flag" if n == "broadcast_rep_num" else None) for n in names]
+    for cmd, names in P.REQUIRED_TLVS.items()
+}
 
 
 def _with_udh(draw: st.DrawFn, body: bytes) -> bytes:
