@@ -85,7 +85,9 @@ class ConnectionPair:
         status: int = 0,
         system_id: str = "esme",
     ) -> list[Event]:
-        """The ESME binds with ``cls``; the SMSC answers ``status``. Returns the ESME's events."""
+        """The ESME binds with ``cls`` at ``interface_version``; the SMSC answers ``status``,
+        reporting the version it speaks (its config's) as a real one does. Returns the ESME's
+        events."""
         bind = cls(system_id=system_id, password="pw", interface_version=interface_version)  # type: ignore[call-arg]
         (received,) = self.send(self.esme, bind)
         resp_cls = pdu.response_class(received)
@@ -96,7 +98,7 @@ class ConnectionPair:
             resp = resp_cls(  # type: ignore[call-arg]
                 system_id="smsc",
                 sequence_number=received.sequence_number,
-                sc_interface_version=0x34,
+                sc_interface_version=self.smsc.config.interface_version,
             )
         return self.send(self.smsc, resp)
 

@@ -84,7 +84,9 @@ class Binds:
             max_inbound_pending=account.max_outstanding,
             inbound_full_status=account.outstanding_status,
         )
-        resp = resp_cls(system_id=self._system_id, sequence_number=seq, sc_interface_version=0x34)
+        # The version we speak (S 2.11.2); the session leaves it out towards a 3.3 ESME.
+        ours = c.session.config.interface_version
+        resp = resp_cls(system_id=self._system_id, sequence_number=seq, sc_interface_version=ours)
         c.session.send(resp, now)
         log.info("conn %d: %s bound as %s", c.id, c.system_id, c.session.state.name)
         if self._faults.active:

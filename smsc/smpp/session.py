@@ -13,13 +13,23 @@ What the session does by itself, because it is protocol and not policy: answers
 enquire_link, answers PDUs that are malformed, unknown or out of state with the right
 status (generic_nack and close when framing is lost), numbers its own requests (wrapping at
 0x7FFFFFFF), keeps the window of outstanding requests with their deadlines, tracks the bind
-state from the bind responses, finishes in-flight work before answering unbind, strips TLVs
-towards a peer that bound as SMPP 3.3, and runs the session timers.
+state from the bind responses, finishes in-flight work before answering unbind, keeps each
+version to its own PDUs and TLVs (below), and runs the session timers.
+
+Versions: the session runs at the interface_version negotiated at bind (``interface_version``:
+0x33, 0x34 or 0x50; ``SessionConfig.interface_version`` is the newest this side speaks). A PDU
+the version lacks is refused: from our side with LocalProtocolError (a bug of the caller),
+from the peer with generic_nack ESME_RINVCMDID, as an unknown command. TLVs the version lacks
+are stripped from what we send (the caller may attach congestion_state to every response; a
+3.4 peer never sees it, a 3.3 peer sees no TLV at all); in a request from a 3.4 peer, a 3.4 TLV
+out of its 3.4 place is refused with ESME_ROPTPARNOTALLWD as in 3.4, and a 5.0 TLV is kept raw
+in extra_tlvs, as it was before the codec knew 5.0.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import struct
 from dataclasses import dataclass, field, replace
 
@@ -28,7 +38,19 @@ from pdu import CommandId as C
 from pdu import CommandStatus as S
 from pdu import Pdu, PduError
 
-from .states import BIND_REQUESTS, RECEIVABLE, SENDABLE, STATE_AFTER_BIND, BindState, Role
+from .states import (
+    BIND_REQUESTS,
+    COMMANDS,
+    RECEIVABLE,
+    SENDABLE,
+    SMPP_3_3,
+    SMPP_3_4,
+    SMPP_5_0,
+    STATE_AFTER_BIND,
+    BindState,
+    Role,
+    negotiated_version,
+)
 from .window import Pending, Window, WindowFull
 
 MAX_SEQUENCE_NUMBER = 0x7FFFFFFF
@@ -49,6 +71,9 @@ class SessionConfig:
     inbound_full_status: int = S.ESME_RMSGQFUL
     max_command_length: int = pdu.DEFAULT_MAX_COMMAND_LENGTH
     keep_raw: bool = False  # received PDUs carry their frame in .raw (the SMSC keeps it)
+    # The newest SMPP version this side speaks; a session runs at the lower of this and the
+    # peer's. The SMSC reports it in sc_interface_version.
+    interface_version: int = SMPP_3_4
 
 
 # -- events --------------------------------------------------------------------------------
@@ -130,13 +155,11 @@ class Session:
         self.window = Window(config.window_size, config.response_timeout)
         self.framer = pdu.Framer(config.max_command_length, keep_raw=config.keep_raw)
         self.bind_request: Pdu | None = None  # the bind that bound this session
-        self.peer_interface_version = 0x34
         self._out: list[bytes] = []
         self._next_seq = 1
         # Requests received and not answered yet: sequence_number -> command_id.
         self._inbound: dict[int, int] = {}
-        self._receivable = RECEIVABLE[(self.role, self.state)]
-        self._sendable = SENDABLE[(self.role, self.state)]
+        self._set_version(negotiated_version(config.interface_version, config.interface_version))
         self._bound = False
         self._bind_pending = False  # a bind received and not answered yet
         self._created = now
@@ -190,8 +213,17 @@ class Session:
         self.state = state
         self._bound = state.is_bound
         if state is not BindState.CLOSED:
-            self._receivable = RECEIVABLE[(self.role, state)]
-            self._sendable = SENDABLE[(self.role, state)]
+            commands = COMMANDS[self.interface_version]
+            self._receivable = RECEIVABLE[(self.role, state)] & commands
+            self._sendable = SENDABLE[(self.role, state)] & commands
+
+    def _set_version(self, version: int) -> None:
+        """Run at ``version`` (negotiated at bind; before it, the newest we speak)."""
+        self.interface_version = version
+        self._commands = COMMANDS[version]
+        self._foreign = frozenset(pdu.CLASSES) - self._commands  # PDUs of other versions
+        self._barred_out, self._barred_in = _barred_tlvs(version)
+        self._set_state(self.state)
 
     def _next_sequence_number(self) -> int:
         seq = self._next_seq
@@ -214,6 +246,11 @@ class Session:
             self._send_response(p, now)
             return p.sequence_number
         if cid not in self._sendable:
+            if cid not in self._commands:
+                raise LocalProtocolError(
+                    f"{p.command_name} is not part of the SMPP version of this session "
+                    f"(interface_version 0x{self.interface_version:02X})"
+                )
             raise LocalProtocolError(
                 f"{p.command_name} may not be sent in state {self.state.name} "
                 f"by the {self.role.value}"
@@ -223,7 +260,10 @@ class Session:
         p.sequence_number = seq = self._next_sequence_number()
         if cid not in (C.alert_notification, C.outbind):  # neither has a response
             self.window.add(p, context, now)
-        if encoded is not None and (self.peer_interface_version >= 0x34 or not p.__dict__):
+        barred = self._barred_out
+        if encoded is not None and (
+            barred is None or not p.__dict__ or barred[cid].isdisjoint(p.__dict__)
+        ):
             self._out.append(encoded[:12] + _SEQUENCE_NUMBER.pack(seq) + encoded[16:])
         else:
             self._write(p)
@@ -250,11 +290,13 @@ class Session:
             self._finish_peer_unbind()
 
     def _write(self, p: Pdu) -> None:
-        if self.peer_interface_version < 0x34 and p.__dict__:
-            # SMPP 3.3 peers get no TLVs [practice]; TLVs live in __dict__ (see pdu.base).
-            # Strip a copy: the caller may send the same PDU to a 3.4 peer later.
+        barred = self._barred_out  # TLVs live in __dict__ (see pdu.base)
+        if barred is not None and p.__dict__ and not barred[p.command_id].isdisjoint(p.__dict__):
+            # Strip a copy: the caller may send the same PDU to a peer of another version.
+            gone = barred[p.command_id]
             p = copy.copy(p)
-            p.__dict__.clear()
+            for name in [n for n in p.__dict__ if n in gone]:
+                del p.__dict__[name]
         self._out.append(pdu.encode(p))
 
     def _answer(self, resp: Pdu | None) -> None:
@@ -269,15 +311,27 @@ class Session:
         self._last_rx = now
         events: list[Event] = []
         receivable = self._receivable
+        foreign = self._foreign
         for item in self.framer.feed_pdus(data):
             if isinstance(item, PduError):
+                if item.recoverable and item.command_id in foreign:
+                    # However malformed: the body of an unknown command is not looked at.
+                    self._protocol_error(
+                        self._unknown_command(item.command_id, item.sequence_number), events
+                    )
+                    continue
                 self._protocol_error(item, events)
                 if self.closed:
                     break
                 continue
             cid = item.command_id
             if cid & RESPONSE_BIT:
+                if cid in foreign:  # broadcast_sm_resp to a 3.4 session: unknown
+                    self._protocol_error(self._unknown_command(cid, item.sequence_number), events)
+                    continue
                 self._response(item, cid, now, events)
+            elif self._barred_in is not None and item.__dict__ and not self._tlvs_fit(item, events):
+                continue  # refused, as the 3.4 codec refused it
             elif cid not in receivable:
                 self._out_of_state(item, cid, events)
             elif cid == C.enquire_link:
@@ -297,12 +351,56 @@ class Session:
                         continue
                     self._bind_pending = True
                     self.bind_request = item
-                    self.peer_interface_version = item.interface_version  # type: ignore[attr-defined]
+                    # The bind_resp already goes out at the negotiated version (3.3: no TLV).
+                    offered = item.interface_version  # type: ignore[attr-defined]
+                    self._set_version(negotiated_version(offered, self.config.interface_version))
                 self._inbound[item.sequence_number] = cid
                 events.append(item)
-            # A bind response may have changed the state mid-chunk.
+            # A bind (response) may have changed the state or the version mid-chunk.
             receivable = self._receivable
+            foreign = self._foreign
         return events
+
+    def _tlvs_fit(self, p: Pdu, events: list[Event]) -> bool:
+        """Hold a request from a peer below 5.0 to 3.4's TLVs: a 3.4 TLV where 3.4 does not
+        allow it refuses the request (ESME_ROPTPARNOTALLWD, False); a 5.0 TLV goes into
+        extra_tlvs, raw, as an unknown tag would. (A response keeps what it brings: nothing
+        is answered to it, and the caller reads only what it knows.)"""
+        assert self._barred_in is not None
+        d = p.__dict__
+        barred = self._barred_in.get(p.command_id)
+        if barred is None or barred.isdisjoint(d):
+            return True  # (a PDU of another version is refused as an unknown command)
+        specs = [pdu.tlv.SPECS_BY_NAME[n] for n in d if n in barred]
+        refused = [s.name for s in specs if s.version < SMPP_5_0]
+        if refused:
+            err = PduError(
+                f"TLV {refused[0]} is not allowed in {p.command_name} in SMPP 3.4",
+                S.ESME_ROPTPARNOTALLWD,
+                sequence_number=p.sequence_number,
+                command_id=p.command_id,
+                field=refused[0],
+            )
+            self._protocol_error(err, events)
+            return False
+        raw = d.get("extra_tlvs", ())
+        for spec in specs:
+            value = d.pop(spec.name)
+            for item in value if spec.repeats else (value,):
+                raw = (*raw, (spec.tag, pdu.tlv.encode_value(spec, item)))
+        d["extra_tlvs"] = raw
+        return True
+
+    def _unknown_command(self, cid: int, seq: int) -> PduError:
+        """A PDU of another SMPP version (broadcast_sm from a 3.4 bind, well-formed or not):
+        an unknown command to this session, answered with generic_nack as the codec answers
+        one (5.0 facts 1)."""
+        return PduError(
+            f"{pdu.CommandId(cid).name} is not part of SMPP at interface_version "
+            f"0x{self.interface_version:02X}",
+            S.ESME_RINVCMDID,
+            sequence_number=seq,
+        )
 
     def _protocol_error(self, err: PduError, events: list[Event]) -> None:
         events.append(ProtocolError(err))
@@ -313,6 +411,9 @@ class Session:
     def _out_of_state(
         self, p: Pdu, cid: int, events: list[Event], status: int | None = None
     ) -> None:
+        if cid not in self._commands:
+            self._protocol_error(self._unknown_command(cid, p.sequence_number), events)
+            return
         if status is None:
             bound = self.state.is_bound or self.state is BindState.UNBINDING
             status = S.ESME_RALYBND if cid in BIND_REQUESTS and bound else S.ESME_RINVBNDSTS
@@ -339,6 +440,10 @@ class Session:
             events.append(UnexpectedResponse(resp))
         if resp.command_status == 0 and req.command_id in BIND_REQUESTS and cid != C.generic_nack:
             self.bind_request = req
+            # An SMSC that reports no version takes no TLVs (5.0 facts 1, S 2.11.2).
+            theirs = getattr(resp, "sc_interface_version", None)
+            offered = req.interface_version  # type: ignore[attr-defined]
+            self._set_version(negotiated_version(offered, SMPP_3_3 if theirs is None else theirs))
             self._set_state(STATE_AFTER_BIND[req.command_id])
             events.append(Bound(self.state, req))
         elif req.command_id == C.unbind:
@@ -445,6 +550,25 @@ class Session:
 
 
 _NO_RETRY = frozenset((C.enquire_link, C.unbind))
+_Barred = dict[int, frozenset[str]]
+
+
+@functools.cache
+def _barred_tlvs(version: int) -> tuple[_Barred | None, _Barred | None]:
+    """Per command_id, the TLVs a session at ``version`` strips from what it sends, and those
+    a peer's PDU may not bring as they are (None, None at 5.0: the codec knows no more). A
+    3.3 peer gets no TLV at all, extra_tlvs (raw unknown tags) included; what a peer below
+    5.0 sends is held to 3.4, a 3.3 peer's TLVs too, as before. The sets are small:
+    isdisjoint on one is the cheapest test per PDU."""
+    if version >= SMPP_5_0:
+        return None, None
+    commands = [int(c) for c in COMMANDS[version]]  # plain ints: the cheapest keys
+    every = {c: frozenset(pdu.CLASSES[c].tlv_by_name) for c in commands}
+    keep = {c: pdu.tlv_names(c, version) for c in commands}
+    raw = frozenset() if version == SMPP_3_3 else frozenset(("extra_tlvs",))
+    out = {c: (every[c] | {"extra_tlvs"}) - keep[c] - raw for c in commands}
+    held = {c: every[c] - pdu.tlv_names(c, SMPP_3_4) for c in commands}
+    return out, held
 
 
 def _error_resp(p: Pdu, status: int) -> Pdu | None:

@@ -1,8 +1,11 @@
-"""Which PDU may arrive in which bind state: the table the session, tests and docs share.
+"""Which PDU may arrive in which bind state, and which PDUs each interface_version carries:
+the tables the session, tests and docs share.
 
-From the facts doc, section 1.2, with the [practice] choices: enquire_link is answered while
+From the 3.4 facts, section 1.2, with the [practice] choices: enquire_link is answered while
 OPEN, replace_sm is accepted on TRX, data_sm from an ESME only on TX/TRX and towards an ESME
-only on RX/TRX.
+only on RX/TRX. SMPP 5.0 (5.0 facts sections 1-2) adds the broadcast PDUs, ESME -> SMSC on
+TX/TRX; a session runs at the version negotiated at bind and carries only that version's
+PDUs (``COMMANDS``) and TLVs (``pdu.tlv_names``).
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from enum import Enum
 
 from pdu import CommandId as C
+from pdu import InterfaceVersion
 
 
 class Role(Enum):
@@ -32,6 +36,43 @@ class BindState(Enum):
 
 BIND_REQUESTS = frozenset((C.bind_transmitter, C.bind_receiver, C.bind_transceiver))
 
+SMPP_3_3 = InterfaceVersion.SMPP_3_3
+SMPP_3_4 = InterfaceVersion.SMPP_3_4
+SMPP_5_0 = InterfaceVersion.SMPP_5_0
+
+#: The PDUs only SMPP 5.0 has; all of them ESME -> SMSC requests and their responses.
+SMPP_5_0_ONLY = frozenset(
+    (
+        C.broadcast_sm,
+        C.broadcast_sm_resp,
+        C.query_broadcast_sm,
+        C.query_broadcast_sm_resp,
+        C.cancel_broadcast_sm,
+        C.cancel_broadcast_sm_resp,
+    )
+)
+_SMPP_3_4 = frozenset(C) - SMPP_5_0_ONLY
+#: The PDUs a session may carry at each interface_version it can run at. A 3.3 session keeps
+#: 3.4's PDU set (the facts name none that 3.3 lacks) but carries no TLV.
+COMMANDS: dict[int, frozenset[int]] = {
+    SMPP_3_3: _SMPP_3_4,
+    SMPP_3_4: _SMPP_3_4,
+    SMPP_5_0: _SMPP_3_4 | SMPP_5_0_ONLY,
+}
+
+
+def negotiated_version(offered: int, ours: int) -> InterfaceVersion:
+    """The version a session runs at: the lower of the peer's and ours, as 3.3 (any value up
+    to 0x33), 3.4 (0x34 and the reserved values up to 0x4F) or 5.0 (0x50 and above, reserved
+    values served as the newest we know) (5.0 facts section 1)."""
+    v = min(offered, ours)
+    if v <= SMPP_3_3:
+        return SMPP_3_3
+    if v < SMPP_5_0:
+        return SMPP_3_4
+    return SMPP_5_0
+
+
 #: The state a successful bind_*_resp puts the session in.
 STATE_AFTER_BIND: dict[int, BindState] = {
     C.bind_transmitter: BindState.BOUND_TX,
@@ -46,8 +87,18 @@ _ANY_STATE = (C.enquire_link, C.enquire_link_resp, C.generic_nack)
 _BOUND_COMMON = (*_ANY_STATE, C.unbind, C.unbind_resp)
 
 # What an SMSC accepts from an ESME. Responses are listed because they answer our requests
-# (deliver_sm, data_sm, enquire_link, unbind).
-_SMSC_TX = (C.submit_sm, C.submit_multi, C.data_sm, C.query_sm, C.cancel_sm, C.replace_sm)
+# (deliver_sm, data_sm, enquire_link, unbind). The broadcast PDUs only at 5.0 (COMMANDS).
+_SMSC_TX = (
+    C.submit_sm,
+    C.submit_multi,
+    C.data_sm,
+    C.query_sm,
+    C.cancel_sm,
+    C.replace_sm,
+    C.broadcast_sm,
+    C.query_broadcast_sm,
+    C.cancel_broadcast_sm,
+)
 _SMSC_RX = (C.deliver_sm_resp, C.data_sm_resp)
 
 # What an ESME accepts from an SMSC.
@@ -58,6 +109,9 @@ _ESME_TX_RESP = (
     C.query_sm_resp,
     C.cancel_sm_resp,
     C.replace_sm_resp,
+    C.broadcast_sm_resp,
+    C.query_broadcast_sm_resp,
+    C.cancel_broadcast_sm_resp,
 )
 _ESME_RX = (C.deliver_sm, C.data_sm, C.alert_notification)
 

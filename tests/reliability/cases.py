@@ -116,7 +116,9 @@ REQUESTS_WITH_BODY = (
     C.submit_multi,
     C.data_sm,
 )
-RESPONSES = tuple(c for c in C if c & 0x80000000)
+# The server runs its sessions at SMPP 3.4: the 5.0 ids are among the reserved ones below.
+SMPP_5_0 = range(0x111, 0x114)
+RESPONSES = tuple(c for c in C if c & 0x80000000 and c & 0x7FFFFFFF not in SMPP_5_0)
 RESERVED = (
     0x0000000A,
     0x0000000C,
@@ -126,7 +128,7 @@ RESERVED = (
     0x00000022,
     0x00000101,
     0x00000104,
-    0x00000111,  # broadcast_sm of SMPP 5.0: not 3.4
+    0x00000111,  # broadcast_sm of SMPP 5.0: unknown to a 3.4 session
     0x0000FFFF,
     0x00010000,
     0x000101FF,
