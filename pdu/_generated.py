@@ -552,7 +552,14 @@ class SubmitSmTlvs(TypedDict, total=False):
     """The TLVs SubmitSm may carry, by name."""
 
     dest_addr_subunit: int | None
+    dest_network_type: int | None
+    dest_bearer_type: int | None
+    dest_telematics_id: int | None
     source_addr_subunit: int | None
+    source_network_type: int | None
+    source_bearer_type: int | None
+    source_telematics_id: int | None
+    qos_time_to_live: int | None
     payload_type: int | None
     ms_msg_wait_facilities: int | None
     privacy_indicator: int | None
@@ -570,6 +577,7 @@ class SubmitSmTlvs(TypedDict, total=False):
     callback_num_atag: bytes | None
     number_of_messages: int | None
     callback_num: bytes | None
+    set_dpf: int | None
     message_payload: bytes | None
     more_messages_to_send: int | None
     ussd_service_op: bytes | None
@@ -617,7 +625,14 @@ class SubmitSm(Pdu):
     sm_default_msg_id: int
     short_message: bytes
     dest_addr_subunit: int | None = None
+    dest_network_type: int | None = None
+    dest_bearer_type: int | None = None
+    dest_telematics_id: int | None = None
     source_addr_subunit: int | None = None
+    source_network_type: int | None = None
+    source_bearer_type: int | None = None
+    source_telematics_id: int | None = None
+    qos_time_to_live: int | None = None
     payload_type: int | None = None
     ms_msg_wait_facilities: int | None = None
     privacy_indicator: int | None = None
@@ -635,6 +650,7 @@ class SubmitSm(Pdu):
     callback_num_atag: bytes | None = None
     number_of_messages: int | None = None
     callback_num: bytes | None = None
+    set_dpf: int | None = None
     message_payload: bytes | None = None
     more_messages_to_send: int | None = None
     ussd_service_op: bytes | None = None
@@ -751,13 +767,21 @@ class SubmitMultiTlvs(TypedDict, total=False):
     """The TLVs SubmitMulti may carry, by name."""
 
     dest_addr_subunit: int | None
+    dest_network_type: int | None
+    dest_bearer_type: int | None
+    dest_telematics_id: int | None
     source_addr_subunit: int | None
+    source_network_type: int | None
+    source_bearer_type: int | None
+    source_telematics_id: int | None
+    qos_time_to_live: int | None
     payload_type: int | None
     ms_msg_wait_facilities: int | None
     privacy_indicator: int | None
     source_subaddress: bytes | None
     dest_subaddress: bytes | None
     user_message_reference: int | None
+    user_response_code: int | None
     source_port: int | None
     destination_port: int | None
     sar_msg_ref_num: int | None
@@ -766,8 +790,12 @@ class SubmitMultiTlvs(TypedDict, total=False):
     sar_segment_seqnum: int | None
     callback_num_pres_ind: int | None
     callback_num_atag: bytes | None
+    number_of_messages: int | None
     callback_num: bytes | None
+    set_dpf: int | None
     message_payload: bytes | None
+    more_messages_to_send: int | None
+    ussd_service_op: bytes | None
     billing_identification: bytes | None
     source_network_id: str | None
     dest_network_id: str | None
@@ -780,6 +808,8 @@ class SubmitMultiTlvs(TypedDict, total=False):
     sms_signal: int | None
     ms_validity: int | MsValidity | None
     alert_on_message_delivery: bool | int | None
+    its_reply_type: int | None
+    its_session_info: bytes | None
 
 
 class SubmitMulti(Pdu):
@@ -808,13 +838,21 @@ class SubmitMulti(Pdu):
     sm_default_msg_id: int
     short_message: bytes
     dest_addr_subunit: int | None = None
+    dest_network_type: int | None = None
+    dest_bearer_type: int | None = None
+    dest_telematics_id: int | None = None
     source_addr_subunit: int | None = None
+    source_network_type: int | None = None
+    source_bearer_type: int | None = None
+    source_telematics_id: int | None = None
+    qos_time_to_live: int | None = None
     payload_type: int | None = None
     ms_msg_wait_facilities: int | None = None
     privacy_indicator: int | None = None
     source_subaddress: bytes | None = None
     dest_subaddress: bytes | None = None
     user_message_reference: int | None = None
+    user_response_code: int | None = None
     source_port: int | None = None
     destination_port: int | None = None
     sar_msg_ref_num: int | None = None
@@ -823,8 +861,12 @@ class SubmitMulti(Pdu):
     sar_segment_seqnum: int | None = None
     callback_num_pres_ind: int | None = None
     callback_num_atag: bytes | None = None
+    number_of_messages: int | None = None
     callback_num: bytes | None = None
+    set_dpf: int | None = None
     message_payload: bytes | None = None
+    more_messages_to_send: int | None = None
+    ussd_service_op: bytes | None = None
     billing_identification: bytes | None = None
     source_network_id: str | None = None
     dest_network_id: str | None = None
@@ -837,6 +879,8 @@ class SubmitMulti(Pdu):
     sms_signal: int | None = None
     ms_validity: int | MsValidity | None = None
     alert_on_message_delivery: bool | int | None = None
+    its_reply_type: int | None = None
+    its_session_info: bytes | None = None
 
     def __init__(
         self,
@@ -933,6 +977,8 @@ class SubmitMultiResp(Pdu):
 class DeliverSmTlvs(TypedDict, total=False):
     """The TLVs DeliverSm may carry, by name."""
 
+    dest_addr_subunit: int | None
+    source_addr_subunit: int | None
     payload_type: int | None
     receipted_message_id: str | None
     privacy_indicator: int | None
@@ -946,7 +992,10 @@ class DeliverSmTlvs(TypedDict, total=False):
     language_indicator: int | None
     sar_total_segments: int | None
     sar_segment_seqnum: int | None
+    callback_num_pres_ind: int | None
+    callback_num_atag: bytes | None
     callback_num: bytes | None
+    dpf_result: int | None
     network_error_code: NetworkErrorCode | None
     message_payload: bytes | None
     message_state: int | None
@@ -958,6 +1007,7 @@ class DeliverSmTlvs(TypedDict, total=False):
     dest_addr_np_resolution: int | None
     dest_addr_np_information: bytes | None
     dest_addr_np_country: bytes | None
+    its_reply_type: int | None
     its_session_info: bytes | None
 
 
@@ -988,6 +1038,8 @@ class DeliverSm(Pdu):
     data_coding: int
     sm_default_msg_id: int
     short_message: bytes
+    dest_addr_subunit: int | None = None
+    source_addr_subunit: int | None = None
     payload_type: int | None = None
     receipted_message_id: str | None = None
     privacy_indicator: int | None = None
@@ -1001,7 +1053,10 @@ class DeliverSm(Pdu):
     language_indicator: int | None = None
     sar_total_segments: int | None = None
     sar_segment_seqnum: int | None = None
+    callback_num_pres_ind: int | None = None
+    callback_num_atag: bytes | None = None
     callback_num: bytes | None = None
+    dpf_result: int | None = None
     network_error_code: NetworkErrorCode | None = None
     message_payload: bytes | None = None
     message_state: int | None = None
@@ -1013,6 +1068,7 @@ class DeliverSm(Pdu):
     dest_addr_np_resolution: int | None = None
     dest_addr_np_information: bytes | None = None
     dest_addr_np_country: bytes | None = None
+    its_reply_type: int | None = None
     its_session_info: bytes | None = None
 
     def __init__(
@@ -1136,6 +1192,7 @@ class DataSmTlvs(TypedDict, total=False):
     callback_num_atag: bytes | None
     number_of_messages: int | None
     callback_num: bytes | None
+    dpf_result: int | None
     set_dpf: int | None
     network_error_code: NetworkErrorCode | None
     message_payload: bytes | None
@@ -1205,6 +1262,7 @@ class DataSm(Pdu):
     callback_num_atag: bytes | None = None
     number_of_messages: int | None = None
     callback_num: bytes | None = None
+    dpf_result: int | None = None
     set_dpf: int | None = None
     network_error_code: NetworkErrorCode | None = None
     message_payload: bytes | None = None

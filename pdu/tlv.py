@@ -12,7 +12,7 @@ and the encoder writes them back byte for byte.
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import NamedTuple
 
@@ -318,6 +318,107 @@ TLV_SPECS: tuple[TlvSpec, ...] = (
     _spec(Tag.its_reply_type, _I, (SS, DA), size=1),
     _spec(Tag.its_session_info, _O, (SS, DS, DA), min_length=2, max_length=2),
 )
+
+# SMPP 5.0 gives one TLV table for every message submission request (submit_sm, submit_multi,
+# data_sm: S 4.2.4) and one for every message delivery request (deliver_sm, data_sm: S 4.3.4),
+# where 3.4 listed TLVs per PDU; set_dpf in a submit_sm, its_reply_type in a deliver_sm are
+# 5.0 [one source: rusmpp's MessageSubmissionRequestTlvValue and MessageDeliveryRequestTlvValue].
+SUBMISSION_TLVS_50 = frozenset(
+    {
+        "alert_on_message_delivery",
+        "billing_identification",
+        "callback_num",
+        "callback_num_atag",
+        "callback_num_pres_ind",
+        "dest_addr_np_country",
+        "dest_addr_np_information",
+        "dest_addr_np_resolution",
+        "dest_addr_subunit",
+        "dest_bearer_type",
+        "dest_network_id",
+        "dest_network_type",
+        "dest_node_id",
+        "dest_subaddress",
+        "dest_telematics_id",
+        "destination_port",
+        "display_time",
+        "its_reply_type",
+        "its_session_info",
+        "language_indicator",
+        "message_payload",
+        "more_messages_to_send",
+        "ms_msg_wait_facilities",
+        "ms_validity",
+        "number_of_messages",
+        "payload_type",
+        "privacy_indicator",
+        "qos_time_to_live",
+        "sar_msg_ref_num",
+        "sar_segment_seqnum",
+        "sar_total_segments",
+        "set_dpf",
+        "sms_signal",
+        "source_addr_subunit",
+        "source_bearer_type",
+        "source_network_id",
+        "source_network_type",
+        "source_node_id",
+        "source_port",
+        "source_subaddress",
+        "source_telematics_id",
+        "user_message_reference",
+        "user_response_code",
+        "ussd_service_op",
+    }
+)
+DELIVERY_TLVS_50 = frozenset(
+    {
+        "callback_num",
+        "callback_num_atag",
+        "callback_num_pres_ind",
+        "dest_addr_np_country",
+        "dest_addr_np_information",
+        "dest_addr_np_resolution",
+        "dest_addr_subunit",
+        "dest_network_id",
+        "dest_node_id",
+        "dest_subaddress",
+        "destination_port",
+        "dpf_result",
+        "its_reply_type",
+        "its_session_info",
+        "language_indicator",
+        "message_payload",
+        "message_state",
+        "network_error_code",
+        "payload_type",
+        "privacy_indicator",
+        "receipted_message_id",
+        "sar_msg_ref_num",
+        "sar_segment_seqnum",
+        "sar_total_segments",
+        "source_addr_subunit",
+        "source_network_id",
+        "source_node_id",
+        "source_port",
+        "source_subaddress",
+        "user_message_reference",
+        "user_response_code",
+        "ussd_service_op",
+    }
+)
+
+
+def _with_5_0_tables(spec: TlvSpec) -> TlvSpec:
+    more = set()
+    if spec.name in SUBMISSION_TLVS_50:
+        more |= {SS, SM, DA}
+    if spec.name in DELIVERY_TLVS_50:
+        more |= {DS, DA}
+    return replace(spec, allowed_in=spec.allowed_in | more) if more else spec
+
+
+TLV_SPECS = tuple(_with_5_0_tables(s) for s in TLV_SPECS)
 
 #: One spec per tag: for 0x0606 the request form, broadcast_area_identifier.
 SPECS_BY_TAG: dict[int, TlvSpec] = {}

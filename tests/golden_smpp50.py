@@ -314,6 +314,50 @@ GOLDEN_50: list[Golden] = [
         """,
     ),
     Golden(
+        "submit_sm asking for set_dpf (5.0: one TLV table for every submission)",
+        pdu.SubmitSm(
+            sequence_number=7,
+            source_addr="1",
+            destination_addr="2",
+            short_message=b"hi",
+            set_dpf=1,
+            qos_time_to_live=3600,
+        ),
+        """
+        00000032  # command_length 50
+        00000004  # command_id submit_sm
+        00000000  # command_status
+        00000007  # sequence_number
+        00 00 00 "1" 00 00 00 "2" 00  # service_type .. destination_addr
+        00 00 00 00 00 00 00 00 00  # esm_class .. sm_default_msg_id
+        02 "hi"   # sm_length, short_message
+        0421 0001 01        # TLV set_dpf: tell me when the handset is back (3.4: data_sm only)
+        0017 0004 00000E10  # TLV qos_time_to_live 3600 s (3.4: data_sm only)
+        """,
+    ),
+    Golden(
+        "deliver_sm with dpf_result and its_reply_type (5.0: one table for every delivery)",
+        pdu.DeliverSm(
+            sequence_number=8,
+            source_addr="2",
+            destination_addr="1",
+            short_message=b"ok",
+            dpf_result=1,
+            its_reply_type=2,
+        ),
+        """
+        0000002F  # command_length 47
+        00000005  # command_id deliver_sm
+        00000000  # command_status
+        00000008  # sequence_number
+        00 00 00 "2" 00 00 00 "1" 00  # service_type .. destination_addr
+        00 00 00 00 00 00 00 00 00  # esm_class .. sm_default_msg_id
+        02 "ok"   # sm_length, short_message
+        0420 0001 01  # TLV dpf_result: DPF set
+        1380 0001 02  # TLV its_reply_type: telephone number
+        """,
+    ),
+    Golden(
         "submit_sm_resp with the 5.0 Message Submission Response TLVs",
         pdu.SubmitSmResp(
             sequence_number=7,

@@ -413,8 +413,95 @@ for _n in (
     "source_subaddress",
 ):
     _MORE_50[_n] = (*_MORE_50.get(_n, ()), _BSM)
+# S 4.2.4 and 4.3.4: one TLV table for every message submission request and one for every
+# delivery request (5.0 facts 4; the lists as rusmpp has them).
+SUBMISSION_50 = [
+    "alert_on_message_delivery",
+    "billing_identification",
+    "callback_num",
+    "callback_num_atag",
+    "callback_num_pres_ind",
+    "dest_addr_np_country",
+    "dest_addr_np_information",
+    "dest_addr_np_resolution",
+    "dest_addr_subunit",
+    "dest_bearer_type",
+    "dest_network_id",
+    "dest_network_type",
+    "dest_node_id",
+    "dest_subaddress",
+    "dest_telematics_id",
+    "destination_port",
+    "display_time",
+    "its_reply_type",
+    "its_session_info",
+    "language_indicator",
+    "message_payload",
+    "more_messages_to_send",
+    "ms_msg_wait_facilities",
+    "ms_validity",
+    "number_of_messages",
+    "payload_type",
+    "privacy_indicator",
+    "qos_time_to_live",
+    "sar_msg_ref_num",
+    "sar_segment_seqnum",
+    "sar_total_segments",
+    "set_dpf",
+    "sms_signal",
+    "source_addr_subunit",
+    "source_bearer_type",
+    "source_network_id",
+    "source_network_type",
+    "source_node_id",
+    "source_port",
+    "source_subaddress",
+    "source_telematics_id",
+    "user_message_reference",
+    "user_response_code",
+    "ussd_service_op",
+]
+DELIVERY_50 = [
+    "callback_num",
+    "callback_num_atag",
+    "callback_num_pres_ind",
+    "dest_addr_np_country",
+    "dest_addr_np_information",
+    "dest_addr_np_resolution",
+    "dest_addr_subunit",
+    "dest_network_id",
+    "dest_node_id",
+    "dest_subaddress",
+    "destination_port",
+    "dpf_result",
+    "its_reply_type",
+    "its_session_info",
+    "language_indicator",
+    "message_payload",
+    "message_state",
+    "network_error_code",
+    "payload_type",
+    "privacy_indicator",
+    "receipted_message_id",
+    "sar_msg_ref_num",
+    "sar_segment_seqnum",
+    "sar_total_segments",
+    "source_addr_subunit",
+    "source_network_id",
+    "source_node_id",
+    "source_port",
+    "source_subaddress",
+    "user_message_reference",
+    "user_response_code",
+    "ussd_service_op",
+]
+for _n in SUBMISSION_50:
+    _MORE_50[_n] = (*_MORE_50.get(_n, ()), _SS, _SM, _DA)
+for _n in DELIVERY_50:
+    _MORE_50[_n] = (*_MORE_50.get(_n, ()), _DS, _DA)
 for _n, _where in _MORE_50.items():
-    TLVS[_n] = replace(TLVS[_n], allowed_50=frozenset(_where))
+    if _n in TLVS:  # the 5.0 tags are added below, with all their places
+        TLVS[_n] = replace(TLVS[_n], allowed_50=frozenset(_where) - TLVS[_n].allowed)
 
 
 def _t50(tag: int, kind: str, where: tuple[str, ...], **kw: Any) -> TlvDef:

@@ -511,11 +511,11 @@ BAD: list[Bad | object] = [
         pdu.SubmitSmResp,
     ),
     Bad(
-        "its_reply_type not allowed in deliver_sm",
-        frame(C.deliver_sm, RECEIPT_OK + " 1380 0001 02"),
+        "set_dpf not allowed in deliver_sm",
+        frame(C.deliver_sm, RECEIPT_OK + " 0421 0001 01"),
         S.ESME_ROPTPARNOTALLWD,
         C.deliver_sm,
-        "its_reply_type",
+        "set_dpf",
         pdu.DeliverSmResp,
     ),
     Bad(
@@ -1138,7 +1138,7 @@ def test_encode_refuses_integers_out_of_range(build: object) -> None:
     "build",
     [
         pytest.param(lambda: pdu.SubmitSm(ms_availability_status=1), id="AN-only TLV"),
-        pytest.param(lambda: pdu.DeliverSm(its_reply_type=1), id="SS/DA-only TLV"),
+        pytest.param(lambda: pdu.DeliverSm(set_dpf=1), id="submission-only TLV"),
         pytest.param(lambda: pdu.SubmitSm(congestion_state=1), id="responses-only 5.0 TLV"),
         pytest.param(lambda: pdu.SubmitSmResp(sc_interface_version=0x34), id="BR-only TLV"),
         pytest.param(lambda: pdu.SubmitSm(no_such_tlv=1), id="not an SMPP TLV"),

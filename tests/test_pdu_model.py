@@ -269,12 +269,23 @@ ABBREVIATION = {
 }
 
 
+# S 4.2.4 and 4.3.4: one TLV table for all message submission requests and one for all
+# message delivery requests (the lists in tests/peers.py).
+TABLES_50 = {
+    "submit_sm": set(peers.SUBMISSION_50),
+    "submit_multi": set(peers.SUBMISSION_50),
+    "data_sm": set(peers.SUBMISSION_50) | set(peers.DELIVERY_50),
+    "deliver_sm": set(peers.DELIVERY_50),
+}
+
+
 def allowed_tlvs(command: str) -> list[tuple[int, str, tuple[Any, ...]]]:
     """The TLVs ``command`` may carry in either version."""
     return [
         (tag, name, vtype)
         for tag, name, vtype, where in TLV_ROWS
         if any(command in ABBREVIATION[w] for w in where.replace("|", " ").split())
+        or name in TABLES_50.get(command, set())
     ]
 
 

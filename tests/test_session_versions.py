@@ -252,22 +252,35 @@ def test_a_stored_encoding_with_a_5_0_tlv_is_not_sent_to_a_3_4_bind() -> None:
     assert pair.smsc.data_to_send() == pdu.encode(receipt)
 
 
+@pytest.mark.parametrize(
+    ("req", "field", "resp_cls"),
+    [
+        # message_payload in replace_sm is 5.0 (5.0 facts 4).
+        (
+            pdu.ReplaceSm(message_id="m", source_addr="1", message_payload=b"new"),
+            "message_payload",
+            pdu.ReplaceSmResp,
+        ),
+        # set_dpf in submit_sm: 5.0's one table for every submission; 3.4 had it in data_sm.
+        (submit(set_dpf=1), "set_dpf", pdu.SubmitSmResp),
+    ],
+    ids=["message_payload in replace_sm", "set_dpf in submit_sm"],
+)
 @pytest.mark.parametrize(("offered", "refused"), [(0x34, True), (0x50, False)])
-def test_a_3_4_tlv_out_of_its_3_4_place_is_refused_at_3_4(offered: int, refused: bool) -> None:
-    # message_payload in replace_sm is 5.0: a 3.4 bind gets ESME_ROPTPARNOTALLWD, as before.
+def test_a_3_4_tlv_out_of_its_3_4_place_is_refused_at_3_4(
+    offered: int, refused: bool, req: pdu.Pdu, field: str, resp_cls: type[pdu.Pdu]
+) -> None:
+    # A 3.4 bind gets ESME_ROPTPARNOTALLWD, as before 5.0 was known; a 5.0 bind the PDU.
     pair = pair_at(offered)
-    req = pdu.ReplaceSm(message_id="m", source_addr="1", message_payload=b"new", sequence_number=3)
+    req.sequence_number = 3
     events = pair.smsc.receive_data(pdu.encode(req), pair.now)
     if not refused:
         assert requests(events) == [req]
         return
     (err,) = of_type(events, ProtocolError)
-    assert (err.error.command_status, err.error.field) == (
-        S.ESME_ROPTPARNOTALLWD,
-        "message_payload",
-    )
+    assert (err.error.command_status, err.error.field) == (S.ESME_ROPTPARNOTALLWD, field)
     assert frames(pair.smsc.data_to_send()) == [
-        pdu.ReplaceSmResp(sequence_number=3, command_status=S.ESME_ROPTPARNOTALLWD)
+        resp_cls(sequence_number=3, command_status=S.ESME_ROPTPARNOTALLWD)
     ]
 
 
