@@ -113,12 +113,14 @@ def test_bind_resp_and_deliver_sm_in_one_chunk_are_both_accepted() -> None:
 
 # What each side accepts per state, written from the facts doc (section 1.2, with the
 # [practice] choices: replace_sm on TRX, data_sm from an ESME only on TX/TRX and towards an
-# ESME only on RX/TRX), independently of smsc.smpp.states.
+# ESME only on RX/TRX; after outbind, OUTBOUND takes bind_receiver and, in practice,
+# bind_transceiver), independently of smsc.smpp.states.
 TX, RX, TRX = BindState.BOUND_TX, BindState.BOUND_RX, BindState.BOUND_TRX
+OUTBOUND = BindState.OUTBOUND
 SMSC_ACCEPTS = {
     C.bind_transmitter: {BindState.OPEN},
-    C.bind_receiver: {BindState.OPEN},
-    C.bind_transceiver: {BindState.OPEN},
+    C.bind_receiver: {BindState.OPEN, OUTBOUND},
+    C.bind_transceiver: {BindState.OPEN, OUTBOUND},
     C.submit_sm: {TX, TRX},
     C.submit_multi: {TX, TRX},
     C.data_sm: {TX, TRX},
@@ -138,14 +140,17 @@ ESME_ACCEPTS = {
     C.query_sm: set(),
     C.bind_transceiver: set(),
 }
-STATES = [BindState.OPEN, TX, RX, TRX]
+STATES = [BindState.OPEN, OUTBOUND, TX, RX, TRX]
 BIND_STATES_IDS = {C.bind_transmitter, C.bind_receiver, C.bind_transceiver}
 STATE_FOR = {TX: pdu.BindTransmitter, RX: pdu.BindReceiver, TRX: pdu.BindTransceiver}
 
 
 def pair_in(state: BindState) -> ConnectionPair:
     pair = ConnectionPair()
-    if state is not BindState.OPEN:
+    if state is OUTBOUND:
+        pair.send(pair.smsc, pdu.Outbind(system_id="smsc", password="pw"))
+        assert pair.smsc.state is pair.esme.state is OUTBOUND
+    elif state is not BindState.OPEN:
         pair.bind(STATE_FOR[state])
     return pair
 

@@ -39,14 +39,17 @@ from pdu import CommandStatus as S
 from pdu import Pdu, PduError
 
 from .states import (
+    AWAITING_BIND,
     BIND_REQUESTS,
     COMMANDS,
+    NO_RESPONSE,
     RECEIVABLE,
     SENDABLE,
     SMPP_3_3,
     SMPP_3_4,
     SMPP_5_0,
     STATE_AFTER_BIND,
+    STATE_AFTER_REQUEST,
     BindState,
     Role,
     negotiated_version,
@@ -255,10 +258,11 @@ class Session:
                 f"{p.command_name} may not be sent in state {self.state.name} "
                 f"by the {self.role.value}"
             )
-        if self.window.full:
+        answered = cid not in NO_RESPONSE  # outbind, alert_notification: no window place
+        if answered and self.window.full:
             raise WindowFull(f"{len(self.window)} requests outstanding")
         p.sequence_number = seq = self._next_sequence_number()
-        if cid not in (C.alert_notification, C.outbind):  # neither has a response
+        if answered:
             self.window.add(p, context, now)
         barred = self._barred_out
         if encoded is not None and (
@@ -270,6 +274,8 @@ class Session:
         if cid == C.unbind:
             self._set_state(BindState.UNBINDING)
             self._unbind_deadline = now + self.config.unbind_timeout
+        elif cid in STATE_AFTER_REQUEST:
+            self._set_state(STATE_AFTER_REQUEST[cid])
         return seq
 
     def _send_response(self, p: Pdu, now: float) -> None:
@@ -340,6 +346,11 @@ class Session:
                 )
             elif cid == C.unbind:
                 self._peer_unbind(item, now, events)
+            elif cid in NO_RESPONSE:
+                # Owed no answer, so never counted as pending (unbind would wait for ever).
+                if cid in STATE_AFTER_REQUEST:
+                    self._set_state(STATE_AFTER_REQUEST[cid])
+                events.append(item)
             else:
                 if len(self._inbound) >= self.config.max_inbound_pending:
                     self._answer(_error_resp(item, self.config.inbound_full_status))
@@ -482,7 +493,7 @@ class Session:
             return None
         cfg = self.config
         deadlines = [self._last_rx + cfg.inactivity_timeout]
-        if self.state is BindState.OPEN and self.role is Role.SMSC:
+        if self.state in AWAITING_BIND and self.role is Role.SMSC:
             deadlines.append(self._created + cfg.session_init_timeout)
         if self.state.is_bound:
             deadlines.append(max(self._last_rx, self._last_enquire) + cfg.enquire_link_interval)
@@ -514,7 +525,7 @@ class Session:
         elif now >= self._last_rx + cfg.inactivity_timeout:
             self._close("inactivity timeout", events)
         elif (
-            self.state is BindState.OPEN
+            self.state in AWAITING_BIND
             and self.role is Role.SMSC
             and now >= self._created + cfg.session_init_timeout
         ):

@@ -5,7 +5,9 @@ From the 3.4 facts, section 1.2, with the [practice] choices: enquire_link is an
 OPEN, replace_sm is accepted on TRX, data_sm from an ESME only on TX/TRX and towards an ESME
 only on RX/TRX. SMPP 5.0 (5.0 facts sections 1-2) adds the broadcast PDUs, ESME -> SMSC on
 TX/TRX; a session runs at the version negotiated at bind and carries only that version's
-PDUs (``COMMANDS``) and TLVs (``pdu.tlv_names``).
+PDUs (``COMMANDS``) and TLVs (``pdu.tlv_names``). Outbind (the SMSC opened the connection)
+leads to OUTBOUND, the state 5.0 names: the SMSC waits there for the ESME's bind_receiver
+or bind_transceiver (3.4 names the receiver; transceivers answer outbind too in practice).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ class Role(Enum):
 
 class BindState(Enum):
     OPEN = "open"  # TCP up, not bound
+    OUTBOUND = "outbound"  # outbind sent or received; the ESME's bind comes next
     BOUND_TX = "bound_tx"
     BOUND_RX = "bound_rx"
     BOUND_TRX = "bound_trx"
@@ -73,6 +76,16 @@ def negotiated_version(offered: int, ours: int) -> InterfaceVersion:
     return SMPP_5_0
 
 
+#: Requests that have no response PDU: never in the window, never owed an answer.
+NO_RESPONSE = frozenset((C.outbind, C.alert_notification))
+
+#: States in which the SMSC waits for a bind (its session-init timer runs).
+AWAITING_BIND = frozenset((BindState.OPEN, BindState.OUTBOUND))
+
+#: The state a request puts the session in, whichever side sends it (unbind has timers of its
+#: own and is handled by the session).
+STATE_AFTER_REQUEST: dict[int, BindState] = {C.outbind: BindState.OUTBOUND}
+
 #: The state a successful bind_*_resp puts the session in.
 STATE_AFTER_BIND: dict[int, BindState] = {
     C.bind_transmitter: BindState.BOUND_TX,
@@ -117,6 +130,7 @@ _ESME_RX = (C.deliver_sm, C.data_sm, C.alert_notification)
 
 RECEIVABLE: dict[tuple[Role, BindState], frozenset[int]] = {
     (Role.SMSC, BindState.OPEN): frozenset((*BIND_REQUESTS, *_ANY_STATE)),
+    (Role.SMSC, BindState.OUTBOUND): frozenset((C.bind_receiver, C.bind_transceiver, *_ANY_STATE)),
     (Role.SMSC, BindState.BOUND_TX): frozenset((*_BOUND_COMMON, *_SMSC_TX)),
     (Role.SMSC, BindState.BOUND_RX): frozenset((*_BOUND_COMMON, *_SMSC_RX)),
     (Role.SMSC, BindState.BOUND_TRX): frozenset((*_BOUND_COMMON, *_SMSC_TX, *_SMSC_RX)),
@@ -130,6 +144,9 @@ RECEIVABLE: dict[tuple[Role, BindState], frozenset[int]] = {
             C.bind_transceiver_resp,
             *_ANY_STATE,
         )
+    ),
+    (Role.ESME, BindState.OUTBOUND): frozenset(
+        (C.bind_receiver_resp, C.bind_transceiver_resp, *_ANY_STATE)
     ),
     (Role.ESME, BindState.BOUND_TX): frozenset((*_BOUND_COMMON, *_ESME_TX_RESP)),
     (Role.ESME, BindState.BOUND_RX): frozenset((*_BOUND_COMMON, *_ESME_RX, C.data_sm_resp)),
