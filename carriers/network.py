@@ -8,7 +8,8 @@ refuse the submission with. It decides in this order, the first that applies win
 2. the carrier is down (an outage switched on in config or at run time);
 3. the number does not exist;
 4. the carrier's throughput cap (queue: later receipt; throttle: ESME_RTHROTTLED);
-5. the handset is absent (delivered after the retries, or EXPIRED at the end of validity);
+5. the handset is absent (delivered after the retries, or EXPIRED at the end of validity;
+   either way the Outcome says ``absent``);
 6. a final state drawn from the carrier's weights, after a latency drawn from its model.
 
 Pure: time comes in as ``now``, randomness from the ``random.Random`` passed in, so the same
@@ -220,11 +221,11 @@ class Network:
         absent = cfg.absent
         if _listed(absent.numbers, handset) or _chance(rng, absent.share):
             if absent.mode is AbsentMode.EXPIRE:
-                return Outcome(MessageState.EXPIRED, absent.error_code, until_expiry)
+                return Outcome(MessageState.EXPIRED, absent.error_code, until_expiry, absent=True)
             delay = queued + cfg.latency.sample(rng) + absent.retries * absent.retry_interval
             if delay > until_expiry:
-                return Outcome(MessageState.EXPIRED, absent.error_code, until_expiry)
-            return Outcome(MessageState.DELIVERED, 0, delay)
+                return Outcome(MessageState.EXPIRED, absent.error_code, until_expiry, absent=True)
+            return Outcome(MessageState.DELIVERED, 0, delay, absent=True)
 
         chosen, err = carrier.draw(rng)
         return Outcome(chosen.state, err, queued + cfg.latency.sample(rng))

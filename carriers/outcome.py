@@ -23,6 +23,9 @@ class Outcome:
     delay: float  # seconds from the (scheduled) delivery attempt to the final state
     # Refuse at submit time with this command_status instead (e.g. unknown number).
     reject_status: int = 0
+    # The handset was absent at the first attempt: a DELIVERED state is the retry that found
+    # it reachable again (where an alert_notification is owed, see smsc.core.alerts).
+    absent: bool = False
 
 
 class MtMessage(Protocol):

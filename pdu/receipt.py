@@ -19,6 +19,11 @@ The layout is the "typical example" of SMPP 3.4 Appendix B::
 ``id``, both dates, ``stat`` and ``err`` are required. Receipt dates carry no zone; they are
 read and written as UTC, the zone this simulator keeps its clock in.
 
+:func:`format` writes the variants too, as a :class:`Style` asks (facts 6.3): dates of 10, 12
+or 14 digits, ``sub``/``dlvrd`` zero-padded to 3 digits or not, the ``text`` field or none,
+labels in lower or upper case (``ID:... STAT:DELIVRD ERR:000``). :func:`parse` reads every
+one of them back.
+
 Lossy on purpose, so the inverse holds for receipts that are already in this form: ``format``
 truncates text to 20 characters and dates to the chosen digits, and pads numeric ``err``.
 """
@@ -36,6 +41,7 @@ __all__ = [
     "STAT_TO_STATE",
     "Receipt",
     "ReceiptError",
+    "Style",
     "format",
     "is_final",
     "parse",
@@ -144,19 +150,38 @@ def _date(d: datetime, digits: int) -> str:
     return f"{d.year:04d}{d.month:02d}{d.day:02d}{d.hour:02d}{d.minute:02d}{d.second:02d}"
 
 
-def format(receipt: Receipt, date_digits: int = 10) -> str:
-    """Write ``receipt`` in the Appendix B layout, dates with 10, 12 or 14 digits."""
-    if date_digits not in _DATE_DIGITS:
-        raise ValueError(f"date_digits must be 10, 12 or 14, got {date_digits}")
+@dataclass(frozen=True, slots=True)
+class Style:
+    """How an SMSC writes its receipt text. The default is the Appendix B example."""
+
+    date_digits: int = 10  # 10 YYMMDDhhmm, 12 with seconds, 14 with a 4-digit year
+    padded_counts: bool = True  # sub:001 dlvrd:001 (3 digits), or sub:1 dlvrd:1
+    text_field: bool = True  # the trailing text: field, or none at all
+    upper_labels: bool = False  # ID: SUB: DLVRD: SUBMIT DATE: DONE DATE: STAT: ERR: TEXT:
+
+    def __post_init__(self) -> None:
+        if self.date_digits not in _DATE_DIGITS:
+            raise ValueError(f"date_digits must be 10, 12 or 14, got {self.date_digits}")
+
+
+APPENDIX_B = Style()
+
+
+def format(receipt: Receipt, style: int | Style = 10) -> str:
+    """Write ``receipt`` in the Appendix B layout, or in a ``Style`` of it; an int is the
+    number of date digits (10, 12 or 14)."""
+    if not isinstance(style, Style):
+        style = Style(date_digits=style)
     return format_fields(
         receipt.id,
         receipt.sub,
         receipt.dlvrd,
-        _date(receipt.submit_date, date_digits),
-        _date(receipt.done_date, date_digits),
+        _date(receipt.submit_date, style.date_digits),
+        _date(receipt.done_date, style.date_digits),
         receipt.stat,
         receipt.err,
         receipt.text,
+        style,
     )
 
 
@@ -169,15 +194,36 @@ def format_fields(
     stat: str,
     err: str,
     text: str,
+    style: Style = APPENDIX_B,
 ) -> str:
     """``format`` from already formatted dates, for callers that build many receipts (see
     ``epoch_date``); the caller guarantees what ``Receipt`` would check."""
     if len(err) < 3 and err.isascii() and err.isdigit():
         err = err.zfill(3)
-    return (
-        f"id:{id} sub:{sub:03d} dlvrd:{dlvrd:03d} submit date:{submit_date}"
-        f" done date:{done_date} stat:{stat} err:{err} text:{text[:_TEXT_MAX]}"
+    if style is APPENDIX_B:  # the server's hot path: one f-string
+        return (
+            f"id:{id} sub:{sub:03d} dlvrd:{dlvrd:03d} submit date:{submit_date}"
+            f" done date:{done_date} stat:{stat} err:{err} text:{text[:_TEXT_MAX]}"
+        )
+    counts = (f"{sub:03d}", f"{dlvrd:03d}") if style.padded_counts else (str(sub), str(dlvrd))
+    s = (
+        f"id:{id} sub:{counts[0]} dlvrd:{counts[1]} submit date:{submit_date}"
+        f" done date:{done_date} stat:{stat} err:{err}"
     )
+    if style.upper_labels:
+        s = _upper_labels(s)
+    if style.text_field:
+        s += f" {'TEXT' if style.upper_labels else 'text'}:{text[:_TEXT_MAX]}"
+    return s
+
+
+_LABEL = re.compile(r"(?:^| )(?:submit date|done date|[a-z]+):", re.ASCII)
+
+
+def _upper_labels(s: str) -> str:
+    # Only the labels: values before text hold no spaces and no lower-case label pattern
+    # can start after one (the id is letters, digits and '-'; it follows "id:" directly).
+    return _LABEL.sub(lambda m: m.group(0).upper(), s)
 
 
 _EPOCH_DATES: dict[tuple[int, int], str] = {}

@@ -76,11 +76,13 @@ class StateChange:
 class DeliveryKind(Enum):
     RECEIPT = "receipt"
     MO = "mo"
+    ALERT = "alert"  # alert_notification: no response; done once written
 
 
 @dataclass(slots=True)
 class Delivery:
-    """A deliver_sm/data_sm owed to an account's receiver binds (store-and-forward).
+    """A deliver_sm/data_sm (or alert_notification) owed to an account's receiver binds
+    (store-and-forward).
 
     ``pdu`` is the encoded request without a meaningful sequence number (the session
     assigns one on each attempt). It stays pending until an ESME answers it with

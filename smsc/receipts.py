@@ -1,8 +1,9 @@
 """Delivery receipts as PDUs: deliver_sm (or data_sm) with esm_class 0x04 / 0x20.
 
-The Appendix B text, the receipted_message_id, message_state and network_error_code TLVs
-all carry the message's one canonical id string. Addresses are swapped: the receipt comes
-from the original destination and goes to the original source (facts 6.1).
+The Appendix B text (or the account's style of it) and the receipted_message_id TLV carry
+the id the ESME was given, or the same number in the account's receipt id format. Addresses
+are swapped: the receipt comes from the original destination and goes to the original
+source (facts 6.1).
 """
 
 from __future__ import annotations
@@ -40,9 +41,10 @@ def receipt_text_for(
     message: Message,
     state: MessageState,
     done_time: float,
-    date_digits: int,
+    style: receipt_text.Style = receipt_text.APPENDIX_B,
     receipted_id: str | None = None,
 ) -> str:
+    date_digits = style.date_digits
     return receipt_text.format_fields(
         submitted_id(message.message_id) if receipted_id is None else receipted_id,
         1,
@@ -52,6 +54,7 @@ def receipt_text_for(
         _STAT.get(state, "UNKNOWN"),
         f"{message.error_code:03d}",
         _sanitize((message.text or "")[:20]),
+        style,
     )
 
 
@@ -67,12 +70,16 @@ def build_receipt(
     state: MessageState,
     done_time: float,
     *,
-    date_digits: int = 10,
+    style: receipt_text.Style = receipt_text.APPENDIX_B,
+    receipted_id: str | None = None,
     as_data_sm: bool = False,
     intermediate: bool = False,
 ) -> pdu.DeliverSm | pdu.DataSm:
-    receipted_id = submitted_id(message.message_id)
-    text = receipt_text_for(message, state, done_time, date_digits, receipted_id).encode("ascii")
+    """The receipt of ``message``; ``receipted_id`` replaces the id the ESME was given (a
+    carrier that writes the same number another way in its receipts)."""
+    if receipted_id is None:
+        receipted_id = submitted_id(message.message_id)
+    text = receipt_text_for(message, state, done_time, style, receipted_id).encode("ascii")
     esm_class = _INTERMEDIATE if intermediate else _RECEIPT
     nec = NetworkErrorCode(GSM_NETWORK, message.error_code)
     # TLVs are set as attributes, not constructor keywords: this runs once per receipt and the

@@ -112,7 +112,7 @@ def test_example_config_loads_with_the_values_it_shows() -> None:
     assert c.seed == 1
     assert c.timers == Timers()  # the example documents the default timers
     assert c.retention == Retention()  # and the default retention
-    acme, loadtest = c.accounts
+    acme, loadtest, legacy = c.accounts
     assert acme.system_id == "acme"
     assert acme.password == "s3cret"
     assert acme.max_binds == 4
@@ -125,6 +125,9 @@ def test_example_config_loads_with_the_values_it_shows() -> None:
     )
     assert acme.max_outstanding == 100
     assert loadtest == AccountConfig(system_id="loadtest", password="pw")
+    assert (legacy.profile, legacy.window_size) == ("legacy-hex", 20)
+    (mine,) = c.profiles
+    assert (mine.name, mine.settings.throughput) == ("my-carrier", 5.0)
 
 
 def test_retention_limits_are_read_and_false_switches_one_off(tmp_path: Path) -> None:
@@ -277,11 +280,16 @@ ERRORS = [
         "accounts[0].outstanding_status",
         '"ESME_RMSGQFUL", "ESME_RTHROTTLED"',
     ),
-    (ACCOUNT + 'message_id_format = "uuid"', "accounts[0].message_id_format", '"decimal", "hex"'),
+    (
+        ACCOUNT + 'message_id_format = "hex:4"',
+        "accounts[0].message_id_format",
+        "hex width must be 8-64",
+    ),
+    (ACCOUNT + 'message_id_format = "octal"', "accounts[0].message_id_format", '"decimal:W"'),
     (ACCOUNT + 'receipt_pdu = "submit_sm"', "accounts[0].receipt_pdu", "deliver_sm"),
     (ACCOUNT + 'receipt_per = "segment"', "accounts[0].receipt_per", '"part", "message"'),
-    (ACCOUNT + "receipt_date_digits = 14", "accounts[0].receipt_date_digits", "10 or 12"),
-    (ACCOUNT + "receipt_date_digits = true", "accounts[0].receipt_date_digits", "10 or 12"),
+    (ACCOUNT + "receipt_date_digits = 11", "accounts[0].receipt_date_digits", "10, 12 or 14"),
+    (ACCOUNT + "receipt_date_digits = true", "accounts[0].receipt_date_digits", "10, 12 or 14"),
     ("tls_port = 65536", "tls_port", "0-65535, got 65536"),
     ('tls_cert = ""', "tls_cert", "non-empty path"),
     ("tls_key = 1", "tls_key", "path, got 1"),

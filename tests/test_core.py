@@ -64,8 +64,8 @@ class Client:
                 self.answers[ev.request.sequence_number] = ev.response
             elif isinstance(ev, Pdu):
                 self.received.append(ev)
-                if self.ack is not None:
-                    self.answer(ev, self.ack)
+                if self.ack is not None and pdu.response_class(ev) is not None:
+                    self.answer(ev, self.ack)  # alert_notification has no response
 
     def answer(self, request: Pdu, status: int = 0) -> None:
         resp_cls = pdu.response_class(request)

@@ -183,6 +183,49 @@ def test_format_inverts_parse(r: Receipt) -> None:
     assert receipt.format(receipt.parse(s), 12) == s
 
 
+# Every variant an account can ask for (facts 6.3): dates, padded counts, the text field,
+# upper-case labels. Without a text field the text is lost, as a carrier that sends none.
+styles = st.builds(
+    receipt.Style,
+    date_digits=st.sampled_from([10, 12, 14]),
+    padded_counts=st.booleans(),
+    text_field=st.booleans(),
+    upper_labels=st.booleans(),
+)
+
+
+@given(receipts("minute"), styles)
+def test_parse_inverts_format_in_every_style(r: Receipt, style: receipt.Style) -> None:
+    expected = r if style.text_field else replace(r, text="")
+    assert receipt.parse(receipt.format(r, style)) == expected
+
+
+@given(receipts("minute"), styles)
+def test_format_inverts_parse_in_every_style(r: Receipt, style: receipt.Style) -> None:
+    s = receipt.format(r, style)
+    assert receipt.format(receipt.parse(s), style) == s
+
+
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        (receipt.Style(), FACTS_EXAMPLE),
+        (
+            receipt.Style(padded_counts=False, text_field=False),
+            "id:1234567890 sub:1 dlvrd:1 submit date:2401151030 done date:2401151031"
+            " stat:DELIVRD err:000",
+        ),
+        (
+            receipt.Style(upper_labels=True, date_digits=12),
+            "ID:1234567890 SUB:001 DLVRD:001 SUBMIT DATE:240115103000 DONE DATE:240115103100"
+            " STAT:DELIVRD ERR:000 TEXT:Hello world",
+        ),
+    ],
+)
+def test_format_golden_styles(style: receipt.Style, expected: str) -> None:
+    assert receipt.format(FACTS_RECEIPT, style) == expected
+
+
 @given(receipts("minute"))
 def test_parsed_dates_are_utc(r: Receipt) -> None:
     got = receipt.parse(receipt.format(r))

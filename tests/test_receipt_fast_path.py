@@ -11,6 +11,13 @@ from smsc.model import Direction, Message
 from smsc.receipts import build_receipt, receipt_text_for
 
 TIMES = st.floats(min_value=946_684_800, max_value=4_102_444_799, allow_nan=False)
+STYLES = st.builds(
+    receipt_text.Style,
+    date_digits=st.sampled_from([10, 12, 14]),
+    padded_counts=st.booleans(),
+    text_field=st.booleans(),
+    upper_labels=st.booleans(),
+)
 STATES = st.sampled_from([s for s in MessageState if s not in (MessageState.SCHEDULED,)])
 
 
@@ -41,10 +48,10 @@ def message(submit: float, text: str, error_code: int) -> Message:
     STATES,
     st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=40),
     st.integers(0, 999),
-    st.sampled_from([10, 12, 14]),
+    STYLES,
 )
 def test_server_receipt_text_is_the_codec_format(
-    submit: float, done: float, state: MessageState, text: str, err: int, digits: int
+    submit: float, done: float, state: MessageState, text: str, err: int, style: receipt_text.Style
 ) -> None:
     expected = receipt_text.format(
         receipt_text.Receipt(
@@ -57,9 +64,9 @@ def test_server_receipt_text_is_the_codec_format(
             err=f"{err:03d}",
             text=text,
         ),
-        digits,
+        style,
     )
-    got = receipt_text_for(message(submit, text, err), state, done, digits)
+    got = receipt_text_for(message(submit, text, err), state, done, style)
     assert got == expected
     assert receipt_text.parse(got).id == "4711"
 

@@ -22,9 +22,11 @@ The modules
               typed value out or ``InvalidValueError``; no key paths.
 ``tables``    the table reader: ``Table.get/require/table/array``, unknown keys with a
               suggestion, duplicates, every problem collected and sorted in file order.
-``server``    the server's records (ServerConfig, Timers, AccountConfig) and read functions
-              for the top-level keys, ``[timers]`` and ``[[accounts]]``; the TLS rule;
+``server``    the server's records (ServerConfig, Timers, OutbindConfig) and read functions
+              for the top-level keys, ``[timers]`` and ``[[outbinds]]``; the TLS rule;
               ``apply_overrides``.
+``accounts``  ``[[accounts]]`` and ``[[profiles]]``: AccountConfig, the carrier profiles
+              (the shipped ones too) and the settings the two share.
 ``carriers``  read functions for ``[[carriers]]``, ``[compliance]``, ``[[numbers]]``,
               ``[[handset_rules]]``, ``[handsets]`` (records in ``carriers.config``).
 ``faults``    the read function for ``[[faults]]`` and POST /api/v1/faults
@@ -48,6 +50,17 @@ Adding a table
    both) and test each new problem's message.
 """
 
+from ..ids import MessageIdFormat
+from .accounts import (
+    AccountConfig,
+    BindType,
+    Profile,
+    ReceiptCounts,
+    ReceiptLabels,
+    ReceiptPdu,
+    ReceiptPer,
+    shipped_profiles,
+)
 from .document import (
     Settings,
     carriers_from_dict,
@@ -61,12 +74,9 @@ from .faults import fault_from_dict
 from .server import (
     DEFAULT_HTTP_PORT,
     DEFAULT_SMPP_PORT,
+    OUTBIND_RETRY_MAX,
     TLS_KEYS,
-    AccountConfig,
-    BindType,
-    MessageIdFormat,
-    ReceiptPdu,
-    ReceiptPer,
+    OutbindConfig,
     ServerConfig,
     StoreKind,
     Timers,
@@ -78,13 +88,18 @@ from .values import IPNetwork
 __all__ = [
     "DEFAULT_HTTP_PORT",
     "DEFAULT_SMPP_PORT",
+    "OUTBIND_RETRY_MAX",
     "TLS_KEYS",
     "AccountConfig",
     "BindType",
     "ConfigError",
     "IPNetwork",
     "MessageIdFormat",
+    "OutbindConfig",
     "Problem",
+    "Profile",
+    "ReceiptCounts",
+    "ReceiptLabels",
     "ReceiptPdu",
     "ReceiptPer",
     "ServerConfig",
@@ -99,4 +114,5 @@ __all__ = [
     "load_document",
     "read_document",
     "read_toml",
+    "shipped_profiles",
 ]

@@ -1,5 +1,6 @@
-"""The server's own settings: the top-level keys, ``[timers]`` and ``[[accounts]]`` (their
-records and read functions), the TLS rule, and the command-line overrides.
+"""The server's own settings: the top-level keys, ``[timers]``, ``[[outbinds]]``, the TLS
+rule, and the command-line overrides; ``[[accounts]]`` and ``[[profiles]]`` are read by
+``accounts``.
 
 ``ServerConfig()`` with no arguments is development mode: SMPP on 127.0.0.1:2775, HTTP on
 127.0.0.1:8025, SQLite under ``./smsc-data``, no accounts (so any credentials bind).
@@ -8,40 +9,32 @@ records and read functions), the TLS rule, and the command-line overrides.
 from __future__ import annotations
 
 import dataclasses
-import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import TypeVar
 
-from carriers.config import DEFAULT_VALIDITY, pattern_matches
+from carriers.config import DEFAULT_VALIDITY
 from pdu import DEFAULT_MAX_COMMAND_LENGTH
-from pdu.enums import CommandStatus
 
 from ..faults import Fault
 from ..retention import Retention
+from .accounts import AccountConfig, Profile, read_account, read_profile, shipped_profiles
 from .errors import ConfigError
 from .faults import read_fault
 from .tables import Reader, Table
 from .values import (
     InvalidValueError,
-    IPNetwork,
     Parser,
-    address_pattern,
-    array,
     boolean,
-    choice,
-    command_status,
     enum,
     host,
     integer,
-    network,
     password,
     path,
     port,
     positive,
-    rate,
     refuse,
     seconds,
     secret,
@@ -52,12 +45,9 @@ from .values import (
 __all__ = [
     "DEFAULT_HTTP_PORT",
     "DEFAULT_SMPP_PORT",
+    "OUTBIND_RETRY_MAX",
     "TLS_KEYS",
-    "AccountConfig",
-    "BindType",
-    "MessageIdFormat",
-    "ReceiptPdu",
-    "ReceiptPer",
+    "OutbindConfig",
     "ServerConfig",
     "StoreKind",
     "Timers",
@@ -79,83 +69,31 @@ class StoreKind(Enum):
     MEMORY = "memory"
 
 
-class BindType(Enum):
-    TRANSMITTER = "transmitter"
-    RECEIVER = "receiver"
-    TRANSCEIVER = "transceiver"
-
-
-class MessageIdFormat(Enum):
-    DECIMAL = "decimal"
-    HEX = "hex"
-
-
-class ReceiptPdu(Enum):
-    """Which PDU carries delivery receipts to the ESME."""
-
-    DELIVER_SM = "deliver_sm"
-    DATA_SM = "data_sm"
-
-
-class ReceiptPer(Enum):
-    """For a message submitted in parts: one receipt per part, or one for the whole message."""
-
-    PART = "part"
-    MESSAGE = "message"
-
-
-ALL_BIND_TYPES = frozenset(BindType)
-OUTSTANDING_STATUSES = (CommandStatus.ESME_RMSGQFUL, CommandStatus.ESME_RTHROTTLED)
-
-
 @dataclass(frozen=True, slots=True, repr=False)
-class AccountConfig:
-    """One ESME account. Limits apply to the account as a whole unless they say "per bind"."""
+class OutbindConfig:
+    """``[[outbinds]]``: the server connects to an ESME that listens, sends outbind with
+    ``system_id`` and ``password`` (ours, as that ESME knows us), and serves the bind that
+    follows as ``account``'s; it reconnects ``retry_interval`` after a drop, doubling each
+    failure up to OUTBIND_RETRY_MAX (or ``retry_interval`` if that is longer)."""
 
+    account: str
+    host: str
+    port: int
     system_id: str
-    password: str
-    allowed_bind_types: frozenset[BindType] = ALL_BIND_TYPES
-    max_binds: int | None = None  # concurrent binds of this system_id; None = unlimited
-    # Patterns for submit_sm/submit_multi/data_sm source_addr: exact, or a prefix ending in
-    # '*'. None = any source. The core answers a mismatch with ESME_RINVSRCADR.
-    allowed_source_addresses: tuple[str, ...] | None = None
-    allowed_ips: tuple[IPNetwork, ...] | None = None  # peers allowed to bind; None = any
-    throughput: float | None = None  # messages per second, shared by all binds; None = no limit
-    max_outstanding: int = 1000  # per bind: requests received and not yet answered
-    outstanding_status: CommandStatus = CommandStatus.ESME_RMSGQFUL  # answer beyond that cap
-    # per bind: deliver_sm/data_sm we send before waiting for resps. Receipts flow at most at
-    # window_size per round trip, so this must not be far below the ESME's own submit window.
-    window_size: int = 100
-    message_id_format: MessageIdFormat = MessageIdFormat.DECIMAL
-    receipt_pdu: ReceiptPdu = ReceiptPdu.DELIVER_SM
-    receipt_per: ReceiptPer = ReceiptPer.PART
-    receipt_date_digits: int = 10  # YYMMDDhhmm as in the spec; 12 adds seconds
-
-    def source_addr_allowed(self, source_addr: str) -> bool:
-        if self.allowed_source_addresses is None:
-            return True
-        return any(pattern_matches(p, source_addr) for p in self.allowed_source_addresses)
-
-    def ip_allowed(self, peer_ip: str) -> bool:
-        """Whether ``peer_ip`` may bind; an IPv4-mapped IPv6 peer counts as its IPv4 address."""
-        if self.allowed_ips is None:
-            return True
-        try:
-            addr = ipaddress.ip_address(peer_ip)
-        except ValueError:
-            return False
-        if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
-            addr = addr.ipv4_mapped
-        return any(addr in net for net in self.allowed_ips)
+    password: str = ""
+    retry_interval: float = 5.0
 
     def __repr__(self) -> str:
-        # Spelled out so the password can never reach a log line through repr or str.
-        parts = [f"system_id={self.system_id!r}", "password=<hidden>"]
-        for f in dataclasses.fields(self)[2:]:
-            parts.append(f"{f.name}={getattr(self, f.name)!r}")
-        return f"AccountConfig({', '.join(parts)})"
+        return (
+            f"OutbindConfig(account={self.account!r}, host={self.host!r}, port={self.port}, "
+            f"system_id={self.system_id!r}, password=<hidden>, "
+            f"retry_interval={self.retry_interval:g})"
+        )
 
     __str__ = __repr__
+
+
+OUTBIND_RETRY_MAX = 300.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +134,8 @@ class ServerConfig:
     max_command_length: int = DEFAULT_MAX_COMMAND_LENGTH
     timers: Timers = field(default_factory=Timers)
     accounts: tuple[AccountConfig, ...] = ()  # empty = development mode: any credentials bind
+    profiles: tuple[Profile, ...] = ()  # the file's own [[profiles]] (for `smsc profiles`)
+    outbinds: tuple[OutbindConfig, ...] = ()  # ESMEs the server connects out to
     seed: int | None = None  # for message ids and simulated outcomes; None = seed from the OS
     # HTTP API: when set, every request but /metrics needs "Authorization: Bearer <token>".
     api_token: str | None = field(default=None, repr=False)
@@ -215,20 +155,6 @@ class ServerConfig:
 # -- reading ---------------------------------------------------------------------------------
 
 
-def _outstanding_status(value: object) -> CommandStatus:
-    wanted = "must be one of " + ", ".join(shown(s.name) for s in OUTSTANDING_STATUSES)
-    try:
-        status = command_status(value)
-    except InvalidValueError:
-        raise refuse(wanted, value) from None
-    if status not in OUTSTANDING_STATUSES:
-        raise refuse(wanted, value)
-    return status
-
-
-positive_int = integer(1)
-bind_types = array(enum(BindType), empty="must list at least one bind type")
-receipt_date_digits = choice({10: 10, 12: 12}, "must be 10 or 12")
 max_command_length = integer(MIN_MAX_COMMAND_LENGTH, MAX_MAX_COMMAND_LENGTH)
 
 
@@ -264,29 +190,14 @@ def read_timers(t: Table) -> Timers:
     return timers
 
 
-def read_account(t: Table) -> AccountConfig:
-    d = AccountConfig(system_id="", password="")
-    return AccountConfig(
+def read_outbind(t: Table) -> OutbindConfig:
+    return OutbindConfig(
+        account=t.require("account", system_id, ""),
+        host=t.require("host", host, ""),
+        port=t.require("port", integer(1, 65535, "must be a port number 1-65535"), 0),
         system_id=t.require("system_id", system_id, ""),
-        password=t.require("password", password, ""),
-        allowed_bind_types=frozenset(
-            t.get("allowed_bind_types", bind_types, tuple(d.allowed_bind_types))
-        ),
-        max_binds=t.get("max_binds", positive_int, d.max_binds),
-        allowed_source_addresses=t.get(
-            "allowed_source_addresses", array(address_pattern), d.allowed_source_addresses
-        ),
-        allowed_ips=t.get("allowed_ips", array(network), d.allowed_ips),
-        throughput=t.get("throughput", rate, d.throughput),
-        max_outstanding=t.get("max_outstanding", positive_int, d.max_outstanding),
-        outstanding_status=t.get("outstanding_status", _outstanding_status, d.outstanding_status),
-        window_size=t.get("window_size", positive_int, d.window_size),
-        message_id_format=t.get("message_id_format", enum(MessageIdFormat), d.message_id_format),
-        receipt_pdu=t.get("receipt_pdu", enum(ReceiptPdu), d.receipt_pdu),
-        receipt_per=t.get("receipt_per", enum(ReceiptPer), d.receipt_per),
-        receipt_date_digits=t.get(
-            "receipt_date_digits", receipt_date_digits, d.receipt_date_digits
-        ),
+        password=t.get("password", password, ""),
+        retry_interval=t.get("retry_interval", positive, 5.0),
     )
 
 
@@ -324,8 +235,34 @@ def read_server(t: Table, base_dir: Path) -> ServerConfig:
     """The server's keys of the document's top-level table ``t``; relative paths resolve
     against ``base_dir``."""
     d = ServerConfig()
-    accounts = t.array("accounts", read_account)
+    profiles = dict(shipped_profiles())
+    where: dict[str, str] = {}  # name -> key path of the profile that took it
+
+    def read_own_profile(p: Table) -> Profile:
+        # In file order: a profile may start from a shipped one or one written above it.
+        profile = read_profile(p, profiles)
+        name = profile.name
+        if name in profiles and profiles[name].shipped:
+            p.problem("name", f"{shown(name)} is a shipped profile; choose another name")
+        elif name in where:
+            p.problem("name", f"duplicate of {where[name]}.name {shown(name)}")
+        elif name:
+            profiles[name] = profile
+            where[name] = p.path
+        return profile
+
+    own_profiles = t.array("profiles", read_own_profile)
+    accounts = t.array("accounts", lambda a: read_account(a, profiles))
     t.unique("accounts", accounts, "system_id", lambda a: a.system_id)
+    outbinds = t.array("outbinds", read_outbind)
+    if t.valid("accounts") and accounts:
+        names = {a.system_id for a in accounts.values()}
+        for i, o in outbinds.items():
+            if o.account not in names:
+                t.problem(
+                    f"outbinds[{i}].account",
+                    f"no [[accounts]] entry has system_id {shown(o.account)}",
+                )
     file_path = path(base_dir)
     config = ServerConfig(
         smpp_host=t.get("smpp_host", host, d.smpp_host),
@@ -340,6 +277,8 @@ def read_server(t: Table, base_dir: Path) -> ServerConfig:
         timers=t.table("timers", read_timers, d.timers),
         retention=t.table("retention", read_retention, d.retention),
         accounts=tuple(accounts.values()),
+        profiles=tuple(own_profiles.values()),
+        outbinds=tuple(outbinds.values()),
         seed=t.get("seed", integer(), d.seed),
         api_token=t.get("api_token", secret, d.api_token),
         faults=tuple(t.array("faults", read_fault).values()),

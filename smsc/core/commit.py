@@ -44,6 +44,9 @@ class Held:
 
     batch: Batch
     responses: list[tuple[Connection, Pdu]] = field(default_factory=list)
+    # Responses to send only after the batch's deliveries are offered (a receipt that goes
+    # before its submit_sm_resp, yet never before its message is stored).
+    after_deliveries: list[tuple[Connection, Pdu]] = field(default_factory=list)
     late: list[tuple[Connection, Pdu, float]] = field(default_factory=list)  # (.., due)
     deliveries: list[Delivery] = field(default_factory=list)
     messages: list[Message] = field(default_factory=list)  # new MT acknowledged by a response
@@ -70,10 +73,18 @@ class GroupCommit:
     # -- what goes in --------------------------------------------------------------------
 
     def respond(
-        self, c: Connection, resp: Pdu, now: float, plan: SubmitAction | None = None
+        self,
+        c: Connection,
+        resp: Pdu,
+        now: float,
+        plan: SubmitAction | None = None,
+        *,
+        after_deliveries: bool = False,
     ) -> None:
         """Answer a request whose effects are in the current batch: at once in memory mode,
-        once committed with a durable store; ``plan`` is a fault's (late or never)."""
+        once committed with a durable store; ``plan`` is a fault's (late or never).
+        ``after_deliveries``: only once the batch's receipts were offered (in memory mode
+        they were, as they were made)."""
         if plan is not None:
             if not plan.respond:
                 log.info(
@@ -88,7 +99,10 @@ class GroupCommit:
                 self._scheduler.at(now + plan.delay, LateResponse(c, resp))
             return
         if self.durable:
-            self._held.responses.append((c, resp))
+            if after_deliveries:
+                self._held.after_deliveries.append((c, resp))
+            else:
+                self._held.responses.append((c, resp))
         else:
             c.session.send(resp, now)
 
@@ -128,6 +142,8 @@ class GroupCommit:
             for c, resp, due in held.late:
                 self._scheduler.at(max(due, now), LateResponse(c, resp))
             self._receivers.offer_all(held.deliveries, now)
+            for c, resp in held.after_deliveries:
+                self._outbox.send(c, resp, now)
             return set()
         # Nothing of the batch is stored: its new submissions are refused after all (never a
         # silent drop), and everything else is carried into the next batch to be retried.
@@ -135,7 +151,8 @@ class GroupCommit:
         log.error("store write failed (%s): answering %s", error, status.name)
         refused = {m.message_id for m in held.messages if m.direction is Direction.MT}
         refused_ids = {submitted_id(message_id) for message_id in refused}
-        for c, resp in held.responses + [(c, r) for c, r, _ in held.late]:
+        answers = held.responses + held.after_deliveries + [(c, r) for c, r, _ in held.late]
+        for c, resp in answers:
             if getattr(resp, "message_id", None) in refused_ids:
                 resp.command_status = status
             self._outbox.send(c, resp, now)
@@ -154,7 +171,7 @@ class GroupCommit:
         """Forget the uncommitted changes (the store is being emptied) but answer every
         request they held: responses now, late ones at their time."""
         held = self._held
-        for c, resp in held.responses:
+        for c, resp in held.responses + held.after_deliveries:
             self._outbox.send(c, resp, now)
         for c, resp, due in held.late:
             self._scheduler.at(max(due, now), LateResponse(c, resp))

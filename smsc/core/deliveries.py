@@ -151,6 +151,10 @@ class Deliveries:
             self.failed(d, now, S(status).name)
         self._receivers.answered(c, now)
 
+    def written(self, d: Delivery) -> None:
+        """``d`` was written to an ESME and no response will come (alert_notification)."""
+        self._commit.batch.acked.append(d.delivery_id)
+
     def failed(self, d: object, now: float, why: str) -> None:
         """An attempt failed for a temporary reason (``why``): try again after the backoff."""
         if not isinstance(d, Delivery):

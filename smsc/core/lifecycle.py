@@ -8,6 +8,7 @@ timer for the same message (replace_sm with new times) supersedes the earlier on
 
 from __future__ import annotations
 
+import copy
 import math
 import random
 from collections.abc import Callable, Iterable
@@ -18,22 +19,25 @@ import pdu
 from carriers.outcome import Outcome, OutcomeModel
 from pdu import CommandStatus as S
 from pdu import MessageState, Pdu
+from pdu import receipt as receipt_text
 from pdu.smpptime import format_absolute
 
 from ..accounts import Accounts
 from ..config import AccountConfig, ReceiptPdu, ReceiptPer, Timers
 from ..faults import Faults
+from ..ids import MessageIdFormat, convert, submitted_id
 from ..model import DeliveryKind, Direction, Message, StateChange
 from ..receipts import build_receipt, intermediate_wanted, receipt_wanted
 from ..scheduler import Scheduler
 from ..store import Store, StoreError
 from ..validate import resolve_times
+from .alerts import Alerts, dpf_requested
 from .commit import GroupCommit
 from .deliveries import Deliveries
 from .stats import Stats
 from .submission import concat_status, decode_parts
 
-__all__ = ["FinalDue", "LateReceipt", "Lifecycle"]
+__all__ = ["FinalDue", "LateReceipt", "Lifecycle", "ReceiptWay"]
 
 
 @dataclass(slots=True, eq=False)
@@ -42,6 +46,35 @@ class FinalDue:
 
     message_id: str
     state: MessageState
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptWay:
+    """How an account's receipts are made: the account's settings, read once."""
+
+    style: receipt_text.Style = receipt_text.APPENDIX_B
+    submit_format: MessageIdFormat = MessageIdFormat.DECIMAL
+    id_format: MessageIdFormat | None = None  # None: the id the ESME was given
+    as_data_sm: bool = False
+    per_message: bool = False  # one receipt for a message sent in parts (its last part's)
+    before_response: float = 0.0  # shares, see AccountConfig
+    twice: float = 0.0
+
+    @classmethod
+    def of(cls, account: AccountConfig | None) -> ReceiptWay:
+        if account is None:
+            return cls()
+        style = account.receipt_style
+        id_format = account.receipt_id_format
+        return cls(
+            style=receipt_text.APPENDIX_B if style == receipt_text.APPENDIX_B else style,
+            submit_format=account.message_id_format,
+            id_format=None if id_format == account.message_id_format else id_format,
+            as_data_sm=account.receipt_pdu is ReceiptPdu.DATA_SM,
+            per_message=account.receipt_per is ReceiptPer.MESSAGE,
+            before_response=account.receipt_before_response,
+            twice=account.receipt_twice,
+        )
 
 
 @dataclass(slots=True)
@@ -58,6 +91,7 @@ class Lifecycle:
         self,
         *,
         store: Store,
+        alerts: Alerts,
         accounts: Accounts,
         outcome: OutcomeModel,
         rng: random.Random,
@@ -70,6 +104,7 @@ class Lifecycle:
         on_delivered: Callable[[Message, float], None],
     ) -> None:
         self._store = store
+        self._alerts = alerts
         self._accounts = accounts
         self._outcome = outcome
         self._rng = rng
@@ -82,24 +117,47 @@ class Lifecycle:
         self._on_delivered = on_delivered
         self.open_messages: dict[str, Message] = {}
         self._due: dict[str, FinalDue] = {}  # message_id -> its live final-state timer
+        self._ways: dict[str, ReceiptWay] = {}  # per account; accounts never change
 
     # -- opening and closing -------------------------------------------------------------
 
-    def accept(self, msg: Message, outcome: Outcome, now: float) -> None:
-        """A new MT, acknowledged to the ESME: open until ``outcome`` says otherwise."""
+    def accept(self, msg: Message, outcome: Outcome, now: float) -> bool:
+        """A new MT, acknowledged to the ESME: open until ``outcome`` says otherwise.
+
+        True when its receipt is to go before the response (the account's
+        ``receipt_before_response`` share): it reached its final state at once, and its
+        receipt is owed already."""
         self._stats.counters["submitted"] += 1
         self.open_messages[msg.message_id] = msg
-        self._commit.add_submitted(msg)
+        way = self._way(msg.account)
+        early = bool(
+            way.before_response
+            and msg.schedule_time is None
+            and receipt_wanted(msg.registered_delivery, outcome.state)
+            and self._rng.random() < way.before_response
+        )
+        # The store's first history entry is the state as submitted: an early final state
+        # must not reach it through the shared record.
+        self._commit.add_submitted(copy.copy(msg) if early else msg)
+        if outcome.absent and dpf_requested(msg):
+            self._alerts.absent(msg)
         if intermediate_wanted(msg.registered_delivery):
-            account = self._accounts.get(msg.account)
-            self._receipt(msg, MessageState.ENROUTE, now, account, intermediate=True)
+            self._receipt(msg, MessageState.ENROUTE, now, way, intermediate=True)
+        if early:
+            msg.error_code = outcome.error_code
+            self._finalize(msg, outcome.state, now)
+            return True
         self._schedule_final(msg, outcome, now)
+        return False
 
     def recover(self, messages: Iterable[Message], now: float) -> None:
         """Open MT left by a previous run: outcomes drawn again, from now."""
         for msg in messages:
             self.open_messages[msg.message_id] = msg
-            self._schedule_final(msg, self._outcome.outcome(msg, now, self._rng), now)
+            outcome = self._outcome.outcome(msg, now, self._rng)
+            if outcome.absent and dpf_requested(msg):
+                self._alerts.absent(msg)
+            self._schedule_final(msg, outcome, now)
 
     def _schedule_final(self, msg: Message, outcome: Outcome, now: float) -> None:
         start = msg.schedule_time if msg.schedule_time is not None else msg.submit_time
@@ -127,19 +185,23 @@ class Lifecycle:
         self._commit.batch.state_changes.append(
             StateChange(msg.message_id, state, now, msg.error_code)
         )
-        if state is MessageState.DELIVERED and msg.direction is Direction.MT:
+        delivered = state is MessageState.DELIVERED
+        if self._alerts.waiting:
+            self._alerts.ended(msg, delivered, now)  # the alert goes ahead of the receipt
+        if delivered and msg.direction is Direction.MT:
             self._on_delivered(msg, now)
         if receipt_wanted(msg.registered_delivery, state):
-            account = self._accounts.get(msg.account)
-            per_message = account is not None and account.receipt_per is ReceiptPer.MESSAGE
-            if not per_message or msg.part_number == msg.part_total:
-                self._receipt(msg, state, now, account)
+            way = self._way(msg.account)
+            if not way.per_message or msg.part_number == msg.part_total:
+                self._receipt(msg, state, now, way)
 
     def forget(self, message_ids: Iterable[str]) -> None:
         """These messages were refused after all (their batch could not be stored)."""
         for message_id in message_ids:
-            self.open_messages.pop(message_id, None)
+            msg = self.open_messages.pop(message_id, None)
             self._due.pop(message_id, None)
+            if msg is not None and self._alerts.waiting:
+                self._alerts.ended(msg, False, 0.0)
 
     def reset(self) -> None:
         """Forget every open message; their timers, when they fire, find nothing."""
@@ -148,21 +210,31 @@ class Lifecycle:
 
     # -- receipts ------------------------------------------------------------------------
 
+    def _way(self, system_id: str) -> ReceiptWay:
+        way = self._ways.get(system_id)
+        if way is None:
+            way = self._ways[system_id] = ReceiptWay.of(self._accounts.get(system_id))
+        return way
+
     def _receipt(
         self,
         msg: Message,
         state: MessageState,
         now: float,
-        account: AccountConfig | None,
+        way: ReceiptWay,
         *,
         intermediate: bool = False,
     ) -> None:
+        receipted_id = None
+        if way.id_format is not None:
+            receipted_id = convert(submitted_id(msg.message_id), way.submit_format, way.id_format)
         request = build_receipt(
             msg,
             state,
             now,
-            date_digits=account.receipt_date_digits if account else 10,
-            as_data_sm=account is not None and account.receipt_pdu is ReceiptPdu.DATA_SM,
+            style=way.style,
+            receipted_id=receipted_id,
+            as_data_sm=way.as_data_sm,
             intermediate=intermediate,
         )
         self._stats.counters["receipts"] += 1
@@ -173,6 +245,10 @@ class Lifecycle:
                     late = LateReceipt(msg.account, request, msg.message_id)
                     self._scheduler.at(now + extra, late)
                 return
+        if way.twice and self._rng.random() < way.twice:
+            # The carrier sends it again: a delivery of its own, right behind the first.
+            again = copy.copy(request)
+            self._deliveries.new(msg.account, DeliveryKind.RECEIPT, again, now, msg.message_id)
         self._deliveries.new(msg.account, DeliveryKind.RECEIPT, request, now, msg.message_id)
 
     def late_receipt_due(self, item: LateReceipt, now: float) -> None:

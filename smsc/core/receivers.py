@@ -9,9 +9,9 @@ transceiver binds, each within its own window. Its inputs are a delivery ready t
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from ..model import Delivery
+from ..model import Delivery, DeliveryKind
 from .connection import Connection, Outbox
 
 __all__ = ["ANY_ACCOUNT", "Receivers"]
@@ -19,11 +19,25 @@ __all__ = ["ANY_ACCOUNT", "Receivers"]
 ANY_ACCOUNT = ""  # queue key of MO in development mode: any receiver bind takes it
 
 
-class Receivers:
-    __slots__ = ("_binds", "_forget_below", "_outbox", "_queues", "_rr", "_saturated")
+_ALERT = DeliveryKind.ALERT
 
-    def __init__(self, outbox: Outbox) -> None:
+
+class Receivers:
+    __slots__ = (
+        "_binds",
+        "_forget_below",
+        "_outbox",
+        "_queues",
+        "_rr",
+        "_saturated",
+        "_unanswered",
+    )
+
+    def __init__(self, outbox: Outbox, unanswered: Callable[[Delivery], None]) -> None:
+        """``unanswered`` is told of each delivery written that no response will settle
+        (an alert_notification): it is done once written."""
         self._outbox = outbox
+        self._unanswered = unanswered
         self._queues: dict[str, deque[Delivery]] = {}
         self._rr: dict[str, int] = {}  # next bind to offer to, per account key
         self._saturated: set[str] = set()  # keys whose binds all had full windows
@@ -134,8 +148,9 @@ class Receivers:
             # room (answered, bind_added, bind_lost).
             self._saturated.add(key)
 
-    @staticmethod
-    def _send(c: Connection, d: Delivery, now: float) -> None:
+    def _send(self, c: Connection, d: Delivery, now: float) -> None:
         d.attempts += 1
         assert d.request is not None
         c.session.send(d.request, now, d, d.pdu or None)
+        if d.kind is _ALERT:
+            self._unanswered(d)

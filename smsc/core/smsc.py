@@ -20,11 +20,11 @@ from carriers.outcome import OutcomeModel
 from pdu import Pdu
 
 from ..accounts import Accounts
-from ..config import ServerConfig
+from ..config import AccountConfig, ServerConfig
 from ..faults import Fault, Faults
 from ..ids import MessageIdAllocator
 from ..metrics import Histogram
-from ..model import Message
+from ..model import Delivery, Message
 from ..retrylog import RetrySummary
 from ..scheduler import Scheduler
 from ..smpp.session import (
@@ -40,6 +40,7 @@ from ..smpp.session import (
 )
 from ..smpp.states import BindState, Role
 from ..store import Store
+from .alerts import Alerts
 from .binds import Binds
 from .commit import GroupCommit, Held, LateResponse
 from .connection import Connection, Outbox
@@ -98,7 +99,7 @@ class Smsc:
         )
         model = outcome or self.network
 
-        self._receivers = Receivers(self._outbox)
+        self._receivers = Receivers(self._outbox, unanswered=self._written)
         self._commit = GroupCommit(
             durable=durable, outbox=self._outbox, receivers=self._receivers, scheduler=scheduler
         )
@@ -126,8 +127,10 @@ class Smsc:
             deliveries=self._deliveries,
             stats=self.stats,
         )
+        self._alerts = Alerts(self._deliveries)
         self._lifecycle = Lifecycle(
             store=store,
+            alerts=self._alerts,
             accounts=self.accounts,
             outcome=model,
             rng=self.rng,
@@ -178,6 +181,10 @@ class Smsc:
         for d in pending:
             d.request = pdu.decode(d.pdu)
         self._receivers.offer_all(pending, now)
+
+    def _written(self, d: Delivery) -> None:
+        """An alert_notification is done once written (Deliveries is made after Receivers)."""
+        self._deliveries.written(d)
 
     # -- what the adapter calls ----------------------------------------------------------
 
@@ -307,15 +314,25 @@ class Smsc:
                 )
                 refusal = pdu.error_response(err)
                 assert refusal is not None  # every submission has a response PDU
-                c.session.send(refusal, now)
+                self._refuse(c, account, refusal, now)
                 return
         decision = self._submissions.submit(account, p, now)
         if not decision.accepted:
-            c.session.send(decision.response, now)  # refused at once, by us or the network
+            self._refuse(c, account, decision.response, now)  # by us or the network
             return
+        early = False  # a receipt goes before this response
         for msg, outcome in decision.accepted:
-            self._lifecycle.accept(msg, outcome, now)
-        self._commit.respond(c, decision.response, now, plan)
+            early |= self._lifecycle.accept(msg, outcome, now)
+        self._commit.respond(c, decision.response, now, plan, after_deliveries=early)
+
+    @staticmethod
+    def _refuse(c: Connection, account: AccountConfig, resp: Pdu, now: float) -> None:
+        """A refusal, at once, with the status the account's carrier uses for it."""
+        if account.status_map:
+            resp.command_status = dict(account.status_map).get(
+                resp.command_status, resp.command_status
+            )
+        c.session.send(resp, now)
 
     def _answer(self, c: Connection, resp: Pdu, now: float) -> None:
         """A cancel/replace response: held for the batch holding the change when it did
@@ -355,6 +372,7 @@ class Smsc:
         """
         self._commit.reset(now)
         self._lifecycle.reset()
+        self._alerts.reset()
         self._scheduler.keep(lambda item: isinstance(item, LateResponse))
         self._receivers.forget_all(self._deliveries.next_id())
 

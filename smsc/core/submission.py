@@ -22,8 +22,8 @@ from pdu import text as pdu_text
 from pdu.reassembly import ConcatError, ConcatInfo, concat_info
 from pdu.udh import UdhError
 
-from ..config import AccountConfig, MessageIdFormat, Timers
-from ..ids import MessageIdAllocator, format_id, part_id
+from ..config import AccountConfig, Timers
+from ..ids import MessageIdAllocator, part_id
 from ..model import Direction, Message
 from ..throttle import RateLimiter
 from ..validate import check_addresses, check_flags, resolve_times
@@ -62,7 +62,7 @@ def message_from_pdu(
     if dest is None:
         assert not isinstance(p, pdu.SubmitMulti)
         dest = pdu.SmeAddress(p.dest_addr_ton, p.dest_addr_npi, p.destination_addr)
-    return Message(
+    msg = Message(
         message_id,
         Direction.MT,
         account,
@@ -84,6 +84,9 @@ def message_from_pdu(
         expiry_time=expiry,
         raw_pdu=getattr(p, "raw", b""),
     )
+    if p.__dict__ and p.__dict__.get("set_dpf") == 1:
+        msg.tlvs["set_dpf"] = 1  # kept with the message: an alert may be owed after a restart
+    return msg
 
 
 def concat_status(esm_class: int, payload: bytes, p: Pdu) -> tuple[int, ConcatInfo | None]:
@@ -268,7 +271,7 @@ class Submissions:
         return S.ESME_RTHROTTLED
 
     def _new_id(self, account: AccountConfig) -> str:
-        return format_id(self._ids.next(), account.message_id_format is MessageIdFormat.HEX)
+        return account.message_id_format.format(self._ids.next())
 
 
 def _check_addresses(p: pdu.SubmitSm | pdu.DataSm) -> int:

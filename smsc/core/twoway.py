@@ -20,7 +20,7 @@ from pdu import text as pdu_text
 from pdu.segment import CounterReferenceAllocator, SegmentError, SegmentMethod, segment
 
 from ..accounts import Accounts
-from ..ids import MessageIdAllocator, format_id
+from ..ids import MessageIdAllocator
 from ..model import DeliveryKind, Direction, Message
 from ..scheduler import Scheduler
 from .commit import GroupCommit
@@ -101,7 +101,7 @@ class TwoWay:
         forwarded, a keyword nobody owns)."""
         key = account if account is not None else ANY_ACCOUNT
         msg = Message(
-            message_id=format_id(self._ids.next(), False),
+            message_id=str(self._ids.next()),
             direction=Direction.MO,
             account=key,
             source_addr_ton=1,
@@ -215,7 +215,7 @@ class TwoWay:
         for r in replies:
             data_coding = pdu_text.choose_data_coding(r.text)
             msg = Message(
-                message_id=format_id(self._ids.next(), False),
+                message_id=str(self._ids.next()),
                 direction=Direction.MT,
                 account=NETWORK_ACCOUNT,
                 source_addr_ton=0,
