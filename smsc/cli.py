@@ -123,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="text lines (default), or one JSON object per line on stderr for log collectors",
     )
     _add_client_commands(sub)
+    _add_profiles_command(sub)
     return parser
 
 
@@ -139,6 +140,32 @@ def _add_api_options(p: argparse.ArgumentParser) -> None:
         default=os.environ.get("SMSC_API_TOKEN"),
         help="API token, when the server has one (default $SMSC_API_TOKEN)",
     )
+
+
+def _add_profiles_command(sub: Any) -> None:
+    profiles = sub.add_parser(
+        "profiles",
+        help="list the carrier profiles an account may name",
+        description="The carrier profiles ('profile = \"NAME\"' on an account): those that "
+        "ship with smsc (docs/profiles.md says what each imitates) and, with --config, the "
+        "file's own [[profiles]]. Each with the account keys it sets.",
+    )
+    profiles.add_argument("--config", metavar="FILE", help="also list this file's [[profiles]]")
+
+
+def list_profiles(config: str | None) -> int:
+    from .config.accounts import describe, shipped_profiles  # noqa: PLC0415
+
+    try:
+        own = load_document(config).server.profiles if config else ()
+    except ConfigError as e:
+        return config_error(e)
+    for profile in (*shipped_profiles().values(), *own):
+        origin = "shipped" if profile.shipped else config
+        print(f"{profile.name} ({origin}): {profile.description or '-'}")
+        for line in describe(profile):
+            print(f"    {line}")
+    return 0
 
 
 def _add_client_commands(sub: Any) -> None:
@@ -604,6 +631,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(parser, argv)
     if args.command in ("mo", "messages", "faults"):
         return run_client(args)
+    if args.command == "profiles":
+        return list_profiles(args.config)
     if args.command != "serve":
         parser.print_help()
         return 2

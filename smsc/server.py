@@ -26,6 +26,7 @@ from carriers.outcome import OutcomeModel
 from .config import ServerConfig, StoreKind
 from .core import Connection, Held, Smsc
 from .metrics import count_frames
+from .outbinds import OutbindLink, Outbinds
 from .store import Batch, MemoryStore, SqliteStore, Store
 
 log = logging.getLogger("smsc.server")
@@ -48,8 +49,9 @@ def open_store(config: ServerConfig) -> tuple[Store, bool]:
 
 
 class SmppProtocol(Protocol):
-    def __init__(self, server: SmscServer) -> None:
+    def __init__(self, server: SmscServer, outbind: OutbindLink | None = None) -> None:
         self.server = server
+        self.outbind = outbind  # set on a connection we opened to send outbind
         self.conn: Connection | None = None
         self.timer: DelayedCall | None = None
         self.stall: DelayedCall | None = None  # running while the peer does not read
@@ -61,8 +63,14 @@ class SmppProtocol(Protocol):
             transport.setTcpNoDelay(True)
         # Back-pressure: Twisted pauses us when its write buffer for this peer is full.
         transport.registerProducer(self, True)
-        self.conn = self.server.core.connect(host, self.server.now())
+        now = self.server.now()
+        if self.outbind is not None:
+            self.conn = self.outbind.opened(host, now)
+        else:
+            self.conn = self.server.core.connect(host, now)
         self.server.protocols[self.conn.id] = self
+        if self.outbind is not None:
+            self.server.flush()  # the outbind PDU
         self.server.arm(self)
 
     def dataReceived(self, data: bytes) -> None:  # noqa: N802
@@ -153,6 +161,7 @@ class SmscServer:
         )
         self.protocols: dict[int, SmppProtocol] = {}
         self.factory = SmppFactory(self)
+        self.outbinds = Outbinds(self, SmppProtocol)  # [[outbinds]]: connected once we listen
         self.port: Any = None
         self._tick_timer: DelayedCall | None = None
         self._retry_log_timer: DelayedCall | None = None
@@ -178,6 +187,7 @@ class SmscServer:
             self.config.smpp_port, self.factory, interface=self.config.smpp_host
         )
         self.arm_tick()
+        self.outbinds.start()
         return self.port
 
     def listen_tls(self, port: int, context_factory: Any) -> Any:
@@ -391,6 +401,7 @@ class SmscServer:
         self._stopping = True
         if self.port is not None:
             yield self.port.stopListening()
+        self.outbinds.stop()
         self.core.unbind_all(self.now())
         self.flush()
         waited = 0.0

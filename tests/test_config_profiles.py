@@ -4,10 +4,12 @@ shipped ones and a user's own) and ``[[outbinds]]``; every problem named by its 
 from __future__ import annotations
 
 import tomllib
+from pathlib import Path
 
 import pytest
 
 from pdu.enums import CommandStatus
+from smsc.cli import main
 from smsc.config import (
     AccountConfig,
     BindType,
@@ -224,3 +226,41 @@ def test_outbind_problems() -> None:
 def test_an_outbind_in_development_mode_names_any_account() -> None:
     (o,) = server('[[outbinds]]\naccount = "any"\nhost = "h"\nport = 1\nsystem_id = "s"').outbinds
     assert (o.account, o.password, o.retry_interval) == ("any", "", 5.0)
+
+
+# -- smsc profiles -----------------------------------------------------------------------------
+
+
+def test_smsc_profiles_lists_each_with_keys_that_read_back_as_the_same_profile(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "smsc.toml"
+    config.write_text('[[profiles]]\nname = "mine"\nprofile = "strict-contract"\nwindow_size = 3\n')
+    assert main(["profiles", "--config", str(config)]) == 0
+    out = capsys.readouterr().out
+    blocks: dict[str, list[str]] = {}
+    name = ""
+    for line in out.splitlines():
+        if line.startswith("    "):
+            blocks[name].append(line.strip())
+        else:
+            name = line.split(" ", 1)[0]
+            blocks[name] = []
+            assert line.startswith((f"{name} (shipped): ", f"{name} ({config}): "))
+    assert list(blocks) == [*shipped_profiles(), "mine"]
+    known = {**shipped_profiles(), **{p.name: p for p in server(config.read_text()).profiles}}
+    for name, lines in blocks.items():
+        # What is printed, written back as a profile, is the same profile.
+        again = '[[profiles]]\nname = "copy"\n' + "\n".join(lines)
+        (copy,) = server(again).profiles
+        assert copy.settings == known[name].settings, name
+    assert "    window_size = 3" in out.split("mine (")[1]
+
+
+def test_smsc_profiles_reports_a_bad_config(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "smsc.toml"
+    config.write_text('[[profiles]]\nname = "x"\nwindow_size = 0\n')
+    assert main(["profiles", "--config", str(config)]) == 2
+    assert "profiles[0].window_size: must be a positive integer" in capsys.readouterr().err

@@ -15,7 +15,7 @@ from pdu import CommandStatus as S
 from pdu import MessageState, Pdu
 from pdu import receipt as receipt_text
 from smsc.config import AccountConfig, ServerConfig, StoreKind, Timers
-from smsc.core import Smsc
+from smsc.core import Connection, Smsc
 from smsc.model import Message
 from smsc.smpp.session import (
     Closed,
@@ -37,7 +37,14 @@ SOURCE = "12345"
 class Client:
     """An ESME: an ESME-role Session joined to one core Connection."""
 
-    def __init__(self, h: Harness, *, ack: int | None = 0, peer: str = "127.0.0.1") -> None:
+    def __init__(
+        self,
+        h: Harness,
+        *,
+        ack: int | None = 0,
+        peer: str = "127.0.0.1",
+        conn: Connection | None = None,
+    ) -> None:
         self.h = h
         # The client's own timers stay out of the way: the tests are about the core.
         cfg = SessionConfig(
@@ -48,7 +55,8 @@ class Client:
             inactivity_timeout=1e9,
         )
         self.session = Session(cfg, h.now)
-        self.conn = h.core.connect(peer, h.now)
+        # A connection the core opened (outbind) or, by default, one to the core.
+        self.conn = conn if conn is not None else h.core.connect(peer, h.now)
         self.ack = ack  # status to answer deliver_sm/data_sm with; None = leave unanswered
         self.received: list[Pdu] = []  # requests from the SMSC, in arrival order
         self.answers: dict[int, Pdu] = {}  # our sequence_number -> the SMSC's response

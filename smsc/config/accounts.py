@@ -56,6 +56,7 @@ __all__ = [
     "ReceiptLabels",
     "ReceiptPdu",
     "ReceiptPer",
+    "describe",
     "read_account",
     "read_profile",
     "shipped_profiles",
@@ -284,6 +285,37 @@ def read_profile(t: Table, known: Mapping[str, Profile]) -> Profile:
             t.problem(key, "belongs to an account, not to a profile")
     own = tuple(k for k in SETTINGS_KEYS if t.has(k) and k not in keys)
     return Profile(name, description, settings, keys + own)
+
+
+def describe(profile: Profile) -> list[str]:
+    """``profile`` as ``smsc profiles`` shows it: the keys it sets, in the file's spelling."""
+    return [f"{key} = {_spelled(getattr(profile.settings, key))}" for key in profile.keys]
+
+
+def _spelled(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, CommandStatus):
+        return f'"{value.name}"'
+    if isinstance(value, Enum):
+        return _spelled(value.value)
+    if isinstance(value, MessageIdFormat | str):
+        return f'"{value}"'
+    if isinstance(value, frozenset):
+        return "[" + ", ".join(sorted(_spelled(v) for v in value)) + "]"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, tuple):  # status_map
+        names = ", ".join(f"{_status(a)} = {_status(b, quoted=True)}" for a, b in value)
+        return "{ " + names + " }"
+    return str(value)
+
+
+def _status(n: int, *, quoted: bool = False) -> str:
+    name = CommandStatus(n).name
+    if name.startswith("ESME_"):
+        return f'"{name}"' if quoted else name
+    return f"0x{n:X}"  # a vendor status has no name
 
 
 def _profile_name(known: Mapping[str, Profile]) -> Parser[Profile]:

@@ -12,6 +12,7 @@ import random
 
 import pdu
 from pdu import CommandId as C
+from pdu import CommandStatus as S
 
 from ..accounts import Accounts
 from ..config import BindType
@@ -62,6 +63,11 @@ class Binds:
         cid = p.command_id
         resp_cls = BIND_RESP[cid]
         seq = p.sequence_number
+        if c.outbind_for is not None and p.system_id != c.outbind_for:
+            # We called this ESME for one account's traffic; it may not bind as another.
+            log.info("conn %d: bind as %r after outbind for %r", c.id, p.system_id, c.outbind_for)
+            c.session.send(resp_cls(sequence_number=seq, command_status=S.ESME_RINVSYSID), now)
+            return
         result = self._accounts.authenticate(p.system_id, p.password, BIND_TYPES[cid], c.peer, now)
         if not result.ok or result.account is None:
             log.info("conn %d: bind refused (%s): %s", c.id, result.status.name, result.reason)

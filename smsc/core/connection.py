@@ -22,6 +22,7 @@ class Connection:
     can_receive: bool = False  # bound as receiver or transceiver
     closed: bool = False
     drop_after: int = 0  # a drop_session fault closes it after this many more PDUs (0: never)
+    outbind_for: str | None = None  # we opened it and sent outbind: only this account binds
 
 
 class Outbox:

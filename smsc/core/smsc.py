@@ -20,7 +20,7 @@ from carriers.outcome import OutcomeModel
 from pdu import Pdu
 
 from ..accounts import Accounts
-from ..config import AccountConfig, ServerConfig
+from ..config import AccountConfig, OutbindConfig, ServerConfig
 from ..faults import Fault, Faults
 from ..ids import MessageIdAllocator
 from ..metrics import Histogram
@@ -208,6 +208,16 @@ class Smsc:
     def connect(self, peer: str, now: float) -> Connection:
         c = Connection(next(self._conn_ids), Session(self._session_config, now), peer)
         self.connections[c.id] = c
+        return c
+
+    def outbind(self, cfg: OutbindConfig, peer: str, now: float) -> Connection:
+        """A connection we opened to an ``[[outbinds]]`` ESME: outbind goes out at once, and
+        the bind that follows is served as ``cfg.account``'s (smsc.outbinds reconnects)."""
+        c = self.connect(peer, now)
+        c.outbind_for = cfg.account
+        c.session.send(pdu.Outbind(system_id=cfg.system_id, password=cfg.password), now)
+        self._outbox.touch(c)
+        log.info("conn %d: outbind sent to %s for %s", c.id, peer, cfg.account)
         return c
 
     def receive(self, c: Connection, data: bytes, now: float) -> None:

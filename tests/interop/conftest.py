@@ -188,8 +188,18 @@ class RawClient:
     """A blocking socket speaking SMPP through ``pdu``; answers deliver_sm, data_sm and
     enquire_link from the server by itself and keeps the requests it received."""
 
-    def __init__(self, address: tuple[str, int], timeout: float = IO_TIMEOUT) -> None:
-        self.sock = socket.create_connection(address, timeout=timeout)
+    def __init__(
+        self,
+        address: tuple[str, int] | None,
+        timeout: float = IO_TIMEOUT,
+        sock: socket.socket | None = None,
+    ) -> None:
+        """Connect to ``address``, or speak on ``sock``: a connection the server opened to a
+        socket we listen on (outbind)."""
+        if sock is None:
+            assert address is not None
+            sock = socket.create_connection(address, timeout=timeout)
+        self.sock = sock
         self.timeout = timeout
         self.framer = pdu.Framer()
         self.buffered: list[bytes] = []

@@ -346,7 +346,7 @@ def test_temporary_refusal_retries_and_permanent_refusal_stops(
         ('[[accounts]]\nsystem_id = "a"\npassword = "toolongpassword"\n', "password"),
         ('[[accounts]]\nsystem_id = "a"\npassword = "pw"\nbogus_key = 1\n', "bogus_key"),
         ("[timers]\nreceipt_delay = -1\n", "receipt_delay"),
-        ('[[accounts]]\nsystem_id = "a"\npassword = "pw"\nreceipt_date_digits = 14\n', "digits"),
+        ('[[accounts]]\nsystem_id = "a"\npassword = "pw"\nreceipt_date_digits = 11\n', "digits"),
     ],
 )
 def test_bad_config_file_exits_non_zero_naming_the_key(tmp_path: Path, toml: str, key: str) -> None:
