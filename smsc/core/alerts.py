@@ -38,22 +38,19 @@ def dpf_requested(msg: Message) -> bool:
 
 @dataclass(slots=True)
 class _Flag:
-    waiting: int = 0  # messages of this flag still open
+    open: int = 0  # messages of this flag still open
     alerted: bool = False
 
 
 class Alerts:
-    __slots__ = ("_deliveries", "_flags", "_of_message")
+    __slots__ = ("_deliveries", "_flags", "waiting")
 
     def __init__(self, deliveries: Deliveries) -> None:
         self._deliveries = deliveries
         self._flags: dict[tuple[str, str, str], _Flag] = {}
-        self._of_message: dict[str, tuple[str, str, str]] = {}  # message_id -> flag key
-
-    @property
-    def waiting(self) -> bool:
-        """Whether any open message waits on a flag (the hot path asks nothing else)."""
-        return bool(self._of_message)
+        # message_id -> its flag's key. Empty, it is false: the one thing the hot path asks
+        # ("does any open message wait on a flag?") before calling ``ended``.
+        self.waiting: dict[str, tuple[str, str, str]] = {}
 
     def absent(self, msg: Message) -> None:
         """``msg`` asked for a flag and found its handset absent."""
@@ -61,16 +58,16 @@ class Alerts:
         flag = self._flags.get(key)
         if flag is None:
             flag = self._flags[key] = _Flag()
-        flag.waiting += 1
-        self._of_message[msg.message_id] = key
+        flag.open += 1
+        self.waiting[msg.message_id] = key
 
     def ended(self, msg: Message, reached: bool, now: float) -> None:
         """``msg`` reached its final state; ``reached``: the handset took it."""
-        key = self._of_message.pop(msg.message_id, None)
+        key = self.waiting.pop(msg.message_id, None)
         if key is None:
             return
         flag = self._flags[key]
-        flag.waiting -= 1
+        flag.open -= 1
         if reached and not flag.alerted:
             flag.alerted = True
             alert = pdu.AlertNotification(
@@ -83,9 +80,9 @@ class Alerts:
                 ms_availability_status=AVAILABLE,
             )
             self._deliveries.new(msg.account, DeliveryKind.ALERT, alert, now, msg.message_id)
-        if not flag.waiting:
+        if not flag.open:
             del self._flags[key]
 
     def reset(self) -> None:
         self._flags.clear()
-        self._of_message.clear()
+        self.waiting.clear()
