@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 from hypothesis import given
 from hypothesis import strategies as st
+from test_receipt import styles
 
 from pdu import MessageState
 from pdu import receipt as receipt_text
@@ -11,13 +12,7 @@ from smsc.model import Direction, Message
 from smsc.receipts import build_receipt, receipt_text_for
 
 TIMES = st.floats(min_value=946_684_800, max_value=4_102_444_799, allow_nan=False)
-STYLES = st.builds(
-    receipt_text.Style,
-    date_digits=st.sampled_from([10, 12, 14]),
-    padded_counts=st.booleans(),
-    text_field=st.booleans(),
-    upper_labels=st.booleans(),
-)
+STYLES = styles  # every style an account can ask for
 STATES = st.sampled_from([s for s in MessageState if s not in (MessageState.SCHEDULED,)])
 
 

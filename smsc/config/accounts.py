@@ -37,6 +37,7 @@ from .values import (
     enum,
     error_status,
     integer,
+    mapping,
     network,
     password,
     rate,
@@ -377,24 +378,13 @@ def message_id_format(value: object) -> MessageIdFormat:
         raise refuse(str(exc), value) from None
 
 
-def status_map(value: object) -> tuple[tuple[int, int], ...]:
-    """A table of our refusal status -> the carrier's (names, or numbers for vendor codes
-    0x400-0x4FF): ``{ ESME_RTHROTTLED = "ESME_RMSGQFUL" }``."""
-    if not isinstance(value, dict):
-        raise refuse('must be a table such as { ESME_RTHROTTLED = "ESME_RMSGQFUL" }', value)
-    pairs: list[tuple[int, int]] = []
-    problems: list[tuple[str, str]] = []
-    for ours, theirs in value.items():
-        try:
-            key = error_status(ours)
-            pairs.append((int(key), int(error_status(theirs))))
-        except InvalidValueError as exc:
-            problems.extend((f".{ours}{suffix}", p) for suffix, p in exc.items)
-    if problems:
-        err = InvalidValueError(problems[0][1], problems[0][0])
-        err.items = problems
-        raise err
-    return tuple(pairs)
+#: Our refusal status -> the carrier's (names, or numbers for vendor codes 0x400-0x4FF):
+#: ``{ ESME_RTHROTTLED = "ESME_RMSGQFUL" }``.
+status_map = mapping(
+    error_status,
+    error_status,
+    wanted='must be a table such as { ESME_RTHROTTLED = "ESME_RMSGQFUL" }',
+)
 
 
 positive_int = integer(1)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from enum import Enum
 from pathlib import Path
 from typing import Any, TypeVar
@@ -38,6 +38,7 @@ __all__ = [
     "host",
     "integer",
     "keyword",
+    "mapping",
     "network",
     "number",
     "number_pattern",
@@ -57,6 +58,8 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+K = TypeVar("K")
+X = TypeVar("X")
 E = TypeVar("E", bound=Enum)
 
 Parser = Callable[[object], T]
@@ -387,17 +390,39 @@ def array(
             raise refuse(f"must be an array of {of}", value)
         if not value and empty is not None:
             raise InvalidValueError(empty)
-        out: list[T] = []
-        problems: list[tuple[str, str]] = []
-        for i, raw in enumerate(value):
-            try:
-                out.append(item(raw))
-            except InvalidValueError as exc:
-                problems.extend((f"[{i}]{suffix}", p) for suffix, p in exc.items)
-        if problems:
-            err = InvalidValueError(problems[0][1], problems[0][0])
-            err.items = problems
-            raise err
-        return tuple(out)
+        return tuple(_every(((f"[{i}]", raw) for i, raw in enumerate(value)), item))
 
     return parse
+
+
+def mapping(
+    key: Parser[K], item: Parser[T], *, wanted: str = "must be a table"
+) -> Parser[tuple[tuple[K, T], ...]]:
+    """An inline table whose keys ``key`` parses and whose values ``item`` parses, as
+    (key, value) pairs in the file's order; every bad entry is reported."""
+
+    def entry(kv: tuple[object, object]) -> tuple[K, T]:
+        return key(kv[0]), item(kv[1])
+
+    def parse(value: object) -> tuple[tuple[K, T], ...]:
+        if not isinstance(value, dict):
+            raise refuse(wanted, value)
+        return tuple(_every(((f".{k}", (k, v)) for k, v in value.items()), entry))
+
+    return parse
+
+
+def _every(parts: Iterable[tuple[str, X]], parse: Callable[[X], T]) -> list[T]:
+    """Each part parsed; every problem reported under the part's suffix (``[2]``, ``.key``)."""
+    out: list[T] = []
+    problems: list[tuple[str, str]] = []
+    for where, raw in parts:
+        try:
+            out.append(parse(raw))
+        except InvalidValueError as exc:
+            problems.extend((f"{where}{suffix}", p) for suffix, p in exc.items)
+    if problems:
+        err = InvalidValueError(problems[0][1], problems[0][0])
+        err.items = problems
+        raise err
+    return out

@@ -6,11 +6,11 @@ done-when's UUID case, and alert_notification, with smpplib."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -19,7 +19,7 @@ from pdu import receipt as receipt_text
 from smsc.pytest_plugin import Simulator
 
 from . import profiles as P  # noqa: N812
-from .conftest import IO_TIMEOUT, RawClient, SmpplibEsme, simulator
+from .conftest import RawClient, SmpplibEsme, simulator
 
 pytestmark = pytest.mark.interop
 
@@ -56,78 +56,49 @@ def test_profile_with_smpplib(sim: Simulator, profile: str) -> None:
 @pytest.mark.parametrize("profile", P.PROFILES)
 def test_profile_with_aiosmpplib(sim: Simulator, profile: str) -> None:
     aiosmpplib = pytest.importorskip("aiosmpplib")
-    from .test_aiosmpplib import Recorder
+    from .test_aiosmpplib import Recorder, run, submit_sm
 
-    async def main() -> None:
-        hook = Recorder()
-        esme = aiosmpplib.ESME(
-            smsc_host=sim.smpp_host,
-            smsc_port=sim.smpp_port,
-            system_id=P.system_id(profile, "aio"),
-            password="pw",
-            bind_mode=aiosmpplib.BindMode.TRANSCEIVER,
-            socket_timeout=IO_TIMEOUT,
-            hook=hook,
-            log_level=logging.WARNING,
-        )
-        task = asyncio.create_task(esme.start())
-        try:
-            await hook.wait_for(
-                lambda m: type(m).__name__.startswith("Bind") and m.command_status.value == 0,
-                what="bind response",
+    async def scenario(esme: Any, hook: Recorder) -> None:
+        for i in range(4):
+            await esme.broker.enqueue(submit_sm(f"profile {i}", f"L-{i}", registered_delivery=1))
+            resp = await hook.wait_for(
+                lambda m, i=i: isinstance(m, aiosmpplib.SubmitSmResp) and m.log_id == f"L-{i}",
+                what="submit_sm_resp",
             )
-            for i in range(4):
-                await esme.broker.enqueue(
-                    aiosmpplib.SubmitSm(
-                        short_message=f"profile {i}",
-                        source=aiosmpplib.PhoneNumber(P.ESME_ADDR),
-                        destination=aiosmpplib.PhoneNumber(P.HANDSET),
-                        log_id=f"L-{i}",
-                        registered_delivery=1,
-                    )
+            assert resp.command_status.value == 0
+            want = P.EXPECTED[profile].receipt_id(resp.message_id)
+            if profile == "uuid-gateway":
+                # aiosmpplib reads receipt dates as exactly 10 digits: the profile's 12 break
+                # its parser, and it drops the session and binds again (facts 10.1: 12-digit
+                # dates make some clients drop the receipt). Pinned.
+                await hook.wait_for(
+                    lambda m: sum(type(x).__name__.startswith("Bind") for x in hook.messages) > 1,
+                    what="aiosmpplib binding again",
                 )
-                resp = await hook.wait_for(
-                    lambda m, i=i: isinstance(m, aiosmpplib.SubmitSmResp) and m.log_id == f"L-{i}",
-                    what="submit_sm_resp",
-                )
-                assert resp.command_status.value == 0
-                want = P.EXPECTED[profile].receipt_id(resp.message_id)
-                if profile == "uuid-gateway":
-                    # aiosmpplib reads receipt dates as exactly 10 digits: the profile's 12
-                    # break its parser, and it drops the session and binds again (facts
-                    # 10.1: 12-digit dates make some clients drop the receipt). Pinned.
-                    await hook.wait_for(
-                        lambda m: sum(type(x).__name__.startswith("Bind") for x in hook.messages)
-                        > 1,
-                        what="aiosmpplib binding again",
-                    )
-                    assert not any(isinstance(m, aiosmpplib.DeliverSm) for m in hook.messages)
-                    assert P.EXPECTED[profile].response_id(resp.message_id)
-                    return
-                receipt = await hook.wait_for(
-                    lambda m, want=want: (
-                        isinstance(m, aiosmpplib.DeliverSm)
-                        and m.is_receipt()
-                        and receipt_text.parse(m.short_message).id == want
-                    ),
-                    what="receipt",
-                )
-                tlv = {o.tag: o.value for o in receipt.optional_params or ()}
-                receipted_id = tlv.get(RECEIPTED_MESSAGE_ID)
-                assert isinstance(receipted_id, str)
-                P.check(profile, resp.message_id, receipted_id, receipt.short_message.encode())
-                # aiosmpplib matches a receipt to its submit by the id its response gave: a
-                # receipt with another id, or one that came before that response, stays
-                # unmatched, as it would with such a carrier in the field.
-                early = hook.messages.index(receipt) < hook.messages.index(resp)
-                matched = receipt.log_id == f"L-{i}"
-                assert matched == (want == resp.message_id and not early), (profile, early)
-        finally:
-            await asyncio.wait_for(esme.stop(), IO_TIMEOUT)
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
+                assert not any(isinstance(m, aiosmpplib.DeliverSm) for m in hook.messages)
+                assert P.EXPECTED[profile].response_id(resp.message_id)
+                return
+            receipt = await hook.wait_for(
+                lambda m, want=want: (
+                    isinstance(m, aiosmpplib.DeliverSm)
+                    and m.is_receipt()
+                    and receipt_text.parse(m.short_message).id == want
+                ),
+                what="receipt",
+            )
+            tlv = {o.tag: o.value for o in receipt.optional_params or ()}
+            receipted_id = tlv.get(RECEIPTED_MESSAGE_ID)
+            assert isinstance(receipted_id, str)
+            P.check(profile, resp.message_id, receipted_id, receipt.short_message.encode())
+            # aiosmpplib matches a receipt to its submit by the id its response gave: a
+            # receipt with another id, or one that came before that response, stays
+            # unmatched, as it would with such a carrier in the field.
+            early = hook.messages.index(receipt) < hook.messages.index(resp)
+            matched = receipt.log_id == f"L-{i}"
+            assert matched == (want == resp.message_id and not early), (profile, early)
 
-    asyncio.run(asyncio.wait_for(main(), 8 * IO_TIMEOUT))
+    server = SimpleNamespace(host=sim.smpp_host, port=sim.smpp_port)
+    run(server, scenario, system_id=P.system_id(profile, "aio"))  # type: ignore[arg-type]
 
 
 # -- the done-when cases, each on its own server -----------------------------------------------
@@ -135,9 +106,10 @@ def test_profile_with_aiosmpplib(sim: Simulator, profile: str) -> None:
 
 def test_uuid_in_the_response_and_the_same_uuid_in_the_receipt(tmp_path: Path) -> None:
     config = '[[accounts]]\nsystem_id = "acme"\npassword = "pw"\nmessage_id_format = "uuid"\n'
-    with simulator(tmp_path, config, ["--receipt-delay", "0.1"]) as s, SmpplibEsme(
-        s.smpp_address
-    ) as esme:
+    with (
+        simulator(tmp_path, config, ["--receipt-delay", "0.1"]) as s,
+        SmpplibEsme(s.smpp_address) as esme,
+    ):
         esme.bind("transceiver", system_id="acme", password="pw")
         resp = esme.submit(registered_delivery=1)
         message_id = resp.message_id.decode()
@@ -148,9 +120,7 @@ def test_uuid_in_the_response_and_the_same_uuid_in_the_receipt(tmp_path: Path) -
 
 
 def test_a_receipt_before_its_response_on_the_wire(tmp_path: Path) -> None:
-    config = (
-        '[[accounts]]\nsystem_id = "acme"\npassword = "pw"\nreceipt_before_response = 1.0\n'
-    )
+    config = '[[accounts]]\nsystem_id = "acme"\npassword = "pw"\nreceipt_before_response = 1.0\n'
     with simulator(tmp_path, config) as s, RawClient(s.smpp_address) as esme:
         assert esme.bind(system_id="acme").command_status == 0
         seq = esme.send(
