@@ -7,9 +7,9 @@ Fixtures:
 * ``smsc_fresh`` (function scope): a simulator of its own, started for the test and
   stopped after it (for tests that change config or must not share state).
 
-Each is a :class:`Simulator`: ``smpp_host``/``smpp_port`` to point the app at,
-``send_mo(...)``, ``messages(...)``, ``wait_for_message(...)``, ``mark()``, ``reset()``,
-``binds()``,
+Each is a :class:`Simulator`: ``smpp_host``/``smpp_port`` to point the app at (``http_url``,
+and ``tls_address`` when the config asks for TLS), ``send_mo(...)``, ``messages(...)``,
+``wait_for_message(...)``, ``mark()``, ``reset()``, ``binds()``,
 ``add_fault(kind, **params)``, ``remove_fault(id)``, ``clear_faults()``, ``faults()``,
 ``optouts()``, ``opt_out(handset, sender)``, ``opt_in(handset, sender)``, ``carriers()``,
 ``set_outage(name, down)``.
@@ -23,30 +23,141 @@ before the action; a match stored before it is never the answer (the server's
     second = smsc.wait_for_message(direction="mt", to="447700900123", after=first)
 
 The simulator runs as a subprocess (``python -m smsc serve``) on free loopback ports, with
-the in-memory store. ini options: ``smsc_args`` (more ``smsc serve`` arguments, e.g.
-``--receipt-delay 0.1``) and ``smsc_config`` (a TOML config file).
+the in-memory store; a fixture returns once the server has printed every address it listens
+on. ini options: ``smsc_args`` (more ``smsc serve`` arguments, e.g. ``--receipt-delay 0.1``)
+and ``smsc_config`` (a TOML config file).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+import tomllib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .cli import LISTENING_HTTP, LISTENING_SMPP
+from .cli import LISTENING_HTTP, LISTENING_SMPP, LISTENING_TLS
 from .client import ApiClient
 
-START_TIMEOUT = 20.0
+# A bound, not an expectation: on a busy machine starting Python and Twisted can take seconds.
+START_TIMEOUT = 60.0
 STOP_TIMEOUT = 5.0
-SMPP_LINE = LISTENING_SMPP
-HTTP_LINE = LISTENING_HTTP
+LINES = (("SMPP", LISTENING_SMPP), ("TLS", LISTENING_TLS), ("HTTP", LISTENING_HTTP))
+
+
+@dataclass(frozen=True)
+class Listening:
+    """The addresses a started ``smsc serve`` printed."""
+
+    smpp: tuple[str, int]
+    http_url: str
+    tls: tuple[str, int] | None = None
+
+
+def _asks_for_tls(argv: Sequence[str], cwd: Path) -> bool:
+    """Whether ``smsc serve`` run with ``argv`` in ``cwd`` listens for SMPP over TLS too:
+    ``--tls-port`` on the command line or ``tls_port`` in its ``--config`` file."""
+    config = None
+    for i, arg in enumerate(argv):
+        if arg == "--tls-port" or arg.startswith("--tls-port="):
+            return True
+        if arg == "--config" and i + 1 < len(argv):
+            config = argv[i + 1]
+        elif arg.startswith("--config="):
+            config = arg.removeprefix("--config=")
+    if config is None:
+        return False
+    try:
+        return "tls_port" in tomllib.loads((cwd / config).read_text())
+    except (OSError, tomllib.TOMLDecodeError):
+        return False  # the server refuses the file and exits, which wait_listening reports
+
+
+def _host_port(text: str) -> tuple[str, int]:
+    host, _, port = text.rpartition(":")
+    return host, int(port)
+
+
+def wait_listening(
+    proc: subprocess.Popen[bytes],
+    stdout: Path,
+    *,
+    tls: bool,
+    stderr: Path | None = None,
+    timeout: float = START_TIMEOUT,
+) -> Listening:
+    """Read ``smsc serve``'s output (written to files) until it has printed every address it
+    listens on: SMPP, SMPP over TLS when ``tls``, and the web and API. Raises RuntimeError,
+    with the output, if the server exits (it does when a listener cannot bind) or prints them
+    not within ``timeout`` seconds; the caller stops it."""
+
+    def output() -> str:
+        text = stdout.read_text(errors="replace")
+        return text + (stderr.read_text(errors="replace") if stderr is not None else "")
+
+    deadline = time.monotonic() + timeout
+    while True:
+        text = stdout.read_text(errors="replace")
+        found: dict[str, str] = {}
+        # Whole lines only: a line read while it is being written could name a wrong port.
+        for line in text[: text.rfind("\n") + 1].splitlines():
+            for name, prefix in LINES:
+                if line.startswith(prefix):
+                    found[name] = line.removeprefix(prefix).split()[0]
+        missing = [n for n in ("SMPP", "HTTP", *(("TLS",) if tls else ())) if n not in found]
+        if not missing:
+            tls_address = _host_port(found["TLS"]) if "TLS" in found else None
+            return Listening(_host_port(found["SMPP"]), found["HTTP"], tls_address)
+        if proc.poll() is not None:
+            problem = f"exited with status {proc.returncode}"
+        elif time.monotonic() > deadline:
+            problem = f"printed no {' or '.join(missing)} address within {timeout:g} s"
+        else:
+            time.sleep(0.02)  # polling the output file, bounded by the deadline above
+            continue
+        raise RuntimeError(f"smsc serve {problem} ({proc.args!r}):\n{output()}")
+
+
+def start_serve(
+    args: Sequence[str],
+    workdir: Path,
+    stdout: Path,
+    *,
+    stderr: Path | None = None,
+    env: Mapping[str, str] | None = None,
+) -> tuple[subprocess.Popen[bytes], Listening]:
+    """Start ``python -m smsc serve`` on free loopback ports with more ``args``, in
+    ``workdir``, its output in files (stderr into ``stdout`` unless given a file of its own),
+    and wait until it listens (``wait_listening``). If it does not, it is killed, by its PID,
+    and RuntimeError says why, with its output."""
+    argv = [sys.executable, "-m", "smsc", "serve", "--smpp-port", "0", "--http-port", "0", *args]
+    # Files, not pipes: a chatty server never blocks on a pipe nobody reads.
+    with contextlib.ExitStack() as files:
+        out = files.enter_context(stdout.open("wb"))
+        err = files.enter_context(stderr.open("wb")) if stderr is not None else subprocess.STDOUT
+        proc = subprocess.Popen(
+            argv,
+            cwd=workdir,
+            stdout=out,
+            stderr=err,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+        )
+    try:
+        tls = _asks_for_tls(argv, workdir)
+        return proc, wait_listening(proc, stdout, stderr=stderr, tls=tls)
+    except BaseException:
+        proc.kill()  # a no-op once it has exited
+        proc.wait(timeout=STOP_TIMEOUT)
+        raise
 
 
 class Simulator:
@@ -59,6 +170,7 @@ class Simulator:
         self.smpp_host = ""
         self.smpp_port = 0
         self.http_url = ""
+        self.tls_address: tuple[str, int] | None = None  # when the config or args ask for TLS
         self.api = ApiClient()
         self.added_faults: list[int] = []  # removed before the next test by the smsc fixture
         # carrier -> its outage before this test switched it; restored by the smsc fixture
@@ -69,43 +181,17 @@ class Simulator:
         cls, workdir: Path, args: Sequence[str] = (), config: str | Path | None = None
     ) -> Simulator:
         workdir.mkdir(parents=True, exist_ok=True)
-        argv = [sys.executable, "-m", "smsc", "serve", "--smpp-port", "0", "--http-port", "0"]
-        argv += ["--store", "memory", "--data-dir", str(workdir / "data"), *args]
+        argv = ["--store", "memory", "--data-dir", str(workdir / "data"), *args]
         if config is not None:
             argv += ["--config", str(config)]
         stdout = workdir / "smsc.stdout"
-        # A file, not a pipe: a chatty server never blocks on a pipe nobody reads.
-        with stdout.open("wb") as out:
-            proc = subprocess.Popen(
-                argv,
-                cwd=workdir,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            )
+        proc, listening = start_serve(argv, workdir, stdout)
         sim = cls(proc, workdir, stdout)
-        sim._wait_started()
+        (sim.smpp_host, sim.smpp_port), sim.http_url = listening.smpp, listening.http_url
+        sim.tls_address = listening.tls
+        # smsc serve takes its --api-token from $SMSC_API_TOKEN too: the same token.
+        sim.api = ApiClient(sim.http_url, os.environ.get("SMSC_API_TOKEN") or None)
         return sim
-
-    def _wait_started(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            for line in self.output().splitlines():
-                if line.startswith(SMPP_LINE):
-                    host, _, port = line.removeprefix(SMPP_LINE).split()[0].rpartition(":")
-                    self.smpp_host, self.smpp_port = host, int(port)
-                elif line.startswith(HTTP_LINE):
-                    self.http_url = line.removeprefix(HTTP_LINE).split()[0]
-            if self.smpp_port and self.http_url:
-                # smsc serve takes its --api-token from $SMSC_API_TOKEN too: the same token.
-                self.api = ApiClient(self.http_url, os.environ.get("SMSC_API_TOKEN") or None)
-                return
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.02)
-        self.stop()
-        raise RuntimeError(f"smsc serve did not start:\n{self.output()}")
 
     def output(self) -> str:
         return self.stdout_path.read_text(errors="replace")

@@ -1,11 +1,18 @@
-"""The pytest plugin, run by pytester: the README's example, and what a failure looks like."""
+"""The pytest plugin, run by pytester: the README's example, and what a failure looks like;
+its start-up wait, against stand-ins for ``smsc serve``."""
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
+
+from smsc.pytest_plugin import START_TIMEOUT, Listening, wait_listening
 
 pytest_plugins = ["pytester"]
 
@@ -71,3 +78,48 @@ def test_outages_and_opt_outs_of_a_test_are_undone_before_the_next(
     )
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=2)
+
+
+# A stand-in for ``smsc serve`` that prints its SMPP line, then half of its web line, and
+# finishes that line only once the test creates the file named by its first argument.
+HALTING_SERVE = """
+import pathlib, sys, time
+go = pathlib.Path(sys.argv[1])
+print("smsc: SMPP listening on 127.0.0.1:2775 (store: in memory)", flush=True)
+print("smsc: web and API on http://127.0.0.1:80", end="", flush=True)
+deadline = time.monotonic() + 60
+while not go.exists() and time.monotonic() < deadline:
+    time.sleep(0.01)
+print("25", flush=True)
+time.sleep(60)
+"""
+
+
+def test_the_fixtures_wait_for_every_address_line_and_read_whole_lines(tmp_path: Path) -> None:
+    out, go = tmp_path / "out", tmp_path / "go"
+    with out.open("wb") as f:
+        proc = subprocess.Popen([sys.executable, "-c", HALTING_SERVE, str(go)], stdout=f)
+    try:
+        found: list[Listening] = []
+        waiter = threading.Thread(target=lambda: found.append(wait_listening(proc, out, tls=False)))
+        waiter.start()
+        deadline = time.monotonic() + START_TIMEOUT
+        while not out.read_text().endswith("http://127.0.0.1:80"):
+            assert time.monotonic() < deadline, out.read_text()
+            time.sleep(0.01)
+        go.touch()
+        waiter.join(START_TIMEOUT)
+        # Returning at the SMPP line, or reading the half-written one, would give another URL.
+        assert found == [Listening(("127.0.0.1", 2775), "http://127.0.0.1:8025")]
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_a_server_that_exits_is_reported_with_its_output(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    script = "print('smsc: SMPP listening on 127.0.0.1:2775 (store: in memory)'); exit(3)"
+    with out.open("wb") as f:
+        proc = subprocess.Popen([sys.executable, "-c", script], stdout=f)
+    with pytest.raises(RuntimeError, match=r"exited with status 3 .*\n.*SMPP listening on"):
+        wait_listening(proc, out, tls=False)

@@ -1,9 +1,10 @@
 """Fixtures for the interop suite: ``smsc serve`` as a real subprocess, and a raw SMPP client.
 
-``smsc_server(...)`` starts ``python -m smsc serve`` on a free loopback port (``--smpp-port 0``;
-the port is read from the ``smsc: SMPP listening on HOST:PORT`` line) and stops every server it
-started at teardown, by PID. ``ServerProcess.kill_and_restart()`` SIGKILLs a server and starts
-a new one with the same arguments (so the same ``--data-dir``).
+``smsc_server(...)`` starts ``python -m smsc serve`` on free loopback ports (``--smpp-port 0
+--http-port 0``), returns once the server has printed every address it listens on (SMPP, TLS
+when asked, the web and API) and stops every server it started at teardown, by PID.
+``ServerProcess.kill_and_restart()`` SIGKILLs a server and starts a new one with the same
+arguments (so the same ``--data-dir``).
 
 ``RawClient`` is a socket plus our own codec, for what the third-party clients cannot send:
 bad bytes, cancel_sm and replace_sm, and a load that must survive a SIGKILL. Every wait in
@@ -18,7 +19,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -29,10 +29,9 @@ import pytest
 
 import pdu
 from pdu import Pdu
-from smsc.pytest_plugin import Simulator
+from smsc.pytest_plugin import Simulator, start_serve
 
 REPO = Path(__file__).resolve().parents[2]
-START_TIMEOUT = 15.0  # seconds for the server to print its listening line
 STOP_TIMEOUT = 5.0
 IO_TIMEOUT = 5.0  # default wait for one expected PDU
 
@@ -46,6 +45,8 @@ class ServerProcess:
     stderr_path: Path
     host: str = ""
     port: int = 0
+    http_url: str = ""
+    tls_address: tuple[str, int] | None = None
     restarts: int = 0
 
     @classmethod
@@ -53,46 +54,13 @@ class ServerProcess:
         tag = f"{restarts}" if restarts else ""
         stdout_path = workdir / f"smsc{tag}.stdout"
         stderr_path = workdir / f"smsc{tag}.stderr"
-        # Files, not pipes: a chatty server can never block on a full pipe we do not drain.
-        with stdout_path.open("wb") as out, stderr_path.open("wb") as err:
-            proc = subprocess.Popen(
-                # --http-port 0 too: a test never takes the default 8025 (a developer's server may
-                # hold it); args may override either, argparse keeps the last.
-                [
-                    sys.executable,
-                    "-m",
-                    "smsc",
-                    "serve",
-                    "--smpp-port",
-                    "0",
-                    "--http-port",
-                    "0",
-                    *args,
-                ],
-                cwd=workdir,
-                stdout=out,
-                stderr=err,
-                stdin=subprocess.DEVNULL,
-                env={**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"},
-            )
+        proc, listening = start_serve(
+            args, workdir, stdout_path, stderr=stderr_path, env={"PYTHONPATH": str(REPO)}
+        )
         server = cls(args, workdir, proc, stdout_path, stderr_path, restarts=restarts)
-        server._wait_listening()
+        (server.host, server.port), server.http_url = listening.smpp, listening.http_url
+        server.tls_address = listening.tls
         return server
-
-    def _wait_listening(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            for line in self.stdout_path.read_text(errors="replace").splitlines():
-                if line.startswith("smsc: SMPP listening on "):
-                    hostport = line.removeprefix("smsc: SMPP listening on ").split()[0]
-                    host, _, port = hostport.rpartition(":")
-                    self.host, self.port = host, int(port)
-                    return
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.02)
-        self.kill()
-        raise RuntimeError(f"smsc serve did not start ({self.args}):\n{self.output()}")
 
     def output(self) -> str:
         return self.stdout_path.read_text(errors="replace") + self.stderr_path.read_text(

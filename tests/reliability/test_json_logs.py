@@ -16,7 +16,7 @@ from .test_security import ACCOUNT, PASSWORD, WRONG, bind
 
 def test_json_logs_at_debug_level_are_one_object_per_line(smsc_server: ServerFactory) -> None:
     server = smsc_server(
-        "--store", "memory", "--http-port", "0", "--log-level", "debug", "--log-format", "json",
+        "--store", "memory", "--log-level", "debug", "--log-format", "json",
         config=ACCOUNT,
     )  # fmt: skip
     with RawClient(server.address) as client:

@@ -12,7 +12,7 @@ import urllib.request
 import pdu
 from pdu import CommandStatus as S
 
-from .conftest import RawClient, ServerFactory, ServerProcess
+from .conftest import RawClient, ServerFactory
 
 RATE = 20
 CONFIG = f"""
@@ -37,12 +37,6 @@ def submit(seq: int) -> bytes:
     )
 
 
-def http_base(server: ServerProcess) -> str:
-    m = re.search(r"web and API on (http://\S+)", server.output())
-    assert m, server.output()
-    return m.group(1)
-
-
 def metrics(base: str) -> dict[str, float]:
     """The /metrics samples without labels, and the queue depths as smsc_queue_depth:NAME."""
     with urllib.request.urlopen(base + "/metrics", timeout=5) as resp:
@@ -57,10 +51,8 @@ def metrics(base: str) -> dict[str, float]:
 
 
 def test_a_flood_beyond_the_rate_is_throttled_not_queued(smsc_server: ServerFactory) -> None:
-    server = smsc_server(
-        "--store", "memory", "--receipt-delay", "0", "--http-port", "0", config=CONFIG
-    )
-    base = http_base(server)
+    server = smsc_server("--store", "memory", "--receipt-delay", "0", config=CONFIG)
+    base = server.http_url
     statuses: list[int] = []
     with RawClient(server.address) as esme:
         assert esme.bind(system_id="flood").command_status == 0

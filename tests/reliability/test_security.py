@@ -18,7 +18,7 @@ import pdu
 from pdu import CommandStatus as S
 from smsc.tls import SELF_SIGNED_CERT, SELF_SIGNED_KEY, self_signed_pair
 
-from .conftest import IO_TIMEOUT, REPO, RawClient, ServerFactory, ServerProcess
+from .conftest import IO_TIMEOUT, REPO, RawClient, ServerFactory
 
 PASSWORD = "Rt9xQ2zK"  # the account's: at most 8 characters (C(9))
 WRONG = "Wq7vB3nM"
@@ -71,14 +71,6 @@ def test_passwords_never_reach_the_log_at_debug_level(smsc_server: ServerFactory
 # -- SMPP over TLS --------------------------------------------------------------------------
 
 
-def tls_address(server: ServerProcess) -> tuple[str, int]:
-    for line in server.output().splitlines():
-        if line.startswith("smsc: SMPP over TLS listening on "):
-            host, _, port = line.split()[-1].rpartition(":")
-            return host, int(port)
-    raise AssertionError(f"no TLS listening line:\n{server.output()}")
-
-
 class TlsClient(RawClient):
     """``RawClient`` over a TLS socket that verifies the server against ``cafile``."""
 
@@ -113,7 +105,7 @@ def test_smpp_over_tls_with_a_self_signed_pair(smsc_server: ServerFactory, tmp_p
     )  # fmt: skip
     cert = data / SELF_SIGNED_CERT
     assert (data / SELF_SIGNED_KEY).stat().st_mode & 0o077 == 0  # the key is private
-    with TlsClient(tls_address(server), cert) as client:
+    with TlsClient(server.tls_address, cert) as client:
         submit_with_receipt(client)
     # The plain port still speaks plain SMPP next to it.
     with RawClient(server.address) as plain:
@@ -128,7 +120,7 @@ def test_smpp_over_tls_with_a_given_certificate_and_key(
         "--store", "memory", "--receipt-delay", "0",
         "--tls-port", "0", "--tls-cert", str(cert), "--tls-key", str(key),
     )  # fmt: skip
-    with TlsClient(tls_address(server), cert) as client:
+    with TlsClient(server.tls_address, cert) as client:
         submit_with_receipt(client)
 
 
@@ -139,7 +131,7 @@ def test_smpplib_binds_and_submits_over_tls(smsc_server: ServerFactory, tmp_path
     server = smsc_server(
         "--store", "memory", "--tls-port", "0", "--tls-cert", str(cert), "--tls-key", str(key)
     )
-    host, port = tls_address(server)
+    host, port = server.tls_address
     context = ssl.create_default_context(cafile=str(cert))
     context.check_hostname = False  # smpplib wraps the socket without a server_hostname
     client = smpplib.client.Client(
@@ -163,7 +155,7 @@ def test_plain_smpp_on_the_tls_port_gets_no_smpp_answer(
 ) -> None:
     server = smsc_server("--store", "memory", "--data-dir", str(tmp_path), "--tls-port", "0",
                          "--tls-self-signed")  # fmt: skip
-    with socket.create_connection(tls_address(server), timeout=IO_TIMEOUT) as sock:
+    with socket.create_connection(server.tls_address, timeout=IO_TIMEOUT) as sock:
         sock.sendall(pdu.encode(pdu.EnquireLink(sequence_number=1)))
         data = b""
         with contextlib.suppress(ConnectionResetError):

@@ -20,7 +20,6 @@ from smsc.config import ConfigError, config_from_dict
 from smsc.server import DB_NAME
 
 from .conftest import RawClient, ServerFactory
-from .test_overload import http_base
 
 LOCK_WAIT = 20.0  # bound for a response while the database is locked (busy_timeout is 5 s)
 MAX_SUBMITS = 3000  # far more than 256 KiB of store holds
@@ -57,8 +56,6 @@ def test_a_full_store_answers_msgqful_and_recovers_when_space_is_freed(
         str(tmp_path / "data"),
         "--receipt-delay",
         "0",
-        "--http-port",
-        "0",
         config="store_max_bytes = 262144\n",
     )
     accepted: list[str] = []
@@ -86,12 +83,12 @@ def test_a_full_store_answers_msgqful_and_recovers_when_space_is_freed(
             )
         assert "store write failed" in server.output()
         # ... and nothing refused was stored: no receipt can come for it later.
-        stored = stored_destinations(http_base(server))
+        stored = stored_destinations(server.http_url)
         assert len(stored) == len(accepted)
         assert submit(len(accepted)).destination_addr not in stored
 
         # Space is freed (the harness's reset empties the store); submits are accepted again.
-        req = urllib.request.Request(http_base(server) + "/api/v1/messages", method="DELETE")
+        req = urllib.request.Request(server.http_url + "/api/v1/messages", method="DELETE")
         with urllib.request.urlopen(req, timeout=5):
             pass
         resp = esme.request(submit(MAX_SUBMITS, registered_delivery=1))
@@ -119,7 +116,7 @@ def test_a_locked_database_answers_syserr_and_recovers_when_the_lock_is_released
     smsc_server: ServerFactory, tmp_path: Path
 ) -> None:
     data_dir = tmp_path / "data"
-    server = smsc_server("--data-dir", str(data_dir), "--receipt-delay", "0", "--http-port", "0")
+    server = smsc_server("--data-dir", str(data_dir), "--receipt-delay", "0")
     with RawClient(server.address) as esme:
         assert esme.bind().command_status == 0
         assert esme.request(submit(1)).command_status == S.ESME_ROK
@@ -155,5 +152,5 @@ def test_a_locked_database_answers_syserr_and_recovers_when_the_lock_is_released
         )
         assert receipt.esm_class & 0x3C == 0x04
         # The submit refused while locked was not stored after all once the lock went.
-        destinations = stored_destinations(http_base(server))
+        destinations = stored_destinations(server.http_url)
         assert sorted(destinations) == [submit(1).destination_addr, submit(3).destination_addr]

@@ -14,7 +14,7 @@ import pytest
 from smsc.tls import SELF_SIGNED_CERT, self_signed_pair
 
 from .conftest import REPO, RawClient, ServerFactory
-from .test_security import TlsClient, submit_with_receipt, tls_address
+from .test_security import TlsClient, submit_with_receipt
 
 
 def test_tls_from_the_config_file_with_a_certificate_beside_it(
@@ -27,7 +27,7 @@ def test_tls_from_the_config_file_with_a_certificate_beside_it(
         'tls_port = 0\ntls_cert = "pki/tls-self-signed.crt"\ntls_key = "pki/tls-self-signed.key"\n'
     )
     server = smsc_server("--store", "memory", "--receipt-delay", "0", config=config)
-    with TlsClient(tls_address(server), cert) as client:
+    with TlsClient(server.tls_address, cert) as client:
         submit_with_receipt(client)
     with RawClient(server.address) as plain:  # the plain port still serves next to it
         submit_with_receipt(plain)
@@ -38,7 +38,7 @@ def test_tls_self_signed_from_the_config_file(smsc_server: ServerFactory, tmp_pa
         "--store", "memory", "--receipt-delay", "0",
         config='data_dir = "data"\ntls_port = 0\ntls_self_signed = true\n',
     )  # fmt: skip
-    with TlsClient(tls_address(server), tmp_path / "data" / SELF_SIGNED_CERT) as client:
+    with TlsClient(server.tls_address, tmp_path / "data" / SELF_SIGNED_CERT) as client:
         submit_with_receipt(client)
 
 
@@ -51,7 +51,7 @@ def test_command_line_certificate_replaces_the_files_self_signed_choice(
         "--tls-cert", str(cert), "--tls-key", str(key),
         config="tls_port = 0\ntls_self_signed = true\n",
     )  # fmt: skip
-    with TlsClient(tls_address(server), cert) as client:
+    with TlsClient(server.tls_address, cert) as client:
         submit_with_receipt(client)
     assert not (tmp_path / "data" / SELF_SIGNED_CERT).exists()  # no self-signed pair was made
 

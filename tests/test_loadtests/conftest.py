@@ -10,7 +10,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from smsc.pytest_plugin import start_serve
+
 REPO = Path(__file__).resolve().parents[2]
-START_TIMEOUT = 15.0
 STOP_TIMEOUT = 10.0
 
 
@@ -54,39 +54,12 @@ class Server:
 
 def start_server(workdir: Path, *args: str) -> Server:
     log_path = workdir / f"smsc-{time.monotonic_ns()}.log"
-    with log_path.open("wb") as out:  # a file, not a pipe: a full pipe would stall the server
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "smsc",
-                "serve",
-                "--smpp-port",
-                "0",
-                "--store",
-                "memory",
-                "--http-port",
-                "0",
-                *args,
-            ],
-            cwd=workdir,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            env={**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"},
-        )
+    proc, listening = start_serve(
+        ["--store", "memory", *args], workdir, log_path, env={"PYTHONPATH": str(REPO)}
+    )
     server = Server(proc, log_path)
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        m = re.search(r"smsc: SMPP listening on [\d.]+:(\d+)", server.log())
-        if m:
-            server.port = int(m.group(1))
-            return server
-        if proc.poll() is not None:
-            break
-        time.sleep(0.05)
-    server.stop()
-    raise RuntimeError(f"smsc serve did not start:\n{server.log()}")
+    server.port = listening.smpp[1]
+    return server
 
 
 @pytest.fixture
