@@ -57,16 +57,21 @@ def test_two_way_measures_mo_replies_from_handset_rules(
 
 
 def test_throttled_account_shows_esme_rthrottled(tmp_path: Path, servers: list[Server]) -> None:
-    server = start_server(
-        tmp_path, "--receipt-delay", "0.05", "--config", str(SCENARIOS / "throttled.toml")
+    # The scenario's account allows 100/s against the 400/s its users offer; on a busy
+    # machine they offer little more than 100/s. A tenth of the rate keeps the users far above
+    # it however slow the machine: most submits are refused.
+    config = tmp_path / "throttled.toml"
+    config.write_text(
+        (SCENARIOS / "throttled.toml").read_text().replace("throughput = 100", "throughput = 10")
     )
+    server = start_server(tmp_path, "--receipt-delay", "0.05", "--config", str(config))
     servers.append(server)
     rc, rows = _run(tmp_path, server, "throttled", "-u", "4", "-r", "4")
     assert rc == 1  # Locust exits 1 on failures; here they are the point
     submit = rows["submit_sm"]
     assert submit.failures > submit.requests // 2
-    # 100/s allowed (plus the limiter's initial burst) for about 4 s.
-    assert 0 < submit.requests - submit.failures < 800
+    # 10/s allowed for about 4 s (the run) and never more than 8 s (with the stop time-out).
+    assert 0 < submit.requests - submit.failures <= 80
     assert rows["receipt"].failures == 0
     assert rows["bind_transceiver"].failures == 0
 
