@@ -41,9 +41,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import pdu  # noqa: E402
+from smsc.serve_process import start_serve  # noqa: E402
 
 _HEADER = struct.Struct(">IIII")
-START_TIMEOUT = 20.0
 BINDS_PER_SYSTEM_ID = 50
 
 
@@ -72,33 +72,18 @@ class Totals:
     closed_by_server: int = 0
 
 
-def start_server(args: argparse.Namespace, workdir: Path) -> tuple[subprocess.Popen[str], int]:
-    argv = [sys.executable, "-m", "smsc", "serve", "--smpp-port", "0", "--http-port", "0"]
-    argv += ["--receipt-delay", str(args.receipt_delay), "--log-level", "warning"]
+def start_server(args: argparse.Namespace, workdir: Path) -> tuple[subprocess.Popen[bytes], int]:
+    argv = ["--receipt-delay", str(args.receipt_delay), "--log-level", "warning"]
     if args.store == "memory":
         argv += ["--store", "memory"]
     else:
         argv += ["--data-dir", str(workdir / "data")]
     if args.config:
         argv += ["--config", str(Path(args.config).resolve())]
-    out = (workdir / "smsc.out").open("w")
-    server = subprocess.Popen(
-        argv,
-        cwd=ROOT,
-        stdout=out,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    server, listening = start_serve(
+        argv, workdir, workdir / "smsc.out", env={"PYTHONPATH": str(ROOT)}
     )
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline and server.poll() is None:
-        m = re.search(r"SMPP listening on [\d.]+:(\d+)", (workdir / "smsc.out").read_text())
-        if m:
-            return server, int(m.group(1))
-        time.sleep(0.05)
-    stop_server(server)
-    raise RuntimeError("smsc serve did not start:\n" + (workdir / "smsc.out").read_text())
+    return server, listening.smpp[1]
 
 
 def store_bytes(data_dir: Path) -> int:
@@ -106,7 +91,7 @@ def store_bytes(data_dir: Path) -> int:
     return sum(p.stat().st_size for p in data_dir.glob("smsc.sqlite3*") if p.is_file())
 
 
-def stop_server(server: subprocess.Popen[str]) -> None:
+def stop_server(server: subprocess.Popen[bytes]) -> None:
     if server.poll() is None:
         os.kill(server.pid, signal.SIGTERM)
         try:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from smsc.pytest_plugin import START_TIMEOUT, Listening, wait_listening
+from smsc.serve_process import START_TIMEOUT, Listening, wait_listening
 
 pytest_plugins = ["pytester"]
 

@@ -29,11 +29,12 @@ import pytest
 
 import pdu
 from pdu import Pdu
-from smsc.pytest_plugin import Simulator, start_serve
+from smsc.pytest_plugin import Simulator
+from smsc.serve_process import start_serve
 
 REPO = Path(__file__).resolve().parents[2]
 STOP_TIMEOUT = 5.0
-IO_TIMEOUT = 5.0  # default wait for one expected PDU
+IO_TIMEOUT = 10.0  # default bound on the wait for one expected PDU (not an expectation)
 
 
 @dataclass

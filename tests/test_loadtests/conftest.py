@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from smsc.pytest_plugin import start_serve
+from smsc.serve_process import start_serve
 
 REPO = Path(__file__).resolve().parents[2]
 STOP_TIMEOUT = 10.0
