@@ -24,6 +24,7 @@ from smsc.pytest_plugin import Simulator
 
 HANDSET = "447700900123"
 SHORT_CODE = "12345"
+WAIT = 30.0  # bound on a wait for a message's state, not an expectation
 
 
 def call(
@@ -89,7 +90,7 @@ def test_mo_reaches_the_bound_esme_and_is_listed_then_delivered(
         "YES",
     )
     # The ESME answered deliver_sm_resp: the MO is DELIVERED.
-    delivered = smsc.wait_for_message(direction="mo", state="DELIVERED", timeout=5)
+    delivered = smsc.wait_for_message(direction="mo", state="DELIVERED", timeout=WAIT)
     assert delivered["id"] == message_id
 
 
@@ -177,7 +178,7 @@ def submit(
 
 def test_mt_detail_has_state_history_and_receipt(smsc: Simulator, esme: RawClient) -> None:
     message_id = submit(esme, HANDSET, b"Your code is 1234", user_message_reference=7)
-    smsc.wait_for_message(direction="mt", state="DELIVERED", timeout=10)
+    smsc.wait_for_message(direction="mt", state="DELIVERED", timeout=WAIT)
     detail = smsc.message(message_id)
     assert (detail["direction"], detail["to"], detail["text"]) == (
         "mt",
@@ -218,7 +219,10 @@ def test_filters_select_messages(smsc: Simulator, esme: RawClient) -> None:
     assert ids(to="447700900002") == ["beta two"]
     assert ids(from_="447700900003") == ["gamma"]
     assert ids(text="two") == ["beta two"]
-    assert ids(direction="mt", state="ENROUTE", limit=1) == ["alpha one"]
+    # A state that lasts: ENROUTE ends after the receipt delay, however slow the machine.
+    for text in ("alpha one", "beta two"):
+        smsc.wait_for_message(direction="mt", text=text, state="DELIVERED", timeout=WAIT)
+    assert ids(direction="mt", state="DELIVERED", limit=1) == ["alpha one"]
     first = smsc.messages(direction="mt")[0]
     assert ids(since=first["submit_time"] + 3600) == []
 
@@ -348,14 +352,14 @@ def test_wait_times_out_with_408(smsc: Simulator) -> None:
 def test_wait_answers_when_a_matching_message_arrives(smsc: Simulator) -> None:
     found: list[dict[str, Any]] = []
     waiter = threading.Thread(
-        target=lambda: found.append(smsc.wait_for_message(timeout=10, text="later"))
+        target=lambda: found.append(smsc.wait_for_message(timeout=WAIT, text="later"))
     )
     waiter.start()
     try:
         smsc.send_mo(HANDSET, SHORT_CODE, "not this one")
         smsc.send_mo(HANDSET, SHORT_CODE, "later")
     finally:
-        waiter.join(timeout=15)
+        waiter.join(timeout=WAIT + 5)
     assert [m["text"] for m in found] == ["later"]
 
 
@@ -378,9 +382,9 @@ def test_wait_after_a_cursor_never_answers_with_a_match_stored_before_it(
     assert (status, error) == (408, "no matching message within 0.2 s")
     mark = smsc.mark()
     smsc.send_mo(HANDSET, SHORT_CODE, "code 2")
-    second = smsc.wait_for_message(timeout=5, text="code", after=first)
+    second = smsc.wait_for_message(timeout=WAIT, text="code", after=first)
     assert second["text"] == "code 2"
-    assert smsc.wait_for_message(timeout=5, text="code", after=mark)["id"] == second["id"]
+    assert smsc.wait_for_message(timeout=WAIT, text="code", after=mark)["id"] == second["id"]
 
 
 def test_wait_after_a_cursor_answers_when_a_newer_match_arrives(smsc: Simulator) -> None:
@@ -388,14 +392,14 @@ def test_wait_after_a_cursor_answers_when_a_newer_match_arrives(smsc: Simulator)
     old = smsc.wait_for_message(timeout=0, text="ping")
     found: list[dict[str, Any]] = []
     waiter = threading.Thread(
-        target=lambda: found.append(smsc.wait_for_message(timeout=10, text="ping", after=old))
+        target=lambda: found.append(smsc.wait_for_message(timeout=WAIT, text="ping", after=old))
     )
     waiter.start()
     try:
         smsc.send_mo(HANDSET, SHORT_CODE, "pong")
         smsc.send_mo(HANDSET, SHORT_CODE, "ping again")
     finally:
-        waiter.join(timeout=15)
+        waiter.join(timeout=WAIT + 5)
     assert [m["text"] for m in found] == ["ping again"]
 
 
@@ -406,7 +410,7 @@ def test_a_mark_taken_on_an_empty_store_and_cursors_survive_a_reset(smsc: Simula
     assert smsc.mark() == "0"
     smsc.send_mo(HANDSET, SHORT_CODE, "after reset")
     # The cursor from before the reset still means "newer than what I saw".
-    assert smsc.wait_for_message(timeout=5, after=before)["text"] == "after reset"
+    assert smsc.wait_for_message(timeout=WAIT, after=before)["text"] == "after reset"
 
 
 # -- reset, binds -----------------------------------------------------------------------
@@ -459,7 +463,7 @@ def test_metrics_count_binds_pdus_submits_and_receipts(smsc: Simulator, esme: Ra
     _status, headers, raw = call(smsc, "GET", "/metrics")
     before = raw.decode()
     submit(esme, HANDSET, b"counted")
-    smsc.wait_for_message(state="DELIVERED", timeout=10)
+    smsc.wait_for_message(state="DELIVERED", timeout=WAIT)
     esme.wait_for(lambda p: isinstance(p, pdu.DeliverSm) and bool(p.esm_class & 0x04))
     _, headers, raw = call(smsc, "GET", "/metrics")
     after = raw.decode()

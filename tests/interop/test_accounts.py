@@ -15,6 +15,7 @@ import smpplib.exceptions
 
 import pdu
 from pdu import CommandStatus as S
+from smsc.client import ApiClient
 
 from .conftest import (
     IO_TIMEOUT,
@@ -172,30 +173,32 @@ def test_a_burst_beyond_the_rate_is_throttled(server: ServerProcess) -> None:
 
 
 def test_paced_submits_never_exceed_the_rate_in_any_second(server: ServerProcess) -> None:
-    accepted: list[float] = []
-    throttled = 0
+    accepted = throttled = 0
     with RawClient(server.address) as raw:
         assert raw.bind(system_id="paced").command_status == 0
         end = time.monotonic() + 2.5
         while time.monotonic() < end:
-            sent = time.monotonic()
             resp = raw.request(
                 pdu.SubmitSm(
                     source_addr="1234", destination_addr="447700900001", short_message=b"p"
                 )
             )
             if resp.command_status == 0:
-                accepted.append(sent)
+                accepted += 1
             else:
                 assert resp.command_status == S.ESME_RTHROTTLED
                 throttled += 1
-            time.sleep(0.04)
+            time.sleep(0.04)  # pacing: the client's offered rate, not a wait
     assert throttled > 0
-    assert len(accepted) >= RATE
-    # The server decides a little after we send, so send times carry a small jitter: allow
-    # 0.1 s of it. Any RATE + 1 accepted submits must span (almost) a full second.
-    for first, last in zip(accepted, accepted[RATE:], strict=False):
-        assert last - first > 0.9, f"{RATE + 1} accepted within {last - first:.3f}s"
+    assert accepted >= RATE
+    # Judged on the server's own clock, the submit times it stored (the client's send times
+    # differ from them by however long a busy machine takes to pass a PDU over): any
+    # RATE + 1 accepted submits span a full second.
+    api = ApiClient(server.http_url)
+    stored = sorted(m["submit_time"] for m in api.messages(account="paced", limit=1000))
+    assert len(stored) == accepted
+    for first, last in zip(stored, stored[RATE:], strict=False):
+        assert first + 1.0 <= last, f"{RATE + 1} accepted within {last - first:.3f}s"
 
 
 # -- receipt styles ----------------------------------------------------------------------------
@@ -293,10 +296,12 @@ def test_receipt_per_message_sends_one_receipt_for_a_long_message(server: Server
     assert sorted(got) == sorted([ids[-1], marker])
 
 
+# response_timeout is how long the test itself has to answer a deliver_sm it was waiting
+# for: seconds, since a busy machine can stall a process for a good part of one.
 TIMERS = """
 [timers]
 receipt_delay = 0.1
-response_timeout = 0.5
+response_timeout = 2
 retry_base = 0.2
 retry_max = 1
 """
@@ -316,7 +321,7 @@ def test_unanswered_receipt_is_sent_again(smsc_server: ServerFactory) -> None:
         # No deliver_sm_resp: after response_timeout + retry_base it comes again.
         second = raw.wait_for(lambda p: p is not first, what="the same receipt again")
         answer(raw, second, 0)
-        raw.collect(1.5)
+        raw.collect(3.5)  # past response_timeout + retry_max: a third copy would be here
         assert [p.receipted_message_id for p in raw.received] == [message_id, message_id]
 
 

@@ -60,6 +60,15 @@ def submit_sm(dest: str, *, receipt: bool = False) -> pdu.SubmitSm:
     )
 
 
+def send_together(client: RawClient, *requests: pdu.Pdu) -> list[int]:
+    """Send the requests in one write, so the server takes them in at one moment: which
+    answer comes first then depends on the faults alone, not on how fast either side runs."""
+    for p in requests:
+        p.sequence_number = client.next_seq()
+    client.send_bytes(b"".join(pdu.encode(p) for p in requests))
+    return [p.sequence_number for p in requests]
+
+
 def receipt_ids(client: RawClient) -> list[str]:
     return [r.receipted_message_id for r in receipts(client.received)]  # type: ignore[attr-defined]
 
@@ -118,8 +127,7 @@ def test_api_throttle_above_the_rate(smsc: Simulator) -> None:
 def test_api_slow_response_arrives_after_a_later_one(smsc: Simulator) -> None:
     smsc.add_fault("slow_response", prefix="111", delay=1.0)
     with bound_raw(smsc, "slow") as esme:
-        slow = esme.send(submit_sm("1110000"))
-        fast = esme.send(submit_sm("447700900001"))
+        slow, fast = send_together(esme, submit_sm("1110000"), submit_sm("447700900001"))
         esme.response(fast)
         assert slow not in esme.responses
         assert esme.response(slow).command_status == 0
@@ -138,8 +146,10 @@ def test_api_missing_response_never_comes(smsc: Simulator) -> None:
 def test_api_receipt_delayed_comes_after_a_later_one(smsc: Simulator) -> None:
     smsc.add_fault("receipt_delay", prefix="333", delay=1.0)
     with bound_raw(smsc, "late") as esme:
-        late = esme.request(submit_sm("3330000", receipt=True)).message_id  # type: ignore[attr-defined]
-        prompt = esme.request(submit_sm("447700900001", receipt=True)).message_id  # type: ignore[attr-defined]
+        seqs = send_together(
+            esme, submit_sm("3330000", receipt=True), submit_sm("447700900001", receipt=True)
+        )
+        late, prompt = (esme.response(seq).message_id for seq in seqs)  # type: ignore[attr-defined]
         esme.wait_for(lambda p: prompt in receipt_ids(esme), what="the prompt receipt")
         assert late not in receipt_ids(esme)
         esme.wait_for(lambda p: late in receipt_ids(esme), what="the delayed receipt")

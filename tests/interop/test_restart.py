@@ -26,7 +26,8 @@ N = 400
 BURST = 10
 KILL_AFTER = 55  # not a multiple of BURST: some resps are still unread at the kill
 SYSTEM_ID = "durable"
-RECEIPT_WAIT = 20.0  # upper bound for all receipts after the restart (the delay is 3 s)
+RECEIPT_WAIT = 60.0  # upper bound for all receipts after the restart (the delay is 3 s)
+ACK_WAIT = 30.0  # upper bound for the first KILL_AFTER submit_sm_resps
 
 
 def submit(seq: int) -> pdu.SubmitSm:
@@ -91,7 +92,7 @@ def test_every_acknowledged_submit_gets_one_receipt_after_a_sigkill(
         # committed, answered or still unsent.
         sender = threading.Thread(target=send_load, args=(esme, stop), daemon=True)
         sender.start()
-        deadline = time.monotonic() + 10.0
+        deadline = time.monotonic() + ACK_WAIT
         while len(acked) < KILL_AFTER and time.monotonic() < deadline:
             p = esme.read(deadline - time.monotonic())
             if isinstance(p, pdu.SubmitSmResp) and p.command_status == 0:
@@ -133,16 +134,19 @@ def test_receipts_acknowledged_before_a_sigkill_are_not_sent_again(
     with RawClient(server.address) as esme:
         assert esme.bind(system_id=SYSTEM_ID).command_status == 0
         ids = {esme.request(submit(esme.next_seq())).message_id for _ in range(n)}
-        collect_receipts(esme, ids, 10.0)
+        collect_receipts(esme, ids, RECEIPT_WAIT)
         assert set(receipt_ids(esme)) == ids
-        # Let the server commit our deliver_sm_resps (one group commit) before the crash;
-        # a receipt whose resp was never committed may legitimately come again.
-        esme.collect(0.5)
+        # The server must have committed our deliver_sm_resps before the crash: a receipt
+        # whose resp was never committed may legitimately come again. A submit_sm sent after
+        # them is answered only once its group commit is written, and that commit holds
+        # them too (or an earlier one did).
+        barrier = pdu.SubmitSm(source_addr="1234", destination_addr="447700900000")
+        assert esme.request(barrier).command_status == 0
         server = smsc_server.restart(server)
     with RawClient(server.address) as esme:
         assert esme.bind(system_id=SYSTEM_ID).command_status == 0
         # A fresh message's receipt marks the point by which old ones would have come.
         marker = esme.request(submit(esme.next_seq())).message_id
-        collect_receipts(esme, {marker}, 10.0)
+        collect_receipts(esme, {marker}, RECEIPT_WAIT)
         esme.collect(0.3)
         assert receipt_ids(esme) == [marker]

@@ -12,17 +12,20 @@ import pdu
 
 from .conftest import RawClient, RawConnection, ServerFactory, ServerProcess, unique_system_id
 
+# Where the test itself must answer in time (an enquire_link before inactivity_timeout, a
+# retried receipt before response_timeout) it gets seconds: a busy machine can stall a
+# process for a good part of one.
 CONFIG = """
 [timers]
 session_init_timeout = 0.5
 enquire_link_interval = 0.5
-inactivity_timeout = 1.5
-response_timeout = 1.0
+inactivity_timeout = 3
+response_timeout = 2.5
 retry_base = 0.5
 retry_max = 1.0
 receipt_delay = 0
 """
-CLOSE_WAIT = 10.0  # far above every timer above: a bound, not a measurement
+CLOSE_WAIT = 20.0  # far above every timer above: a bound, not a measurement
 ENQUIRE_LINK = pdu.CommandId.enquire_link
 
 
@@ -51,8 +54,8 @@ def test_an_idle_bound_link_is_probed_with_enquire_link_and_kept_while_it_answer
     with RawClient(server.address) as esme:
         assert esme.bind().command_status == 0
         # The client sends nothing of its own; answering the probes keeps it alive well past
-        # inactivity_timeout (1.5 s).
-        esme.collect(3.0)
+        # inactivity_timeout (3 s).
+        esme.collect(4.5)
         probes = [p for p in esme.received if isinstance(p, pdu.EnquireLink)]
         assert len(probes) >= 2
         assert esme.request(pdu.EnquireLink()).command_status == 0
@@ -85,7 +88,7 @@ def test_an_unanswered_receipt_is_sent_again_after_the_response_timeout(
             lambda p: isinstance(p, pdu.DeliverSm), timeout=CLOSE_WAIT, what="receipt"
         )
         assert first.receipted_message_id == resp.message_id
-        # No deliver_sm_resp: after response_timeout (1 s) plus retry_base the same receipt
+        # No deliver_sm_resp: after response_timeout (2.5 s) plus retry_base the same receipt
         # comes again, on a new sequence_number; this time it is answered.
         esme.answer_deliveries = True
         again = esme.wait_for(
@@ -95,7 +98,8 @@ def test_an_unanswered_receipt_is_sent_again_after_the_response_timeout(
         )
         assert again.receipted_message_id == resp.message_id
         assert again.sequence_number != first.sequence_number
-        # Answered now: it is not sent a third time.
-        esme.collect(2.5)
+        # Answered now: it is not sent a third time (that would come within response_timeout
+        # plus retry_max).
+        esme.collect(4.0)
         copies = [p for p in esme.received if isinstance(p, pdu.DeliverSm)]
         assert len(copies) == 2
