@@ -102,14 +102,12 @@ def test_a_second_server_on_a_data_dir_is_refused_until_the_first_is_gone(
 ) -> None:
     data = tmp_path / "data"
     first = smsc_server("--data-dir", str(data))
-    http = next(
-        line.split()[-1] for line in first.output().splitlines() if "web and API on" in line
-    )
     proc = serve(tmp_path, "--data-dir", str(data))
     assert proc.returncode == 2
     assert proc.stderr.splitlines() == [
         f"smsc: data dir {data} is in use by another smsc serve (PID {first.proc.pid}, "
-        f"SMPP {first.host}:{first.port}, HTTP {http}); stop it, or pass another --data-dir"
+        f"SMPP {first.host}:{first.port}, HTTP {first.http_url}); "
+        "stop it, or pass another --data-dir"
     ]
     assert "listening" not in proc.stdout
     with RawClient(first.address) as client:  # the first one never noticed
