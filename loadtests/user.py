@@ -33,6 +33,8 @@ import gevent
 from locust import User, events
 from locust.env import Environment
 from locust.exception import StopUser
+from locust.rpc import Message
+from locust.runners import MasterRunner
 
 import pdu
 from pdu import CommandStatus, MessageState, Pdu
@@ -54,6 +56,8 @@ from .client import (
 __all__ = ["SmppError", "SmppUser"]
 
 REQUEST_TYPE = "SMPP"
+# How long a headless master waits, beyond --stop-timeout, for its workers' last reports.
+WORKER_QUIT_MARGIN = 30.0
 
 
 class SmppError(Exception):
@@ -415,3 +419,21 @@ def _forget_previous_run(**_kw: Any) -> None:
     SmppUser.receipts.owed.clear()
     SmppUser.receipts.early.clear()
     SmppUser.replies.waiting.clear()
+
+
+@events.test_stop.add_listener
+def _wait_for_the_workers_last_reports(environment: Environment, **_kw: Any) -> None:
+    """A headless master quits when its run ends, and Locust's master then gives its workers
+    half a second for their last report (the last answers and receipts, and the unbinds of
+    on_stop); on a busy machine they take longer and the master's totals come out short. So
+    the master tells them to quit here, before Locust does, and waits until each has said it
+    quit: a worker says so after its last report, on the same connection."""
+    runner = environment.runner
+    options = environment.parsed_options
+    if not isinstance(runner, MasterRunner) or options is None or not options.headless:
+        return  # with the web UI a stop is not the end: the workers stay for the next run
+    for worker in list(runner.clients.all):
+        runner.server.send_to_client(Message("quit", None, worker.id))
+    deadline = time.monotonic() + environment.stop_timeout + WORKER_QUIT_MARGIN
+    while runner.clients and time.monotonic() < deadline:
+        gevent.sleep(0.1)  # the master's other greenlets take the workers' messages meanwhile
