@@ -14,10 +14,10 @@ import pytest
 
 import pdu
 from pdu import CommandStatus as S
-from smsc.client import ApiError
+from smsc.client import ApiClient, ApiError
 from smsc.pytest_plugin import Simulator
 
-from .conftest import RawClient, SmpplibEsme, bound_raw, receipts, simulator
+from .conftest import RawClient, ServerFactory, SmpplibEsme, bound_raw, receipts, simulator
 
 pytestmark = pytest.mark.interop
 
@@ -232,3 +232,21 @@ def test_cli_adds_lists_and_removes_a_fault(smsc: Simulator) -> None:
             "status": "ESME_RSYSERR"} in listed  # fmt: skip
     cli("remove", str(fault_id))
     assert fault_id not in [f["id"] for f in smsc.faults()]
+
+
+@pytest.mark.parametrize("store", ["memory", "sqlite"])
+def test_a_reset_still_answers_a_submit_a_slow_response_fault_holds(
+    smsc_server: ServerFactory, store: str
+) -> None:
+    server = smsc_server("--store", store, "--data-dir", str(smsc_server.workdir / store))
+    api = ApiClient(server.http_url)
+    api.add_fault("slow_response", delay=1.5)
+    with RawClient(server.address) as esme:
+        assert esme.bind(system_id="patient").command_status == 0
+        seq = esme.send(pdu.SubmitSm(source_addr="1234", destination_addr="447700900321"))
+        # Stored (so the server holds its response late), and only then the reset.
+        api.wait_for_message(to="447700900321")
+        api.reset()
+        resp = esme.response(seq, timeout=30.0)
+        assert (resp.command_id, resp.command_status) == (pdu.CommandId.submit_sm_resp, 0)
+        assert resp.message_id

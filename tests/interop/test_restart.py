@@ -17,6 +17,7 @@ import pytest
 
 import pdu
 from pdu import MessageState
+from smsc.client import ApiClient
 
 from .conftest import RawClient, ServerFactory, receipt_fields, receipts
 
@@ -150,3 +151,32 @@ def test_receipts_acknowledged_before_a_sigkill_are_not_sent_again(
         collect_receipts(esme, {marker}, RECEIPT_WAIT)
         esme.collect(0.3)
         assert receipt_ids(esme) == [marker]
+
+
+def test_an_mo_nobody_took_before_a_sigkill_is_delivered_after_it_and_only_then_delivered(
+    smsc_server: ServerFactory, tmp_path: Path
+) -> None:
+    # --receipt-delay 0: were the MO taken for an MT at recovery, it would be DELIVERED at once.
+    server = smsc_server("--data-dir", str(tmp_path / "data"), "--receipt-delay", "0")
+    api = ApiClient(server.http_url)
+    mo_id = api.send_mo("447700900123", "12345", "still there?")  # answered once stored
+    assert api.message(mo_id)["state"] == "ENROUTE"  # no receiver bind is up
+    server = smsc_server.restart(server)  # SIGKILL, then start on the same --data-dir
+    api = ApiClient(server.http_url)
+    # A marker MT, submitted and finished after the restart: by then recovery is long done.
+    with RawClient(server.address) as tx:
+        assert tx.bind(pdu.BindTransmitter, system_id=SYSTEM_ID).command_status == 0
+        seq = tx.next_seq()
+        marker = tx.request(submit(seq)).message_id
+        api.wait_for_message(state="DELIVERED", to=f"4477009{seq:05d}", timeout=RECEIPT_WAIT)
+    assert api.message(marker)["state"] == "DELIVERED"
+    assert api.message(mo_id)["state"] == "ENROUTE"  # still waiting for an ESME
+    with RawClient(server.address) as rx:
+        assert rx.bind(pdu.BindReceiver, system_id=SYSTEM_ID).command_status == 0
+        deliver = rx.wait_for(
+            lambda p: isinstance(p, pdu.DeliverSm) and not p.esm_class & 0x04, what="the MO"
+        )
+        assert deliver.short_message == b"still there?"
+        # Answered (RawClient acks deliver_sm): only now is the MO DELIVERED.
+        api.wait_for_message(direction="mo", state="DELIVERED", timeout=RECEIPT_WAIT)
+    assert api.message(mo_id)["state"] == "DELIVERED"
