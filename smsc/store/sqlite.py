@@ -7,237 +7,41 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Literal
 
 from pdu.enums import MessageState
-from smsc.model import Delivery, DeliveryKind, Direction, Message, StateChange
+from smsc.model import Delivery, Direction, Message, StateChange
 
 from .contract import (
-    OPEN_STATES,
     REPLACED_FIELDS,
     Batch,
     Retention,
     StoreError,
-    StoreFullError,
     check_page,
     done_time,
     handset_of,
 )
-from .tlvs import decode_tlvs, encode_tlvs
+from .sqlite_schema import (
+    CURSOR_SCHEMA,
+    DELIVERY_COLUMNS,
+    HANDSET,
+    INSERT_MESSAGE,
+    OPEN_STATES_SQL,
+    PAIRS_TABLE,
+    SCHEMA,
+    SCHEMA_VERSION,
+    SELECT_MESSAGES,
+    SELECTED,
+    UPSERT_HANDSET,
+    DbRow,
+    Row,
+    delivery_from_row,
+    message_from_row,
+    message_row,
+    store_error,
+)
 
 __all__ = ["SqlitePairSet", "SqliteStore"]
-
-SCHEMA_VERSION: Final = 1
-# Opt-outs and subscriptions (handset, sender) by kind; added without a version bump, so it
-# is also created when missing from a store made before it existed.
-# The states of an open message, as SQL: the partial index and the recovery query must
-# spell the same list for SQLite to use the index.
-_OPEN_STATES: Final = ", ".join(str(int(s)) for s in MessageState if not s.is_final)
-
-_PAIRS_TABLE: Final = """CREATE TABLE IF NOT EXISTS handset_pairs (
-        kind TEXT NOT NULL, handset TEXT NOT NULL, sender TEXT NOT NULL,
-        PRIMARY KEY (kind, handset, sender)
-    )"""
-
-_HANDSET: Final = "CASE direction WHEN 'mt' THEN destination_addr ELSE source_addr END"
-
-# One statement per item: comments may hold any character.
-_SCHEMA: Final = (
-    "CREATE TABLE schema_version (version INTEGER NOT NULL)",
-    """CREATE TABLE messages (
-        seq INTEGER PRIMARY KEY,  -- insertion order
-        message_id TEXT NOT NULL UNIQUE,
-        direction TEXT NOT NULL,
-        account TEXT NOT NULL,
-        source_addr_ton INTEGER NOT NULL,
-        source_addr_npi INTEGER NOT NULL,
-        source_addr TEXT NOT NULL,
-        dest_addr_ton INTEGER NOT NULL,
-        dest_addr_npi INTEGER NOT NULL,
-        destination_addr TEXT NOT NULL,
-        esm_class INTEGER NOT NULL,
-        data_coding INTEGER NOT NULL,
-        registered_delivery INTEGER NOT NULL,
-        short_message BLOB NOT NULL,
-        submit_time REAL NOT NULL,
-        state INTEGER NOT NULL,
-        service_type TEXT NOT NULL,
-        protocol_id INTEGER NOT NULL,
-        priority_flag INTEGER NOT NULL,
-        schedule_time REAL,
-        expiry_time REAL,
-        done_time REAL,
-        error_code INTEGER NOT NULL,
-        concat_ref INTEGER,
-        part_number INTEGER NOT NULL,
-        part_total INTEGER NOT NULL,
-        text TEXT,
-        tlvs TEXT,  -- tagged JSON, NULL when empty
-        raw_pdu BLOB NOT NULL DEFAULT x''
-    )""",
-    "CREATE INDEX messages_submit_time ON messages (submit_time)",
-    # Start-up recovery reads only the open messages; keep them in a small partial index.
-    f"CREATE INDEX messages_open ON messages (submit_time) WHERE state IN ({_OPEN_STATES})",
-    """CREATE TABLE state_history (
-        message_id TEXT NOT NULL,
-        state INTEGER NOT NULL,
-        time REAL NOT NULL,
-        error_code INTEGER NOT NULL
-    )""",
-    "CREATE INDEX state_history_message_id ON state_history (message_id)",
-    """CREATE TABLE deliveries (
-        delivery_id INTEGER PRIMARY KEY,
-        account TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        pdu BLOB NOT NULL,
-        created REAL NOT NULL,
-        next_attempt REAL NOT NULL,
-        attempts INTEGER NOT NULL,
-        message_id TEXT
-    )""",
-    # Acked deliveries are deleted, so max(delivery_id) could go back: keep the high mark.
-    "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
-    "INSERT INTO counters VALUES ('delivery_id', 0)",
-    "INSERT INTO counters VALUES ('message_number', 0)",
-    _PAIRS_TABLE,
-)
-
-# Pages by insertion order. Added without a version bump (a store made before them gains
-# them when opened): each statement is idempotent. A filter index holds (column, seq), seq
-# being the rowid, so that a page of one account's or one number's messages, either way
-# round from a cursor, is read in order from the index, unsorted.
-_CURSOR_SCHEMA: Final = (
-    # Made before pages followed insertion order: (column, submit_time).
-    "DROP INDEX IF EXISTS messages_account",
-    "DROP INDEX IF EXISTS messages_source_addr",
-    "DROP INDEX IF EXISTS messages_destination_addr",
-    "CREATE INDEX IF NOT EXISTS messages_by_account ON messages (account)",
-    "CREATE INDEX IF NOT EXISTS messages_by_source_addr ON messages (source_addr)",
-    "CREATE INDEX IF NOT EXISTS messages_by_destination_addr ON messages (destination_addr)",
-    # Each handset's latest message (the inbox's conversations), kept by apply: a page of
-    # conversations is a range of handsets_last_seq.
-    """CREATE TABLE IF NOT EXISTS handsets (
-        handset TEXT PRIMARY KEY, last_seq INTEGER NOT NULL
-    ) WITHOUT ROWID""",
-    "CREATE INDEX IF NOT EXISTS handsets_last_seq ON handsets (last_seq)",
-    # The next seq is one more than this; kept by apply, not reset by delete_all.
-    "INSERT OR IGNORE INTO counters SELECT 'message_seq', coalesce(max(seq), 0) FROM messages",
-)
-
-_MESSAGE_COLUMNS: Final = (
-    "message_id, direction, account, source_addr_ton, source_addr_npi, source_addr, "
-    "dest_addr_ton, dest_addr_npi, destination_addr, esm_class, data_coding, "
-    "registered_delivery, short_message, submit_time, state, service_type, protocol_id, "
-    "priority_flag, schedule_time, expiry_time, done_time, error_code, concat_ref, "
-    "part_number, part_total, text, tlvs, raw_pdu"
-)
-_INSERT_MESSAGE: Final = (
-    f"INSERT INTO messages ({_MESSAGE_COLUMNS}, seq) VALUES ({', '.join('?' * 29)})"
-)
-_SELECTED: Final = f"{_MESSAGE_COLUMNS}, seq"
-_SELECT_MESSAGES: Final = f"SELECT {_SELECTED} FROM messages"
-_UPSERT_HANDSET: Final = (
-    "INSERT INTO handsets VALUES (?, ?) "
-    "ON CONFLICT (handset) DO UPDATE SET last_seq = excluded.last_seq"
-)
-_DELIVERY_COLUMNS: Final = (
-    "delivery_id, account, kind, pdu, created, next_attempt, attempts, message_id"
-)
-
-_SQLITE_FULL: Final = 13
-_TABLES: Final = ("messages", "state_history", "deliveries", "handset_pairs", "handsets")
-
-_Row = tuple[object, ...]  # written
-_DbRow = tuple[Any, ...]  # read back: sqlite3 gives untyped rows
-
-
-def _message_row(m: Message, seq: int) -> _Row:
-    return (
-        m.message_id,
-        m.direction.value,
-        m.account,
-        m.source_addr_ton,
-        m.source_addr_npi,
-        m.source_addr,
-        m.dest_addr_ton,
-        m.dest_addr_npi,
-        m.destination_addr,
-        m.esm_class,
-        m.data_coding,
-        m.registered_delivery,
-        m.short_message,
-        m.submit_time,
-        int(m.state),
-        m.service_type,
-        m.protocol_id,
-        m.priority_flag,
-        m.schedule_time,
-        m.expiry_time,
-        m.done_time,
-        m.error_code,
-        m.concat_ref,
-        m.part_number,
-        m.part_total,
-        m.text,
-        encode_tlvs(m.tlvs),
-        m.raw_pdu,
-        seq,
-    )
-
-
-def _message_from_row(r: _DbRow) -> Message:
-    return Message(
-        message_id=r[0],
-        direction=Direction(r[1]),
-        account=r[2],
-        source_addr_ton=r[3],
-        source_addr_npi=r[4],
-        source_addr=r[5],
-        dest_addr_ton=r[6],
-        dest_addr_npi=r[7],
-        destination_addr=r[8],
-        esm_class=r[9],
-        data_coding=r[10],
-        registered_delivery=r[11],
-        short_message=r[12],
-        submit_time=r[13],
-        state=MessageState(r[14]),
-        service_type=r[15],
-        protocol_id=r[16],
-        priority_flag=r[17],
-        schedule_time=r[18],
-        expiry_time=r[19],
-        done_time=r[20],
-        error_code=r[21],
-        concat_ref=r[22],
-        part_number=r[23],
-        part_total=r[24],
-        text=r[25],
-        tlvs=decode_tlvs(r[26]),
-        raw_pdu=r[27],
-        seq=r[28],
-    )
-
-
-def _delivery_from_row(r: _DbRow) -> Delivery:
-    return Delivery(
-        delivery_id=r[0],
-        account=r[1],
-        kind=DeliveryKind(r[2]),
-        pdu=r[3],
-        created=r[4],
-        next_attempt=r[5],
-        attempts=r[6],
-        message_id=r[7],
-    )
-
-
-def _store_error(err: sqlite3.Error, doing: str) -> StoreError:
-    # sqlite_errorcode carries extended codes; the low byte is the primary code.
-    code = getattr(err, "sqlite_errorcode", None)
-    kind = StoreFullError if code is not None and code & 0xFF == _SQLITE_FULL else StoreError
-    name = getattr(err, "sqlite_errorname", type(err).__name__)
-    return kind(f"sqlite {doing} failed ({name}): {err}")
 
 
 class SqliteStore:
@@ -293,7 +97,7 @@ class SqliteStore:
             self._reader = self._connect(busy_timeout, read_only, "open (reader)")
         except sqlite3.Error as err:
             self._writer.close()
-            raise _store_error(err, "open") from err
+            raise store_error(err, "open") from err
         except StoreError:
             self._writer.close()
             raise
@@ -310,7 +114,7 @@ class SqliteStore:
                 uri=read_only,
             )
         except sqlite3.Error as err:
-            raise _store_error(err, doing) from err
+            raise store_error(err, doing) from err
 
     def _init_schema(self) -> None:
         mode = self._writer.execute("PRAGMA journal_mode = WAL").fetchone()[0]
@@ -321,12 +125,12 @@ class SqliteStore:
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
             ).fetchone()
             if exists is None:
-                for statement in _SCHEMA:
+                for statement in SCHEMA:
                     self._writer.execute(statement)
                 self._writer.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
             else:
                 self._check_version()  # upgrade nothing of a store this code cannot read
-                self._writer.execute(_PAIRS_TABLE)
+                self._writer.execute(PAIRS_TABLE)
                 columns = {r[1] for r in self._writer.execute("PRAGMA table_info(messages)")}
                 if columns and "raw_pdu" not in columns:  # made before raw PDUs were kept
                     self._writer.execute(
@@ -335,11 +139,11 @@ class SqliteStore:
             had_handsets = self._writer.execute(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'handsets'"
             ).fetchone()
-            for statement in _CURSOR_SCHEMA:
+            for statement in CURSOR_SCHEMA:
                 self._writer.execute(statement)
             if had_handsets is None:  # a store made before: list its handsets once
                 self._writer.execute(
-                    f"INSERT INTO handsets SELECT {_HANDSET}, max(seq) FROM messages GROUP BY 1"
+                    f"INSERT INTO handsets SELECT {HANDSET}, max(seq) FROM messages GROUP BY 1"
                 )
 
     def _counter(self, name: str) -> int:
@@ -395,7 +199,7 @@ class SqliteStore:
                 with self._transaction():
                     self._writer.execute(sql, params)
             except sqlite3.Error as err:
-                raise _store_error(err, doing) from err
+                raise store_error(err, doing) from err
 
     def pair_set(self, kind: str) -> SqlitePairSet:
         """A persisted set of (handset, sender) pairs: opt-outs ("stop") or subscriptions."""
@@ -410,7 +214,7 @@ class SqliteStore:
         # Rows are built before the transaction: a bad TLV value raises TypeError with
         # nothing begun.
         seq = self._next_seq
-        messages = [_message_row(m, seq + i) for i, m in enumerate(batch.messages)]
+        messages = [message_row(m, seq + i) for i, m in enumerate(batch.messages)]
         latest = {handset_of(m): seq + i for i, m in enumerate(batch.messages)}
         history = [
             (m.message_id, int(m.state), m.submit_time, m.error_code) for m in batch.messages
@@ -440,13 +244,13 @@ class SqliteStore:
                 with self._transaction():
                     self._write(batch, messages, history, changes, changed, deliveries)
                     if messages:
-                        self._writer.executemany(_UPSERT_HANDSET, latest.items())
+                        self._writer.executemany(UPSERT_HANDSET, latest.items())
                         self._writer.execute(
                             "UPDATE counters SET value = ? WHERE name = 'message_seq'",
                             (seq + len(messages) - 1,),
                         )
             except sqlite3.Error as err:
-                raise _store_error(err, "apply") from err
+                raise store_error(err, "apply") from err
             self._next_seq = seq + len(messages)
             for i, m in enumerate(batch.messages):
                 m.seq = seq + i
@@ -454,15 +258,15 @@ class SqliteStore:
     def _write(
         self,
         batch: Batch,
-        messages: Sequence[_Row],
-        history: Sequence[_Row],
-        changes: Sequence[_Row],
-        changed: Sequence[_Row],
-        deliveries: Sequence[_Row],
+        messages: Sequence[Row],
+        history: Sequence[Row],
+        changes: Sequence[Row],
+        changed: Sequence[Row],
+        deliveries: Sequence[Row],
     ) -> None:
         w = self._writer
         if messages:
-            w.executemany(_INSERT_MESSAGE, messages)
+            w.executemany(INSERT_MESSAGE, messages)
             w.executemany("INSERT INTO state_history VALUES (?, ?, ?, ?)", history)
         if changes:
             w.executemany(
@@ -477,7 +281,7 @@ class SqliteStore:
             )
         if deliveries:
             w.executemany(
-                f"INSERT INTO deliveries ({_DELIVERY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO deliveries ({DELIVERY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 deliveries,
             )
             w.execute(
@@ -509,26 +313,26 @@ class SqliteStore:
                 ],
             )
 
-    def _read(self, sql: str, params: Iterable[object] = ()) -> list[_DbRow]:
+    def _read(self, sql: str, params: Iterable[object] = ()) -> list[DbRow]:
         with self._read_lock:
             try:
                 return self._reader.execute(sql, tuple(params)).fetchall()
             except sqlite3.Error as err:
-                raise _store_error(err, "read") from err
+                raise store_error(err, "read") from err
 
     def load_pending_deliveries(self) -> list[Delivery]:
         rows = self._read(
-            f"SELECT {_DELIVERY_COLUMNS} FROM deliveries ORDER BY next_attempt, delivery_id"
+            f"SELECT {DELIVERY_COLUMNS} FROM deliveries ORDER BY next_attempt, delivery_id"
         )
-        return [_delivery_from_row(r) for r in rows]
+        return [delivery_from_row(r) for r in rows]
 
     def load_open_messages(self, now: float) -> list[Message]:
         rows = self._read(
-            f"{_SELECT_MESSAGES} WHERE state IN ({_OPEN_STATES}) AND direction = ? "
+            f"{SELECT_MESSAGES} WHERE state IN ({OPEN_STATES_SQL}) AND direction = ? "
             "ORDER BY submit_time, seq",
             (Direction.MT.value,),
         )
-        return [_message_from_row(r) for r in rows]
+        return [message_from_row(r) for r in rows]
 
     def next_delivery_id(self) -> int:
         rows = self._read("SELECT value FROM counters WHERE name = 'delivery_id'")
@@ -539,8 +343,8 @@ class SqliteStore:
         return int(rows[0][0]) + 1
 
     def get_message(self, message_id: str) -> Message | None:
-        rows = self._read(f"{_SELECT_MESSAGES} WHERE message_id = ?", (message_id,))
-        return _message_from_row(rows[0]) if rows else None
+        rows = self._read(f"{SELECT_MESSAGES} WHERE message_id = ?", (message_id,))
+        return message_from_row(rows[0]) if rows else None
 
     def find_messages(
         self,
@@ -579,11 +383,11 @@ class SqliteStore:
                 params.append(value)
         order = " ORDER BY seq DESC" if newest_first else " ORDER BY seq"
         if handset is None:
-            sql = _SELECT_MESSAGES + "".join(
+            sql = SELECT_MESSAGES + "".join(
                 f" {'AND' if i else 'WHERE'} {c}" for i, c in enumerate(where)
             )
             rows = self._read(sql + order + " LIMIT ? OFFSET ?", [*params, limit, offset])
-            return [_message_from_row(r) for r in rows]
+            return [message_from_row(r) for r in rows]
         # A handset's messages are MT to it and MO from it: each arm reads one index in
         # seq order (direction and address equal), and the two are merged.
         arms: list[str] = []
@@ -592,16 +396,16 @@ class SqliteStore:
             if direction is not None and direction is not arm:
                 continue
             clauses = " AND ".join([f"{column} = ?", "direction = ?", *where])
-            arms.append(f"SELECT * FROM ({_SELECT_MESSAGES} WHERE {clauses}{order} LIMIT ?)")
+            arms.append(f"SELECT * FROM ({SELECT_MESSAGES} WHERE {clauses}{order} LIMIT ?)")
             arm_params += [handset, arm.value, *params, limit + offset]
         sql = " UNION ALL ".join(arms) + order + " LIMIT ? OFFSET ?"
-        return [_message_from_row(r) for r in self._read(sql, [*arm_params, limit, offset])]
+        return [message_from_row(r) for r in self._read(sql, [*arm_params, limit, offset])]
 
     def conversations(
         self, *, before: int | None = None, handset_contains: str | None = None, limit: int = 50
     ) -> list[Message]:
         check_page(limit, 0)
-        selected = ", ".join(f"m.{c.strip()}" for c in _SELECTED.split(","))
+        selected = ", ".join(f"m.{c.strip()}" for c in SELECTED.split(","))
         sql = f"SELECT {selected} FROM handsets h JOIN messages m ON m.seq = h.last_seq"
         where: list[str] = []
         params: list[object] = []
@@ -614,7 +418,7 @@ class SqliteStore:
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY h.last_seq DESC LIMIT ?"
-        return [_message_from_row(r) for r in self._read(sql, [*params, limit])]
+        return [message_from_row(r) for r in self._read(sql, [*params, limit])]
 
     def state_history(self, message_id: str) -> list[StateChange]:
         rows = self._read(
@@ -657,12 +461,12 @@ class SqliteStore:
                             "DELETE FROM handsets WHERE last_seq = ?", [(q,) for q, _ in victims]
                         )
             except sqlite3.Error as err:
-                raise _store_error(err, "prune") from err
+                raise store_error(err, "prune") from err
         return len(victims)
 
     def _prunable(self, retention: Retention, now: float, limit: int) -> list[tuple[int, str]]:
         w = self._writer
-        final = f"state NOT IN ({', '.join(str(s) for s in OPEN_STATES)})"
+        final = f"state NOT IN ({OPEN_STATES_SQL})"
         found: dict[int, str] = {}
         if retention.max_messages is not None:
             top = w.execute("SELECT max(seq) FROM messages").fetchone()[0]
@@ -703,7 +507,7 @@ class SqliteStore:
                     # and a cursor handed out before the reset stays valid.
                     self._writer.execute("UPDATE counters SET value = 0 WHERE name = 'delivery_id'")
             except sqlite3.Error as err:
-                raise _store_error(err, "delete_all") from err
+                raise store_error(err, "delete_all") from err
         for pairs in self._pair_sets.values():
             pairs.forget()
 
