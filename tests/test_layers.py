@@ -64,3 +64,19 @@ def test_each_contract_catches_an_import_across_its_layer(tmp_path: Path) -> Non
     proc = lint_imports(tmp_path)
     assert proc.returncode != 0
     assert f"Contracts: 0 kept, {len(contracts())} broken." in proc.stdout, proc.stdout
+
+
+# Generated from the codec's tables (python -m pdu._codegen): long by design, never edited.
+GENERATED = {Path("pdu/_generated.py")}
+MAX_MODULE_LINES = 700  # docs/design.md: small modules with one job each
+
+
+def test_no_hand_written_module_of_the_server_or_carriers_is_over_700_lines() -> None:
+    long = {
+        str(path.relative_to(REPO)): n
+        for top in ("smsc", "carriers")
+        for path in (REPO / top).rglob("*.py")
+        if path.relative_to(REPO) not in GENERATED
+        and (n := len(path.read_text().splitlines())) > MAX_MODULE_LINES
+    }
+    assert not long, f"split these by concern (docs/design.md): {long}"
