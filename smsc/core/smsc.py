@@ -20,6 +20,7 @@ from carriers.outcome import OutcomeModel
 from pdu import Pdu
 
 from ..accounts import Accounts
+from ..checks import Checker, ChecksConfig
 from ..config import AccountConfig, OutbindConfig, ServerConfig
 from ..faults import Fault, Faults
 from ..ids import MessageIdAllocator
@@ -30,6 +31,7 @@ from ..scheduler import Scheduler
 from ..smpp.session import (
     Bound,
     Closed,
+    EnquireLinkReceived,
     Event,
     ProtocolError,
     RequestTimedOut,
@@ -55,6 +57,8 @@ __all__ = ["Smsc"]
 
 log = logging.getLogger("smsc.core")
 
+DROPPED_BY_FAULT = "dropped by a fault"  # a drop_session fault's close reason
+
 
 class Smsc:
     def __init__(
@@ -67,6 +71,7 @@ class Smsc:
         outcome: OutcomeModel | None = None,
         rng: random.Random | None = None,
         carriers: CarriersConfig | None = None,
+        checks: ChecksConfig | None = None,
     ) -> None:
         self.config = config
         self.store = store
@@ -98,6 +103,11 @@ class Smsc:
             default_validity=timers.default_validity,
         )
         model = outcome or self.network
+        # The app checker watches what the concerns below decide; None when switched off.
+        checks = checks or ChecksConfig()
+        self.checks: Checker | None = None
+        if checks.enabled:
+            self.checks = Checker(checks, compliance=self.compliance, network=self.network)
 
         self._receivers = Receivers(self._outbox, unanswered=self._written)
         self._commit = GroupCommit(
@@ -241,6 +251,9 @@ class Smsc:
 
     def tick(self, now: float) -> None:
         """Run every timer that fell due."""
+        checks = self.checks
+        if checks is not None and checks.deadline is not None and checks.deadline <= now:
+            checks.tick(now)
         for item in self._scheduler.pop_due(now):
             match item:
                 case FinalDue():
@@ -255,7 +268,10 @@ class Smsc:
                     self._lifecycle.late_receipt_due(item, now)
 
     def next_deadline(self) -> float | None:
-        return self._scheduler.next_deadline()
+        due = self._scheduler.next_deadline()
+        checks = self.checks
+        mine = None if checks is None else checks.deadline
+        return mine if mine is not None and (due is None or mine < due) else due
 
     def take_batch(self) -> Held | None:
         """The changes since the last call, to write; None when there are none."""
@@ -286,8 +302,14 @@ class Smsc:
                     self._submission(c, ev, now)
                 case ResponseReceived():
                     self._deliveries.answered(c, ev, now)
+                    if self.checks is not None:
+                        status = ev.response.command_status
+                        latency = now - ev.sent
+                        self.checks.responded(c.id, c.system_id, ev.context, status, latency, now)
                 case pdu.BindTransceiver() | pdu.BindTransmitter() | pdu.BindReceiver():
                     self._binds.bind(c, ev, now)
+                    if self.checks is not None and c.account is not None:
+                        self.checks.bind_opened(c.id, c.system_id, now)
                 case pdu.QuerySm():
                     c.session.send(self._lifecycle.query_sm(c.system_id, ev), now)
                 case pdu.CancelSm():
@@ -296,14 +318,23 @@ class Smsc:
                     self._answer(c, self._lifecycle.replace_sm(c.system_id, ev, now), now)
                 case RequestTimedOut():
                     self._deliveries.failed(ev.context, now, "no response")
+                    if self.checks is not None:
+                        self.checks.timed_out(c.id, c.system_id, ev.context, now)
                 case Closed():
                     self.connections.pop(c.id, None)
                     self._binds.closed(c, ev, now)
                     self._outbox.touch(c)
+                    if self.checks is not None:
+                        self.checks.bind_closed(c.id, ev.reason == DROPPED_BY_FAULT, now)
                 case ProtocolError():
                     log.info("conn %d: %s", c.id, ev.error)
                 case UnbindRequested():
                     log.info("conn %d (%s): unbind", c.id, c.system_id)
+                    if self.checks is not None:
+                        self.checks.unbinding(c.id)
+                case EnquireLinkReceived():
+                    if self.checks is not None:
+                        self.checks.enquire_link(c.id, now)
                 case Bound():
                     pass
                 case _:
@@ -327,6 +358,8 @@ class Smsc:
                 self._refuse(c, account, refusal, now)
                 return
         decision = self._submissions.submit(account, p, now)
+        if self.checks is not None:
+            self.checks.submitted(account.system_id, p, decision.accepted, decision.response, now)
         if not decision.accepted:
             self._refuse(c, account, decision.response, now)  # by us or the network
             return
@@ -362,7 +395,7 @@ class Smsc:
                     self._handle(c, events[: i + 1], now)
                     if not c.closed:
                         log.info("conn %d (%s): dropped by a fault", c.id, c.system_id)
-                        self._handle(c, c.session.close("dropped by a fault"), now)
+                        self._handle(c, c.session.close(DROPPED_BY_FAULT), now)
                     return []
         return events
 
@@ -385,6 +418,8 @@ class Smsc:
         self._alerts.reset()
         self._scheduler.keep(lambda item: isinstance(item, LateResponse))
         self._receivers.forget_all(self._deliveries.next_id())
+        if self.checks is not None:
+            self.checks.reset()
 
     def list_faults(self) -> list[Fault]:
         return self.faults.list()

@@ -108,6 +108,14 @@ class Bound:
 
 
 @dataclass(frozen=True, slots=True)
+class EnquireLinkReceived:
+    """The peer sent enquire_link; the session answered it already."""
+
+
+ENQUIRE_LINK_RECEIVED = EnquireLinkReceived()  # carries nothing: one instance serves
+
+
+@dataclass(frozen=True, slots=True)
 class UnbindRequested:
     """The peer sent unbind; unbind_resp follows once in-flight requests are answered."""
 
@@ -139,6 +147,7 @@ Event = (
     | ResponseReceived
     | RequestTimedOut
     | Bound
+    | EnquireLinkReceived
     | UnbindRequested
     | ProtocolError
     | UnexpectedResponse
@@ -344,6 +353,7 @@ class Session:
                 self._out.append(
                     pdu.encode(pdu.EnquireLinkResp(sequence_number=item.sequence_number))
                 )
+                events.append(ENQUIRE_LINK_RECEIVED)
             elif cid == C.unbind:
                 self._peer_unbind(item, now, events)
             elif cid in NO_RESPONSE:
