@@ -18,6 +18,7 @@ from typing import Any
 
 from carriers import CarriersConfig
 
+from . import cli_checks
 from .client import DEFAULT_API
 from .config import (
     DEFAULT_HTTP_PORT,
@@ -124,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_client_commands(sub)
     _add_profiles_command(sub)
+    cli_checks.add_commands(sub, _add_api_options)
     return parser
 
 
@@ -633,6 +635,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_client(args)
     if args.command == "profiles":
         return list_profiles(args.config)
+    if args.command in cli_checks.COMMANDS:
+        return cli_checks.run(args)
     if args.command != "serve":
         parser.print_help()
         return 2

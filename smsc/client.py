@@ -159,6 +159,17 @@ class ApiClient:
         pairs: list[dict[str, str]] = self.request("GET", "/api/v1/optouts")["optouts"]
         return pairs
 
+    def findings(self, **filters: object) -> list[dict[str, Any]]:
+        """The app checker's findings, newest first. Filters: code, severity (this or
+        worse), account, handset, message_id, since, limit."""
+        found: list[dict[str, Any]] = self.request("GET", "/api/v1/findings", params=filters)[
+            "findings"
+        ]
+        return found
+
+    def clear_findings(self) -> int:
+        return int(self.request("DELETE", "/api/v1/findings")["cleared"])
+
     def opt_out(self, handset: str, sender: str) -> None:
         """``handset`` opted out of ``sender``, as by its STOP (no texts sent)."""
         self.request("POST", "/api/v1/optouts", {"handset": handset, "sender": sender})

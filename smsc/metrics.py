@@ -170,4 +170,12 @@ def collect(core: Smsc, sent: Mapping[tuple[int, int], int], pruned: int = 0) ->
         "Final messages removed with their state history by [retention] (max_messages, max_age).",
     )
     pruned_family.add(pruned)
-    return [binds, pdus_sent, responses, *events, queues, latency, pruned_family]
+    return [binds, pdus_sent, responses, *events, queues, latency, pruned_family, _findings(core)]
+
+
+def _findings(core: Smsc) -> Family:
+    found = Family("smsc_findings_total", "counter", "App checker findings, by code and severity.")
+    if core.checks is not None:
+        for (code, severity), n in sorted(core.checks.findings.counts.items(), key=str):
+            found.add(n, code=code, severity=severity.value)
+    return found

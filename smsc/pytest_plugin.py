@@ -12,7 +12,7 @@ and ``tls_address`` when the config asks for TLS), ``send_mo(...)``, ``messages(
 ``wait_for_message(...)``, ``mark()``, ``reset()``, ``binds()``,
 ``add_fault(kind, **params)``, ``remove_fault(id)``, ``clear_faults()``, ``faults()``,
 ``optouts()``, ``opt_out(handset, sender)``, ``opt_in(handset, sender)``, ``carriers()``,
-``set_outage(name, down)``.
+``set_outage(name, down)``, ``findings(...)``, ``assert_no_findings(severity="warning")``.
 ``wait_for_message`` answers with the oldest match it holds, at once if there is one. To
 wait for a *new* message, pass ``after=``: the message you saw last, or ``smsc.mark()`` taken
 before the action; a match stored before it is never the answer (the server's
@@ -153,6 +153,23 @@ class Simulator:
     def optouts(self) -> list[dict[str, str]]:
         """The opt-out list: {"handset", "sender"} pairs (emptied by ``reset()``)."""
         return self.api.optouts()
+
+    def findings(self, **filters: object) -> list[dict[str, Any]]:
+        """What the app checker found (docs/checks.md), newest first. Filters: code,
+        severity (this or worse), account, handset, message_id, since, limit."""
+        return self.api.findings(**filters)
+
+    def assert_no_findings(self, severity: str = "info", **filters: object) -> None:
+        """Fail the test, listing them, if the app checker found anything of ``severity``
+        or worse (and matching ``filters``)."""
+        found = self.api.findings(severity=severity, **filters)
+        if found:
+            from .checks.show import findings_text  # noqa: PLC0415 - only on failure
+
+            raise AssertionError(
+                f"the app checker found {len(found)} problem(s) of severity {severity} or"
+                f" worse:\n{findings_text(reversed(found))}"
+            )
 
     def opt_out(self, handset: str, sender: str) -> None:
         """``handset`` opted out of ``sender`` as by its STOP, without the texts: MT from

@@ -255,6 +255,10 @@ class Checker:
     def enquire_link(self, conn: int, now: float) -> None:
         self.protocol.enquire_link(conn, now)
 
+    def contacts(self) -> tuple[int, int]:
+        """(sender, handset) pairs the app messaged, and how many of them opted out."""
+        return self._compliance.contacts()
+
     # -- the harness --------------------------------------------------------------------
 
     def reset(self) -> None:

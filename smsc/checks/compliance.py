@@ -145,5 +145,15 @@ class ComplianceChecks:
             sender=msg.source_addr,
         )
 
+    def contacts(self) -> tuple[int, int]:
+        """(sender, handset) pairs the app messaged, and how many of them opted out since."""
+        opt_outs = self._compliance.opt_outs
+        opted = sum(
+            1
+            for sender, handset in self._contacted
+            if opt_outs.contains(normalize_number(handset), normalize_number(sender))
+        )
+        return len(self._contacted), opted
+
     def reset(self) -> None:
         self._contacted.clear()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from .openapi_checks import CHECK_PATHS, CHECK_SCHEMAS
 from .openapi_schemas import (
     ADDRESS,
     AFTER,
@@ -310,6 +311,7 @@ PATHS: dict[str, Any] = {
             },
         },
     },
+    **CHECK_PATHS,
     "/api/v1/carriers": {
         "get": {
             "summary": "The simulated carriers and their outage switches",
@@ -415,7 +417,7 @@ def document(version: str, secured: bool = False) -> dict[str, Any]:
                     "description": "only when the server has api_token configured",
                 }
             },
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **CHECK_SCHEMAS},
         },
         "paths": paths,
     }

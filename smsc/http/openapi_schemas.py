@@ -302,6 +302,11 @@ SCHEMAS: dict[str, Any] = {
                     }
                 ),
             },
+            "findings": {
+                "type": "array",
+                "description": "the app checker's findings about any part, newest first",
+                "items": ref("Finding"),
+            },
             "receipts": {
                 "type": "array",
                 "description": "receipts queued for the ESME, per registered_delivery",

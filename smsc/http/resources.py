@@ -17,7 +17,7 @@ from importlib import metadata
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote
 
-from twisted.internet import defer
+from twisted.internet import defer, threads
 from twisted.internet.base import DelayedCall
 from twisted.web import server as web_server
 from twisted.web.resource import Resource
@@ -26,8 +26,9 @@ from ..core import MoError
 from ..metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from ..metrics import collect, exposition
 from ..model import Message
+from ..report import checker_summary, message_counts, report_data
 from ..store import Batch
-from . import payloads, ui
+from . import findings, payloads, ui
 from .openapi import document
 
 if TYPE_CHECKING:
@@ -179,6 +180,10 @@ class HttpApi(Resource):
         self.events = Events(server)
         server.batch_listeners.append(self.waiters.stored)
         server.batch_listeners.append(self.events.stored)
+        if server.core.checks is not None:  # the inbox's findings panel, live
+            server.core.checks.findings.listeners.append(
+                lambda f: self.events.send("finding", f.to_dict()) if self.events.clients else None
+            )
         try:
             version = metadata.version("smsc")
         except metadata.PackageNotFoundError:
@@ -303,7 +308,10 @@ class HttpApi(Resource):
         m = self.smsc.store.get_message(message_id)
         if m is None:
             return _error(404, f"no message with id {message_id!r}")
-        return Reply(200, payloads.message_detail(self.smsc.store, m))
+        detail = payloads.message_detail(self.smsc.store, m)
+        ids = [part["id"] for part in detail["parts"]]  # type: ignore[attr-defined]
+        detail["findings"] = findings.message_findings(self.smsc.core.checks, ids or [m.message_id])
+        return Reply(200, detail)
 
     def wait_message(self, request: Request, _: str) -> defer.Deferred[Reply]:
         query, timeout = payloads.parse_wait_args(self._args(request))
@@ -421,6 +429,33 @@ class HttpApi(Resource):
         log.info("carrier %r outage %s", name, "on" if down else "off")
         return Reply(200, payloads.carrier_json(carrier, down))
 
+    def list_findings(self, request: Request, _: str) -> Reply:
+        query, limit = findings.parse_findings_args(self._args(request))
+        checks = self.smsc.core.checks
+        found = [] if checks is None else checks.findings.find(query, limit)
+        body = {"findings": findings.findings_json(found), "enabled": checks is not None}
+        return Reply(200, body)
+
+    def clear_findings(self, _: Request, __: str) -> Reply:
+        checks = self.smsc.core.checks
+        return Reply(200, {"cleared": 0 if checks is None else checks.findings.clear()})
+
+    def report(self, request: Request, _: str) -> defer.Deferred[Reply]:
+        fmt = findings.parse_report_args(self._args(request))
+        server = self.smsc
+        summary = checker_summary(server.core.checks)  # here: the core's thread
+        now = server.now()
+
+        def rendered(counts: dict[str, dict[str, int]]) -> Reply:
+            ctype, body = findings.render_report(report_data(counts, summary, now), fmt)
+            return Reply(200, raw=body, headers={"Content-Type": ctype})
+
+        # The store is paged through in a worker thread: SMPP traffic goes on meanwhile.
+        d: defer.Deferred[dict[str, dict[str, int]]] = threads.deferToThread(
+            message_counts, server.store
+        )
+        return d.addCallback(rendered)
+
     def binds(self, _: Request, __: str) -> Reply:
         return Reply(200, {"binds": [payloads.bind_json(c) for c in self.smsc.core.binds()]})
 
@@ -451,6 +486,9 @@ ROUTES = (
     Route("GET", "/api/v1/optouts", HttpApi.list_opt_outs),
     Route("POST", "/api/v1/optouts", HttpApi.add_opt_out),
     Route("DELETE", "/api/v1/optouts", HttpApi.delete_opt_outs),
+    Route("GET", "/api/v1/findings", HttpApi.list_findings),
+    Route("DELETE", "/api/v1/findings", HttpApi.clear_findings),
+    Route("GET", "/api/v1/report", HttpApi.report),
     Route("GET", "/api/v1/carriers", HttpApi.list_carriers),
     Route("PUT", "/api/v1/carriers/{name}/outage", HttpApi.set_outage),
     Route("GET", "/api/v1/events", HttpApi.stream_events),
