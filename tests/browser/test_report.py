@@ -54,7 +54,7 @@ def test_the_report_page_shows_its_headline_figures_and_charts(
 
     shot = browser.get_screenshot_as_png()
     (tmp_path / "report.png").write_bytes(shot)
-    width, height, rgb = pixels(shot)
+    _, _, rgb = pixels(shot)
     drawn = sum(1 for p in rgb if p != (255, 255, 255))
     colours = set(rgb)
     # Text and bars: a fair share of the page is not background, in many colours (the
