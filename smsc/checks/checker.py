@@ -67,6 +67,7 @@ class Checker:
         self._timers: list[tuple[float, int, int, object]] = []
         self._tie = count()
         self.deadline: float | None = None
+        self._since = float("-inf")  # the last reset: deliveries made before it are forgotten
         self._ucs2 = emit.on("encoding.ucs2_not_needed")
         self._invalid = emit.on("encoding.invalid")
         self._duplicates = emit.on("protocol.duplicate_submit")
@@ -223,8 +224,8 @@ class Checker:
         self, conn: int, account: str, context: object, status: int, latency: float, now: float
     ) -> None:
         """The app answered one of our requests on bind ``conn`` after ``latency`` s."""
-        if not isinstance(context, Delivery):
-            return  # enquire_link, unbind: the session's own
+        if not isinstance(context, Delivery) or context.created < self._since:
+            return  # enquire_link, unbind (the session's own), or from before a reset
         self.protocol.responded(conn, account, latency, now)
         if status or context.kind is not DeliveryKind.MO or context.message_id is None:
             return
@@ -238,7 +239,7 @@ class Checker:
             self._at(wait.deadline, _SLA, handset)
 
     def timed_out(self, conn: int, account: str, context: object, now: float) -> None:
-        if isinstance(context, Delivery):
+        if isinstance(context, Delivery) and context.created >= self._since:
             self.protocol.timed_out(conn, account, now)
 
     # -- binds --------------------------------------------------------------------------
@@ -261,9 +262,11 @@ class Checker:
 
     # -- the harness --------------------------------------------------------------------
 
-    def reset(self) -> None:
+    def reset(self, now: float) -> None:
         """Forget the traffic seen (between tests): findings, waits, parts, first contacts,
-        recent texts. Bind state stays, as binds do."""
+        recent texts, and answers to deliveries made before ``now``. Bind state stays, as
+        binds do."""
+        self._since = now
         self.findings.clear()
         self.conversations.reset()
         self._segments.reset()

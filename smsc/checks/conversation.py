@@ -101,3 +101,5 @@ class Conversations:
     def reset(self) -> None:
         self.awaiting.clear()
         self.last_mo.clear()
+        self.reply_times.clear()
+        self.mo = self.answered = 0

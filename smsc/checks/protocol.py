@@ -201,3 +201,4 @@ class ProtocolChecks:
 
     def reset(self) -> None:
         self._recent.clear()
+        self.response_times.clear()

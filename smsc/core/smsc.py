@@ -419,7 +419,7 @@ class Smsc:
         self._scheduler.keep(lambda item: isinstance(item, LateResponse))
         self._receivers.forget_all(self._deliveries.next_id())
         if self.checks is not None:
-            self.checks.reset()
+            self.checks.reset(now)
 
     def list_faults(self) -> list[Fault]:
         return self.faults.list()

@@ -171,3 +171,15 @@ def test_reset_forgets_findings_and_what_was_waiting() -> None:
     assert h.codes == []
     esme.submit(short_message=b"no notice")  # a first contact again after a reset
     assert h.codes == ["compliance.no_opt_out_notice"]
+
+
+def test_reset_starts_the_reports_counts_afresh() -> None:
+    h = CheckHarness(ChecksConfig(reply_sla=10))
+    h.client()
+    h.core.inject_mo_text(DEST, SOURCE, "Hello?", h.now)
+    h.flush()
+    checks = h.core.checks
+    assert checks is not None and checks.conversations.mo == 1
+    h.core.reset(h.now)
+    assert checks.conversations.mo == 0 and not checks.protocol.response_times
+    assert checks.counts.mt_messages == 0
