@@ -19,6 +19,7 @@ from typing import Any
 from carriers import CarriersConfig
 
 from . import cli_checks
+from .checks import ChecksConfig
 from .client import DEFAULT_API
 from .config import (
     DEFAULT_HTTP_PORT,
@@ -370,6 +371,7 @@ def serve(
     config: ServerConfig,
     tls: TlsOptions | None = None,
     carriers: CarriersConfig | None = None,
+    checks: ChecksConfig | None = None,
 ) -> int:
     """Run the server until SIGINT/SIGTERM. It starts whole or not at all: the data dir's
     lock, the store and every listener are taken before the first line says it listens;
@@ -387,7 +389,7 @@ def serve(
         if config.store is StoreKind.SQLITE:  # the memory store is the process's own
             lock = _lock_data_dir(config.data_dir)
         try:
-            server = SmscServer(config, reactor, carriers=carriers)
+            server = SmscServer(config, reactor, carriers=carriers, checks=checks)
         except StoreError as e:
             raise StartError(f"cannot open the store in {config.data_dir}: {e}") from None
         lines = _listen_all(server, config, tls, ports)
@@ -648,7 +650,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as e:
         return config_error(e)
     try:
-        return serve(config, tls, settings.carriers)
+        return serve(config, tls, settings.carriers, settings.checks)
     except ConfigError as e:  # an unreadable or bad TLS certificate, found when listening
         return config_error(e)
     except StartError as e:

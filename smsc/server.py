@@ -23,6 +23,7 @@ from twisted.python.failure import Failure
 from carriers import CarriersConfig
 from carriers.outcome import OutcomeModel
 
+from .checks import ChecksConfig
 from .config import ServerConfig, StoreKind
 from .core import Connection, Held, Smsc
 from .metrics import count_frames
@@ -143,6 +144,7 @@ class SmscServer:
         durable: bool | None = None,
         outcome: OutcomeModel | None = None,
         carriers: CarriersConfig | None = None,
+        checks: ChecksConfig | None = None,
     ) -> None:
         self.config = config
         self.reactor = reactor
@@ -158,6 +160,7 @@ class SmscServer:
             now=self.now(),
             outcome=outcome,
             carriers=carriers,
+            checks=checks,
         )
         self.protocols: dict[int, SmppProtocol] = {}
         self.factory = SmppFactory(self)

@@ -10,7 +10,9 @@ from pathlib import Path
 
 from carriers.config import CarriersConfig
 
+from ..checks import ChecksConfig
 from .carriers import read_carriers
+from .checks import read_checks
 from .errors import ConfigError
 from .server import ServerConfig, read_server
 from .tables import Reader, Table
@@ -31,6 +33,7 @@ class Settings:
 
     server: ServerConfig = field(default_factory=ServerConfig)
     carriers: CarriersConfig = field(default_factory=CarriersConfig)
+    checks: ChecksConfig = field(default_factory=ChecksConfig)  # [checks]: the app checker
 
 
 def read_toml(path: str | Path) -> dict[str, object]:
@@ -53,7 +56,11 @@ def read_document(
     base = base_dir if base_dir is not None else Path()
 
     def read(t: Table) -> Settings:
-        return Settings(server=read_server(t, base), carriers=read_carriers(t))
+        return Settings(
+            server=read_server(t, base),
+            carriers=read_carriers(t),
+            checks=t.table("checks", read_checks, ChecksConfig()),
+        )
 
     return Reader(source, data).read(read)
 
