@@ -105,7 +105,9 @@ class Esme:
         return b"".join(answers)
 
 
-def run(messages: int, store_kind: str, window: int, binds: int) -> dict[str, float]:
+def run(
+    messages: int, store_kind: str, window: int, binds: int, checks: str = "default"
+) -> dict[str, float]:
     tmp = tempfile.TemporaryDirectory(prefix="core_bench-")
     config = ServerConfig(
         store=StoreKind.MEMORY if store_kind == "memory" else StoreKind.SQLITE,
@@ -119,7 +121,12 @@ def run(messages: int, store_kind: str, window: int, binds: int) -> dict[str, fl
         else MemoryStore(share_records=True)
     )
     now = T0
-    core = Smsc(config, store=store, durable=durable, now=now)
+    options: dict[str, Any] = {}
+    if checks == "off":  # the app checker switched off (a checkout that has one)
+        from smsc.checks import ChecksConfig  # noqa: PLC0415
+
+        options["checks"] = ChecksConfig(enabled=False)
+    core = Smsc(config, store=store, durable=durable, now=now, **options)
     esmes = [Esme(core, now, i) for i in range(binds)]
     by_id = {e.conn.id: e for e in esmes}
 
@@ -168,13 +175,23 @@ def main() -> int:
     ap.add_argument("--binds", type=int, default=4)
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument(
+        "--checks",
+        choices=("default", "off"),
+        default="default",
+        help="off: [checks] enabled = false (the app checker out of the hot path)",
+    )
     args = ap.parse_args()
     logging.disable(logging.WARNING)  # "development mode" and the like: not what is measured
-    results = [run(args.messages, args.store, args.window, args.binds) for _ in range(args.rounds)]
+    results = [
+        run(args.messages, args.store, args.window, args.binds, args.checks)
+        for _ in range(args.rounds)
+    ]
     per = [r["us_per_message"] for r in results]
     summary = {
         "checkout": os.getcwd(),
         "store": args.store,
+        "checks": args.checks,
         "messages": args.messages,
         "rounds": per,
         "median_us_per_message": statistics.median(per),

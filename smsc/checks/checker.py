@@ -41,10 +41,20 @@ _SLA, _SEGMENT = 0, 1
 class RunCounts:
     """What the report counts of the app's traffic (beyond what the store holds)."""
 
-    mt_messages: int = 0  # whole messages accepted (a long one counts once)
+    singles: int = 0  # single-part messages accepted
     mt_parts: int = 0
-    parts: dict[int, int] = field(default_factory=dict)  # parts per message -> messages
+    parts: dict[int, int] = field(default_factory=dict)  # long: parts per message -> messages
     refused: int = 0  # submissions refused outright
+
+    @property
+    def mt_messages(self) -> int:
+        """Whole messages accepted (a long one counts once, when all its parts are in)."""
+        return self.singles + sum(self.parts.values())
+
+    def per_parts(self) -> dict[int, int]:
+        """Messages by their number of parts."""
+        out = {1: self.singles} if self.singles else {}
+        return {**out, **self.parts}
 
 
 class Checker:
@@ -112,15 +122,16 @@ class Checker:
         if type(response) is pdu.SubmitMultiResp and response.unsuccess_sme:
             self._refused(account, p, response, now)
         counts = self.counts
+        counts.mt_parts += len(accepted)
+        awaiting = self.conversations.awaiting
         for msg, outcome in accepted:
-            counts.mt_parts += 1
             if outcome.state is _REJECTED and self._compliance_on:
                 first = msg.concat_ref is None or msg.part_number == 1
                 if first and self._compliance.refused(
                     account, msg.source_addr, msg.destination_addr, now, message_id=msg.message_id
                 ):
                     continue
-            if self.conversations.awaiting:
+            if awaiting:
                 self.conversations.mt(msg.destination_addr, now)
             if msg.concat_ref is not None:
                 self._part(msg, now)
@@ -128,12 +139,12 @@ class Checker:
             payload = msg.short_message
             if msg.esm_class & 0x40:
                 payload = payload_of(msg)
+            # Valid at a glance: GSM-7 octets that are ASCII without an escape.
             if self._invalid and (msg.data_coding or not payload.isascii() or 0x1B in payload):
                 self._check_octets(msg, payload, True, True, now)
             if len(payload) > 160:
                 self._segments.long_payload(msg, payload, now)
-            counts.mt_messages += 1
-            counts.parts[1] = counts.parts.get(1, 0) + 1
+            counts.singles += 1
             self._message(msg, msg.text, payload, msg.message_id, now)
 
     def _refused(self, account: str, p: Pdu, response: Pdu, now: float) -> None:
@@ -184,7 +195,6 @@ class Checker:
 
     def _whole(self, long: LongMessage, now: float) -> None:
         counts = self.counts
-        counts.mt_messages += 1
         counts.parts[long.total] = counts.parts.get(long.total, 0) + 1
         first = long.first
         message_id = long.ids.get(1, first.message_id)
@@ -214,9 +224,11 @@ class Checker:
                 msg.account, msg.source_addr, msg.destination_addr, body, message_id, now
             )
         compliance = self._compliance
-        compliance.first_contact(msg, text, message_id, now)
-        last_mo = self.conversations.last_mo.get(msg.destination_addr)
-        compliance.quiet_hours(msg, message_id, last_mo, now)
+        if (msg.source_addr, msg.destination_addr) not in compliance.contacted:
+            compliance.first_contact(msg, text, message_id, now)
+        if compliance.quiet:
+            last_mo = self.conversations.last_mo.get(msg.destination_addr)
+            compliance.quiet_hours(msg, message_id, last_mo, now)
 
     # -- responses from the app ---------------------------------------------------------
 
@@ -226,7 +238,10 @@ class Checker:
         """The app answered one of our requests on bind ``conn`` after ``latency`` s."""
         if not isinstance(context, Delivery) or context.created < self._since:
             return  # enquire_link, unbind (the session's own), or from before a reset
-        self.protocol.responded(conn, account, latency, now)
+        protocol = self.protocol
+        protocol.response_times.append(latency)
+        if latency > protocol.slow:
+            protocol.slow_response(conn, account, latency, now)
         if status or context.kind is not DeliveryKind.MO or context.message_id is None:
             return
         request = context.request

@@ -24,18 +24,19 @@ MAX_REMEMBERED = 200_000  # (sender, handset) pairs and handsets' countries kept
 
 
 class ComplianceChecks:
-    __slots__ = ("_clock", "_compliance", "_contacted", "_countries", "_emit", "_network", "_quiet")
+    __slots__ = ("_clock", "_compliance", "_countries", "_emit", "_network", "contacted", "quiet")
 
     def __init__(self, emit: Emitter, compliance: Compliance, network: Network) -> None:
         self._emit = emit
         self._compliance = compliance
         self._network = network
         self._clock = LocalClock()
-        self._contacted: dict[tuple[str, str], None] = {}  # (sender, handset), in first order
+        self.contacted: dict[tuple[str, str], None] = {}  # (sender, handset), in first order
         self._countries: dict[str, str] = {}  # handset -> its country ("" for none)
         cfg = emit.config
         # Quiet hours need a local time: skipped outright when no handset can have one.
-        self._quiet = (
+        # ``contacted`` and ``quiet`` are read by the checker before it calls in.
+        self.quiet = (
             cfg.quiet_hours is not None
             and emit.on("compliance.quiet_hours")
             and (bool(cfg.country) or any(c.config.country for c in network.carriers.values()))
@@ -92,7 +93,7 @@ class ComplianceChecks:
 
     def first_contact(self, msg: Message, text: str | None, message_id: str, now: float) -> None:
         key = (msg.source_addr, msg.destination_addr)
-        contacted = self._contacted
+        contacted = self.contacted
         if key in contacted:
             return
         contacted[key] = None
@@ -114,7 +115,7 @@ class ComplianceChecks:
             )
 
     def quiet_hours(self, msg: Message, message_id: str, last_mo: float | None, now: float) -> None:
-        if not self._quiet:
+        if not self.quiet:
             return
         cfg = self._emit.config
         quiet = cfg.quiet_hours
@@ -150,10 +151,10 @@ class ComplianceChecks:
         opt_outs = self._compliance.opt_outs
         opted = sum(
             1
-            for sender, handset in self._contacted
+            for sender, handset in self.contacted
             if opt_outs.contains(normalize_number(handset), normalize_number(sender))
         )
-        return len(self._contacted), opted
+        return len(self.contacted), opted
 
     def reset(self) -> None:
-        self._contacted.clear()
+        self.contacted.clear()

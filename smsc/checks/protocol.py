@@ -50,8 +50,10 @@ class ProtocolChecks:
         "_emit",
         "_loop_reported",
         "_loops",
+        "_prune_at",
         "_recent",
         "response_times",
+        "slow",
     )
 
     def __init__(self, emit: Emitter) -> None:
@@ -63,6 +65,9 @@ class ProtocolChecks:
         self._loops: dict[str, deque[float]] = {}  # system_id -> rebinds after a drop
         self._loop_reported: dict[str, float] = {}
         self.response_times: deque[float] = deque(maxlen=RESPONSE_TIMES)
+        # Latency above which a response is slow; infinite when the check is off.
+        self.slow = emit.config.slow_response if emit.on("protocol.slow_resp") else float("inf")
+        self._prune_at = float("inf")  # when the oldest recent text leaves the window
 
     # -- duplicates ---------------------------------------------------------------------
 
@@ -71,15 +76,19 @@ class ProtocolChecks:
     ) -> None:
         recent = self._recent
         window = self._emit.config.duplicate_window
-        while recent:
-            oldest = next(iter(recent.values()))
-            if now - oldest.last <= window:
-                break
-            del recent[next(iter(recent))]
+        if now > self._prune_at:
+            while recent:
+                oldest = next(iter(recent.values()))
+                if now - oldest.last <= window:
+                    break
+                del recent[next(iter(recent))]
+            self._prune_at = next(iter(recent.values())).last + window if recent else float("inf")
         key = (account, sender, handset, body)
         seen = recent.pop(key, None)
         if seen is None:
             recent[key] = _Duplicate(now, message_id)
+            if self._prune_at == float("inf"):
+                self._prune_at = now + window
             return
         gap = now - seen.last
         seen.last = now
@@ -111,11 +120,9 @@ class ProtocolChecks:
         bind.quiet_until[code] = now + COOLDOWN
         return False
 
-    def responded(self, conn: int, account: str, latency: float, now: float) -> None:
-        self.response_times.append(latency)
+    def slow_response(self, conn: int, account: str, latency: float, now: float) -> None:
+        """A deliver_sm answered after ``latency`` > ``slow`` (the checker compares first)."""
         limit = self._emit.config.slow_response
-        if latency <= limit or not self._emit.on("protocol.slow_resp"):
-            return
         if self._quiet(conn, "protocol.slow_resp", now):
             return
         self._emit.emit(

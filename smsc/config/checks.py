@@ -43,10 +43,13 @@ def quiet_hours(value: object) -> QuietHours | None:
 
 
 def country(value: object) -> str:
-    if isinstance(value, str) and value.upper() in ZONES:
+    """An ISO 3166 code the zone table knows, or "" for none."""
+    if value == "" or (isinstance(value, str) and value.upper() in ZONES):
         return value.upper()
     raise refuse(
-        "must be an ISO 3166 country code with a zone here (" + ", ".join(sorted(ZONES)) + ")",
+        'must be "" or an ISO 3166 country code with a zone here ('
+        + ", ".join(sorted(ZONES))
+        + ")",
         value,
     )
 

@@ -97,7 +97,7 @@ def checker_summary(checks: Checker | None) -> dict[str, Any]:
         "mt_messages": counts.mt_messages,
         "mt_parts": counts.mt_parts,
         "refused": counts.refused,
-        "parts": {str(k): v for k, v in sorted(counts.parts.items())},
+        "parts": {str(k): v for k, v in sorted(counts.per_parts().items())},
         "replies": {
             "mo": conv.mo,
             "answered_in_sla": conv.answered,

@@ -88,7 +88,7 @@ reply_sal = 10
     assert found[0] == "checks.reply_sla: must be a positive number, got 0"
     assert found[1].startswith('checks.quiet_hours: must be "HH:MM-HH:MM"')
     assert found[2] == "checks.max_parts: must be an integer from 1 to 255, got 300"
-    assert found[3].startswith("checks.country: must be an ISO 3166 country code")
+    assert found[3].startswith('checks.country: must be "" or an ISO 3166 country code')
     assert found[4] == (
         "checks.disabled[0]: must be a check code like 'protocol.no_resp'"
         " (did you mean 'protocol.duplicate_submit'?), got \"protocol.duplicate\""
