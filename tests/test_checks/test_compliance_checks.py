@@ -197,3 +197,36 @@ def test_an_mo_the_app_never_took_is_not_the_apps_to_answer() -> None:
     h.advance(20)  # before the response timeout: not delivered
     h.advance(301)
     assert "conversation.unanswered" not in h.codes
+
+
+def test_submit_multi_and_data_sm_are_checked_like_submit_sm() -> None:
+    import pdu
+
+    number = NumberConfig(
+        SOURCE, "esme", compliance=ComplianceConfig(opted_out=OptedOutMode.REJECT)
+    )
+    h = CheckHarness(carriers=CarriersConfig(numbers=(number,)))
+    esme = h.client()
+    h.core.opt_out("447700900031", SOURCE)
+    resp = esme.request(
+        pdu.SubmitMulti(
+            source_addr=SOURCE,
+            dest_address=[
+                pdu.SmeAddress(1, 1, "447700900031"),  # opted out: refused
+                pdu.SmeAddress(1, 1, "447700900032"),
+            ],
+            short_message=OK,
+        )
+    )
+    assert resp is not None and resp.command_status == 0
+    assert h.codes == ["compliance.opted_out"]
+    assert h.found[0].handset == "447700900031"
+    esme.request(
+        pdu.DataSm(
+            source_addr=SOURCE,
+            destination_addr="447700900033",
+            data_coding=8,
+            message_payload="Hi. Reply STOP to opt out".encode("utf-16-be"),
+        )
+    )
+    assert h.codes[1:] == ["encoding.ucs2_not_needed"]
