@@ -32,8 +32,11 @@ def test_findings_show_live_with_counts_and_a_badge_on_the_message(
         assert resp.status == 0
 
     def count(code: str) -> str | None:
-        found = css(browser, f'li.finding-count[data-code="{code}"] .n')
-        return found[0].text if found else None
+        n: str | None = browser.execute_script(
+            f"return document.querySelector('li.finding-count[data-code=\"{code}\"] .n')"
+            "?.textContent ?? null"
+        )
+        return n
 
     wait_until(
         browser,
@@ -43,14 +46,28 @@ def test_findings_show_live_with_counts_and_a_badge_on_the_message(
             and count("compliance.no_opt_out_notice") == "1"
         ),
     )
-    assert css(browser, "#findings-total")[0].text == "(2)"
-    css(browser, f'button[data-handset="{HANDSET}"]')[0].click()
+    assert (
+        browser.execute_script("return document.getElementById('findings-total').textContent")
+        == "(2)"
+    )
+    # Each look is one script: the inbox re-renders its lists at any time.
+    opened = f"const b = document.querySelector('button[data-handset=\"{HANDSET}\"]');"
+    wait_until(
+        browser,
+        "the conversation",
+        lambda: browser.execute_script(opened + "b?.click(); return !!b"),
+    )
     badge = wait_until(
-        browser, "a badge on the message", lambda: css(browser, "li[data-id] .finding-badge")
-    )[0]
-    assert badge.text == "⚠ 2"
-    assert "encoding.ucs2_not_needed" in badge.get_attribute("title")
+        browser,
+        "a badge on the message",
+        lambda: browser.execute_script(
+            "const b = document.querySelector('#messages li[data-id] .finding-badge');"
+            " return b && [b.textContent, b.title]"
+        ),
+    )
+    assert badge[0] == "⚠ 2"
+    assert "encoding.ucs2_not_needed" in badge[1]
 
-    css(browser, "#findings-clear")[0].click()
+    browser.execute_script("document.getElementById('findings-clear').click()")
     wait_until(browser, "the panel emptied", lambda: css(browser, "#findings-empty:not([hidden])"))
     wait_until(browser, "the badge gone", lambda: not css(browser, ".finding-badge"))

@@ -1,18 +1,19 @@
 // The app checker in the web inbox: a panel of findings with counts by code, and a badge on
-// each message a finding is about. Live from the event stream ("finding" and "reset"
-// events). Independent of inbox.js: it reads the API itself and marks the inbox's message
-// elements (li[data-id]) when they appear. Text is always set with textContent.
+// each message a finding is about, kept up to date (GET /api/v1/findings once a second).
+// Independent of inbox.js: it reads the API itself and marks the inbox's message elements
+// (li[data-id]) as they appear. Text is always set with textContent.
 "use strict";
 
 (() => {
   const API = "/api/v1";
-  const RETRY_MS = 2000;
+  const POLL_MS = 1000;
+  const POLL_HIDDEN_MS = 5000; // a tab in the background asks less often
   const SHOWN = 20; // latest findings listed in the panel
   const KEEP = 1000; // findings held in the page
 
   let findings = []; // newest first
-  const partsOf = new Map(); // message id -> ids of every part of its message
-  const byPart = new Map(); // part id -> findings about its message
+  let shownIds = ""; // the ids last rendered, to render only on a change
+  const byPart = new Map(); // message (part) id -> the findings about it
 
   const token = () => localStorage.getItem("smsc-token") || "";
   const headers = () => (token() ? { Authorization: "Bearer " + token() } : {});
@@ -53,6 +54,7 @@
     clear.addEventListener("click", async () => {
       await fetch(API + "/findings", { method: "DELETE", headers: headers() });
       findings = [];
+      shownIds = "";
       byPart.clear();
       render();
     });
@@ -91,41 +93,25 @@
 
   function index(f) {
     if (!f.message_id) return;
-    const ids = partsOf.get(f.message_id);
-    for (const id of ids || [f.message_id]) {
-      if (!byPart.has(id)) byPart.set(id, []);
-      byPart.get(id).push(f);
-    }
-    if (!ids) learnParts(f);
+    if (!byPart.has(f.message_id)) byPart.set(f.message_id, []);
+    byPart.get(f.message_id).push(f);
   }
 
-  // A long message shows as one element named after one of its parts: learn them all.
-  async function learnParts(f) {
-    partsOf.set(f.message_id, [f.message_id]);
-    try {
-      const resp = await fetch(API + "/messages/" + encodeURIComponent(f.message_id),
-        { headers: headers() });
-      if (!resp.ok) return;
-      const detail = await resp.json();
-      const ids = detail.parts.map((p) => p.id);
-      partsOf.set(f.message_id, ids);
-      for (const id of ids) for (const g of findings) {
-        if (g.message_id === f.message_id && !(byPart.get(id) || []).includes(g)) {
-          if (!byPart.has(id)) byPart.set(id, []);
-          byPart.get(id).push(g);
-        }
-      }
-      badges();
-    } catch (e) {
-      // the badge stays on the part named in the finding
+  // A long message shows as one element named after one part, holding elements named after
+  // others (its details button): a finding about any of them marks it.
+  function about(li) {
+    const found = [...(byPart.get(li.dataset.id) || [])];
+    for (const inner of li.querySelectorAll("[data-id]")) {
+      for (const f of byPart.get(inner.dataset.id) || []) if (!found.includes(f)) found.push(f);
     }
+    return found;
   }
 
   function badges() {
-    for (const li of document.querySelectorAll("li[data-id]")) {
-      const about = byPart.get(li.dataset.id) || [];
+    for (const li of document.querySelectorAll("#messages li[data-id]")) {
+      const mine = about(li);
       let badge = li.querySelector(":scope > .finding-badge");
-      if (!about.length) {
+      if (!mine.length) {
         if (badge) badge.remove();
         continue;
       }
@@ -133,80 +119,57 @@
         badge = el("span", "finding-badge");
         li.prepend(badge);
       }
-      const worst = about.some((f) => f.severity === "error") ? "error"
-        : about.some((f) => f.severity === "warning") ? "warning" : "info";
-      badge.dataset.severity = worst;
-      const text = "⚠ " + about.length;
+      const worst = mine.some((f) => f.severity === "error") ? "error"
+        : mine.some((f) => f.severity === "warning") ? "warning" : "info";
+      if (badge.dataset.severity !== worst) badge.dataset.severity = worst;
+      const text = "⚠ " + mine.length;
       if (badge.textContent !== text) badge.textContent = text;
-      const title = about.map((f) => f.code + ": " + f.text).join("\n");
+      const title = mine.map((f) => f.code + ": " + f.text).join("\n");
       if (badge.title !== title) badge.title = title;
     }
   }
 
+  // Once per frame however many changes the inbox makes.
+  let pending = false;
+  function scheduleBadges() {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      badges();
+    });
+  }
+
   // -- data --------------------------------------------------------------------------------
 
-  function add(f) {
-    if (findings.some((g) => g.id === f.id)) return;
-    findings.unshift(f);
-    if (findings.length > KEEP) findings.length = KEEP;
-    index(f);
-  }
-
-  async function load() {
-    const resp = await fetch(API + "/findings?limit=" + KEEP, { headers: headers() });
-    if (!resp.ok) return;
-    const data = await resp.json();
-    findings = [];
-    byPart.clear();
-    for (const f of data.findings.reverse()) add(f);
-    render();
-  }
-
-  async function stream() {
-    for (;;) {
-      try {
-        const resp = await fetch(API + "/events", { headers: headers() });
-        if (!resp.ok || !resp.body) throw new Error("HTTP " + resp.status);
-        const reader = resp.body.pipeThrough(new TextDecoderStream()).getReader();
-        await load();
-        let buffer = "";
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          buffer += value;
-          let cut;
-          while ((cut = buffer.indexOf("\n\n")) >= 0) {
-            const frame = buffer.slice(0, cut);
-            buffer = buffer.slice(cut + 2);
-            let name = "message";
-            const data = [];
-            for (const line of frame.split("\n")) {
-              if (line.startsWith("event:")) name = line.slice(6).trim();
-              else if (line.startsWith("data:")) data.push(line.slice(5).trimStart());
-            }
-            if (name === "finding" && data.length) {
-              add(JSON.parse(data.join("\n")));
-              render();
-            } else if (name === "reset") {
-              findings = [];
-              byPart.clear();
-              render();
-            }
-          }
+  // Polled, not streamed: the inbox holds the page's one event stream, and a second
+  // long-lived connection per page would eat into the browser's few per host.
+  async function poll() {
+    try {
+      const resp = await fetch(API + "/findings?limit=" + KEEP, { headers: headers() });
+      if (resp.ok) {
+        const data = await resp.json();
+        const ids = data.findings.map((f) => f.id).join(",");
+        if (ids !== shownIds) {
+          shownIds = ids;
+          findings = data.findings;
+          byPart.clear();
+          for (const f of findings) index(f);
+          render();
         }
-      } catch (e) {
-        // fall through to the retry below
       }
-      await new Promise((r) => setTimeout(r, RETRY_MS));
+    } catch (e) {
+      // the server is away: try again at the next tick
     }
+    setTimeout(poll, document.hidden ? POLL_HIDDEN_MS : POLL_MS);
   }
 
   function start() {
     render();
     // The inbox redraws its messages often: mark the new elements as they come.
-    new MutationObserver(() => badges()).observe(document.body, { childList: true,
-      subtree: true });
-    stream();
+    const thread = document.getElementById("messages") || document.body;
+    new MutationObserver(scheduleBadges).observe(thread, { childList: true, subtree: true });
+    poll();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
