@@ -45,6 +45,7 @@ __all__ = [
     "UniformLatency",
     "UnknownMode",
     "UnknownNumbers",
+    "WeightedReply",
     "normalize_keyword",
     "normalize_number",
     "pattern_matches",
@@ -277,16 +278,26 @@ class NumberConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class WeightedReply:
+    """One answer a handset may give, drawn by ``weight`` among its rule's (0: never)."""
+
+    text: str
+    weight: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
 class HandsetRule:
-    """A simulated handset answers an MT whose text matches."""
+    """A simulated handset answers an MT whose text matches: with ``probability`` at all,
+    then one of ``replies`` by weight (a rule with one ``reply`` has one entry)."""
 
     name: str
-    reply: str
+    replies: tuple[WeightedReply, ...]
     substring: str | None = None  # case-insensitive
     regex: re.Pattern[str] | None = None  # re.search on the MT text
     probability: float = 1.0
     delay: Latency = FixedLatency(5.0)
     handsets: tuple[str, ...] | None = None  # number patterns; None = every handset
+    fallthrough: bool = False  # lost the probability draw: try the rules after this one
 
     def matches(self, handset: str, text: str) -> bool:
         if self.handsets is not None and not any(

@@ -1,10 +1,12 @@
 """Simulated handsets that answer MT, so two-way flows can be tested at scale.
 
 ``HandsetSimulator.on_mt`` looks at an MT the network delivered to a handset: the first
-handset rule (config order) whose pattern matches the text decides; with the rule's
-probability the handset answers its ``reply`` after a delay drawn from the rule's latency
-model. A rule that matches but loses the draw stays silent (later rules are not tried), so
-"70% answer 1" means exactly that.
+handset rule (config order) that matches decides (a rule whose ``handsets`` do not include
+this handset does not match, so later rules are tried). With the rule's probability the
+handset answers, one of the rule's replies drawn by weight, after a delay drawn from the
+rule's latency model. A rule that matches but loses the probability draw stays silent (later
+rules are not tried), so "70% answer 1" means exactly that; with ``fallthrough`` the next
+matching rule is tried instead.
 
 The answer is an MO from the handset to the number the MT came from. A reply too long for
 one SMS is split as the handset's carrier does (UDH with an 8- or 16-bit reference, or SAR
@@ -34,6 +36,7 @@ from pdu.segment import (
 
 from .config import CarriersConfig, HandsetSettings, normalize_number
 from .network import Network
+from .weighted import Weights
 
 __all__ = ["Fault", "HandsetSimulator", "ReplyPart", "ScheduledReply"]
 
@@ -91,6 +94,10 @@ class HandsetSimulator:
         self.config = config or CarriersConfig()
         self.network = network if network is not None else Network(self.config)
         self.allocator: ReferenceAllocator = allocator or CounterReferenceAllocator()
+        self._rules = [
+            (r, Weights([c.weight for c in r.replies]) if len(r.replies) > 1 else None)
+            for r in self.config.handset_rules
+        ]
 
     def on_mt(
         self,
@@ -105,13 +112,18 @@ class HandsetSimulator:
         if text is None:
             return []
         handset = normalize_number(destination_addr)
-        for rule in self.config.handset_rules:
+        for rule, weights in self._rules:
             if not rule.matches(handset, text):
                 continue
             if rule.probability < 1.0 and rng.random() >= rule.probability:
+                if rule.fallthrough:
+                    continue
                 return []
+            # One reply needs no draw: a seed replays the same run as before replies existed.
+            i = 0 if weights is None else weights.draw(rng)
             due = now + rule.delay.sample(rng)
-            return [self.segment_mo(handset, source_addr, rule.reply, due, rng, rule=rule.name)]
+            reply = rule.replies[i].text
+            return [self.segment_mo(handset, source_addr, reply, due, rng, rule=rule.name)]
         return []
 
     def segment_mo(

@@ -19,8 +19,6 @@ schedule and the outage switches.
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import math
 import random
 from collections.abc import Iterable
@@ -47,6 +45,7 @@ from .config import (
     pattern_matches,
 )
 from .outcome import MtMessage, Outcome
+from .weighted import Weights
 
 __all__ = ["Carrier", "MtPolicy", "Network"]
 
@@ -62,13 +61,11 @@ class MtPolicy(Protocol):
 class Carrier:
     """One configured carrier with its draw tables precomputed."""
 
-    __slots__ = ("_cumulative", "_total", "config")
+    __slots__ = ("_weights", "config")
 
     def __init__(self, config: CarrierConfig) -> None:
         self.config = config
-        weights = [o.weight for o in config.outcomes]
-        self._cumulative = list(itertools.accumulate(weights))
-        self._total = self._cumulative[-1]
+        self._weights = Weights([o.weight for o in config.outcomes])
 
     @property
     def name(self) -> str:
@@ -76,10 +73,7 @@ class Carrier:
 
     def draw(self, rng: random.Random) -> tuple[OutcomeWeight, int]:
         """A final state by weight, and one of its err codes."""
-        x = rng.random() * self._total
-        # bisect_right skips zero-weight entries: their cumulative equals the previous one.
-        i = min(bisect.bisect_right(self._cumulative, x), len(self._cumulative) - 1)
-        chosen = self.config.outcomes[i]
+        chosen = self.config.outcomes[self._weights.draw(rng)]
         errs = chosen.error_codes
         return chosen, errs[0] if len(errs) == 1 else rng.choice(errs)
 

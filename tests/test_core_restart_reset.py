@@ -7,7 +7,7 @@ from test_core import DELAY, DEST, SOURCE, Harness
 
 import pdu
 from carriers import CarriersConfig
-from carriers.config import FixedLatency, HandsetRule
+from carriers.config import FixedLatency, HandsetRule, WeightedReply
 from pdu import MessageState
 from smsc.config import ServerConfig, StoreKind, Timers
 from smsc.core import Smsc
@@ -95,7 +95,9 @@ def test_a_reset_still_answers_a_submission_a_slow_response_fault_delays() -> No
 
 
 def test_a_reset_forgets_the_replies_simulated_handsets_have_not_sent_yet() -> None:
-    rule = HandsetRule(name="confirm", reply="YES", substring="reply", delay=FixedLatency(10.0))
+    rule = HandsetRule(
+        name="confirm", replies=(WeightedReply("YES"),), substring="reply", delay=FixedLatency(10.0)
+    )
     config = ServerConfig(store=StoreKind.MEMORY, seed=1, timers=Timers(receipt_delay=1.0))
     h = Harness(config)
     h.core = Smsc(

@@ -32,6 +32,7 @@ from carriers.config import (
     UniformLatency,
     UnknownMode,
     UnknownNumbers,
+    WeightedReply,
 )
 from pdu.enums import MessageState
 from pdu.segment import SegmentMethod
@@ -342,7 +343,7 @@ def read_handset_rule(t: Table) -> HandsetRule:
         t.problem("match", 'exactly one of "match" (a substring) or "regex" is required')
     return HandsetRule(
         name=t.require("name", name, ""),
-        reply=t.require("reply", free_text, ""),
+        replies=(WeightedReply(t.require("reply", free_text, "")),),
         substring=t.get("match", free_text, None),
         regex=t.get("regex", regex, None),
         probability=t.get("probability", share, 1.0),

@@ -8,12 +8,19 @@ from collections import Counter
 
 import pytest
 
-from carriers.config import CarriersConfig, HandsetSettings
+from carriers.config import (
+    CarriersConfig,
+    FixedLatency,
+    HandsetRule,
+    HandsetSettings,
+    WeightedReply,
+)
 from carriers.handsets import Fault, HandsetSimulator, ScheduledReply
 from carriers.network import Network
 from pdu import text as pdu_text
 from pdu.reassembly import Reassembler, concat_info
 from smsc.config import carriers_from_dict
+from tests.stats import chi_square
 
 NOW = 1_700_000_000.0
 HANDSET = "447700900123"
@@ -197,3 +204,106 @@ def test_unicode_reply_is_ucs2() -> None:
     reply = HandsetSimulator().segment_mo(HANDSET, "12345", "Да 👍", NOW, random.Random(1))
     assert reply.data_coding == 0x08
     assert reassemble(reply) == "Да 👍"
+
+
+# -- weighted replies and fallthrough --------------------------------------------------------
+
+# An NPS survey: scores 0-10, most people passive or promoters, a few detractors.
+NPS_WEIGHTS = {0: 1, 1: 1, 2: 1, 3: 2, 4: 2, 5: 4, 6: 6, 7: 12, 8: 21, 9: 24, 10: 26}
+NPS_ASK = "How likely are you to recommend us? Reply 0-10"
+
+
+def nps_rule(**changes: object) -> HandsetRule:
+    fields: dict[str, object] = {
+        "name": "nps",
+        "replies": tuple(WeightedReply(str(s), w) for s, w in NPS_WEIGHTS.items()),
+        "substring": "recommend us",
+        "probability": 0.7,
+    }
+    fields.update(changes)
+    return HandsetRule(**fields)  # type: ignore[arg-type]
+
+
+def test_an_nps_survey_of_200_handsets_gives_the_configured_distribution() -> None:
+    """Seeded: 200 handsets asked once; the answers (no answer being a category of its own,
+    expected 30%) pass Pearson's chi-square test against the configured weights at
+    alpha = 0.01, cells expected below 5 pooled with their neighbours."""
+    s = HandsetSimulator(CarriersConfig(handset_rules=(nps_rule(),)))
+    rng = random.Random(2024)
+    answers = Counter[str]()
+    for i in range(200):
+        replies = s.on_mt("12345", f"4477009{i:05d}", NPS_ASK, NOW, rng)
+        answers[replies[0].text if replies else "none"] += 1
+    total = sum(NPS_WEIGHTS.values())
+    cells = ["none", *map(str, NPS_WEIGHTS)]
+    expected = [200 * 0.3] + [200 * 0.7 * w / total for w in NPS_WEIGHTS.values()]
+    _, df, p = chi_square([answers[c] for c in cells], expected)
+    assert df >= 5  # enough cells survive pooling for the test to say something
+    assert p > 0.01, (answers, p)
+    assert set(answers) <= set(cells)
+
+
+def test_weighted_draw_is_not_blind_to_a_wrong_distribution() -> None:
+    """The same test rejects the draw when held against weights it was not configured with
+    (reversed scores): the check above can fail."""
+    s = HandsetSimulator(CarriersConfig(handset_rules=(nps_rule(probability=1.0),)))
+    rng = random.Random(2024)
+    got = Counter(s.on_mt("1", HANDSET, NPS_ASK, NOW, rng)[0].text for _ in range(200))
+    wrong = list(reversed(NPS_WEIGHTS.values()))
+    expected = [200 * w / sum(wrong) for w in wrong]
+    _, _, p = chi_square([got[str(k)] for k in NPS_WEIGHTS], expected)
+    assert p < 1e-6
+
+
+def test_a_weight_of_zero_is_never_drawn() -> None:
+    rule = nps_rule(
+        replies=(WeightedReply("A", 0), WeightedReply("B", 1), WeightedReply("C", 0)),
+        probability=1.0,
+    )
+    s = HandsetSimulator(CarriersConfig(handset_rules=(rule,)))
+    rng = random.Random(3)
+    assert {s.on_mt("1", HANDSET, NPS_ASK, NOW, rng)[0].text for _ in range(2000)} == {"B"}
+
+
+def test_a_rule_that_loses_its_draw_stays_silent_unless_it_falls_through() -> None:
+    backup = HandsetRule(
+        name="second",
+        replies=(WeightedReply("later"),),
+        substring="recommend",
+        delay=FixedLatency(60),
+    )
+    for fallthrough, expected in ((False, {"none"}), (True, {"later"})):
+        first = nps_rule(name="first", probability=0.5, fallthrough=fallthrough)
+        s = HandsetSimulator(CarriersConfig(handset_rules=(first, backup)))
+        rng = random.Random(11)
+        lost = Counter[str]()
+        for _ in range(400):
+            (reply,) = s.on_mt("1", HANDSET, NPS_ASK, NOW, rng) or [None]
+            if reply is None or reply.rule == "second":
+                lost[reply.text if reply else "none"] += 1
+            else:
+                assert reply.rule == "first"
+        assert set(lost) == expected
+        assert 150 < sum(lost.values()) < 250  # about half lose the 50% draw
+
+
+def test_a_handsets_filter_that_excludes_the_handset_lets_later_rules_answer() -> None:
+    french = HandsetRule(
+        name="french", replies=(WeightedReply("Oui"),), substring="?", handsets=("33*",)
+    )
+    anyone = HandsetRule(name="anyone", replies=(WeightedReply("Yes"),), substring="?")
+    s = HandsetSimulator(CarriersConfig(handset_rules=(french, anyone)))
+    rng = random.Random(1)
+    assert s.on_mt("1", "33612345678", "Ready?", NOW, rng)[0].text == "Oui"
+    assert s.on_mt("1", HANDSET, "Ready?", NOW, rng)[0].text == "Yes"
+
+
+def test_a_single_reply_draws_nothing_more_than_before() -> None:
+    """A rule with one reply takes no weight draw: the seeded run stays as it was."""
+    one = nps_rule(replies=(WeightedReply("9"),))
+    s = HandsetSimulator(CarriersConfig(handset_rules=(one,)))
+    rng = random.Random(5)
+    s.on_mt("1", HANDSET, NPS_ASK, NOW, rng)
+    mirror = random.Random(5)
+    mirror.random()  # the probability draw
+    assert rng.random() == mirror.random()
