@@ -23,6 +23,7 @@ from pdu.segment import SegmentMethod
 
 __all__ = [
     "DEFAULT_VALIDITY",
+    "NUMBER_TYPE_CAPS",
     "STAT_STATES",
     "AbsentHandsets",
     "AbsentMode",
@@ -36,6 +37,7 @@ __all__ = [
     "Latency",
     "LognormalLatency",
     "NumberConfig",
+    "NumberType",
     "OptInMode",
     "OptedOutMode",
     "OutageConfig",
@@ -258,20 +260,51 @@ class KeywordRoute:
     reply: str | None = None  # auto-reply sent to the handset when this keyword matches
 
 
+class NumberType(Enum):
+    SHORT_CODE = "short_code"
+    LONG_CODE = "long_code"
+    TOLL_FREE = "toll_free"
+
+
+# MT per second sent from one number of each type, and what happens beyond it, when the
+# number's own keys do not say (docs/carriers.md: what real networks do that these imitate).
+NUMBER_TYPE_CAPS: dict[NumberType, tuple[float, OverThroughput]] = {
+    NumberType.LONG_CODE: (1.0, OverThroughput.QUEUE),
+    NumberType.SHORT_CODE: (100.0, OverThroughput.QUEUE),
+    NumberType.TOLL_FREE: (3.0, OverThroughput.QUEUE),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class NumberConfig:
     """A short code or long number. With keywords it is shared: the MO's first word(s) pick
-    the account, ``account`` being the default route (None: unknown keywords go nowhere)."""
+    the account, ``account`` being the default route (None: unknown keywords go nowhere).
+
+    ``throughput`` caps the MT sent *from* the number (its source_addr); None takes the
+    default of its ``type`` (no type: no cap), as does ``over_throughput``."""
 
     number: str
     account: str | None
     keywords: tuple[KeywordRoute, ...] = ()
     unknown_reply: str | None = None  # auto-reply for an unknown keyword (shared only)
     compliance: ComplianceConfig = ComplianceConfig()
+    type: NumberType | None = None
+    throughput: float | None = None  # MT per second from this number
+    over_throughput: OverThroughput | None = None
 
     @property
     def shared(self) -> bool:
         return bool(self.keywords)
+
+    @property
+    def cap(self) -> tuple[float, OverThroughput] | None:
+        """(MT per second, what happens beyond it), or None for no cap."""
+        default = NUMBER_TYPE_CAPS.get(self.type) if self.type is not None else None
+        rate = self.throughput if self.throughput is not None else default and default[0]
+        if rate is None:
+            return None
+        mode = self.over_throughput or (default[1] if default else OverThroughput.QUEUE)
+        return rate, mode
 
 
 # -- handsets -------------------------------------------------------------------------------

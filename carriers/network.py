@@ -7,14 +7,15 @@ refuse the submission with. It decides in this order, the first that applies win
 1. the sender is refused by compliance (the handset sent STOP to that number);
 2. the carrier is down (an outage switched on in config or at run time);
 3. the number does not exist;
-4. the carrier's throughput cap (queue: later receipt; throttle: ESME_RTHROTTLED);
+4. the throughput caps of the sending number (its source_addr, one of ``[[numbers]]``) and
+   of the carrier (queue: a later final state; throttle: ESME_RTHROTTLED);
 5. the handset is absent (delivered after the retries, or EXPIRED at the end of validity;
    either way the Outcome says ``absent``);
 6. a final state drawn from the carrier's weights, after a latency drawn from its model.
 
 Pure: time comes in as ``now``, randomness from the ``random.Random`` passed in, so the same
-seed and the same calls give the same outcomes. The only state is the throughput cap's
-schedule and the outage switches.
+seed and the same calls give the same outcomes. The only state is the throughput caps'
+schedules and the outage switches.
 """
 
 from __future__ import annotations
@@ -109,7 +110,10 @@ class Network:
         self.catch_all = catch_all
         self._lengths = sorted({len(p) for p in self._by_prefix}, reverse=True)
         self._down: set[str] = {c.name for c in carriers if c.config.outage.down}
-        self._tat: dict[str, float] = {}  # throughput cap: theoretical arrival time per carrier
+        # Throughput caps: the theoretical arrival time (GCRA) per carrier and per number.
+        self._tat: dict[str, float] = {}
+        self._number_tat: dict[str, float] = {}
+        self._number_caps = {n.number: cap for n in self.config.numbers if (cap := n.cap)}
         # With no carriers configured, every MT is delivered after the same fixed delay: one
         # shared Outcome, without the per-message draws (the server's zero-config hot path).
         self._trivial: Outcome | None = None
@@ -164,6 +168,10 @@ class Network:
             and not self._down
             and message.schedule_time is None
             and (
+                not self._number_caps
+                or normalize_number(message.source_addr) not in self._number_caps
+            )
+            and (
                 self.compliance is None
                 or self.compliance.mt_refusal(
                     message.source_addr, normalize_number(message.destination_addr)
@@ -205,9 +213,9 @@ class Network:
             return Outcome(MessageState.UNDELIVERABLE, unknown.error_code, cfg.latency.sample(rng))
 
         queued = 0.0
-        if cfg.throughput is not None and start <= now:
-            # Future scheduled messages skip the cap: their slot would block today's traffic.
-            wait = self._slot(carrier, now)
+        if start <= now:
+            # Future scheduled messages skip the caps: their slot would block today's traffic.
+            wait = self._caps(normalize_number(message.source_addr), carrier, now)
             if wait is None:
                 return _refused(CommandStatus.ESME_RTHROTTLED)
             queued = wait
@@ -224,21 +232,47 @@ class Network:
         chosen, err = carrier.draw(rng)
         return Outcome(chosen.state, err, queued + cfg.latency.sample(rng))
 
-    def _slot(self, carrier: Carrier, now: float) -> float | None:
-        """Queueing delay under the cap (GCRA, a burst of one second's worth), or None when
-        the carrier throttles instead and the message does not fit."""
-        cfg = carrier.config
-        assert cfg.throughput is not None
-        interval = 1.0 / cfg.throughput
-        tolerance = (math.ceil(cfg.throughput) - 1) * interval
-        tat = max(self._tat.get(carrier.name, now), now)
-        if cfg.over_throughput is OverThroughput.THROTTLE:
-            if tat - now > tolerance:
+    def _caps(self, sender: str, carrier: Carrier, now: float) -> float | None:
+        """Queueing delay under the sending number's cap and then the carrier's, or None when
+        one that throttles has no room (then neither counts the message)."""
+        wait = 0.0
+        number_tat = carrier_tat = None
+        cap = self._number_caps.get(sender)
+        if cap is not None:
+            number_wait, number_tat = _slot(self._number_tat.get(sender), *cap, now)
+            if number_wait is None:
                 return None
-            self._tat[carrier.name] = tat + interval
-            return 0.0
-        self._tat[carrier.name] = tat + interval
-        return max(0.0, tat - tolerance - now)
+            wait = number_wait
+        cfg = carrier.config
+        if cfg.throughput is not None:
+            # The message reaches the carrier's link once the number's queue lets it go.
+            carrier_wait, carrier_tat = _slot(
+                self._tat.get(carrier.name), cfg.throughput, cfg.over_throughput, now + wait
+            )
+            if carrier_wait is None:
+                return None
+            wait += carrier_wait
+        if number_tat is not None:
+            self._number_tat[sender] = number_tat
+        if carrier_tat is not None:
+            self._tat[carrier.name] = carrier_tat
+        return wait
+
+
+def _slot(
+    tat: float | None, throughput: float, over: OverThroughput, at: float
+) -> tuple[float | None, float]:
+    """One message arriving at ``at`` under a cap (GCRA, a burst of one second's worth):
+    (its queueing delay, or None when the cap throttles and it does not fit; the
+    theoretical arrival time to keep if it is taken)."""
+    interval = 1.0 / throughput
+    tolerance = (math.ceil(throughput) - 1) * interval
+    tat = at if tat is None else max(tat, at)
+    if over is OverThroughput.THROTTLE:
+        if tat - at > tolerance:
+            return None, tat
+        return 0.0, tat + interval
+    return max(0.0, tat - tolerance - at), tat + interval
 
 
 def _refused(status: int) -> Outcome:
