@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import random
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -32,6 +33,7 @@ __all__ = [
     "ComplianceConfig",
     "FixedLatency",
     "HandsetRule",
+    "HandsetScript",
     "HandsetSettings",
     "KeywordRoute",
     "Latency",
@@ -44,12 +46,15 @@ __all__ = [
     "OutageMode",
     "OutcomeWeight",
     "OverThroughput",
+    "ScriptRule",
+    "ScriptState",
     "UniformLatency",
     "UnknownMode",
     "UnknownNumbers",
     "WeightedReply",
     "normalize_keyword",
     "normalize_number",
+    "numbers_listed",
     "pattern_matches",
 ]
 
@@ -333,14 +338,69 @@ class HandsetRule:
     fallthrough: bool = False  # lost the probability draw: try the rules after this one
 
     def matches(self, handset: str, text: str) -> bool:
-        if self.handsets is not None and not any(
-            pattern_matches(p, handset) for p in self.handsets
-        ):
-            return False
-        if self.regex is not None:
-            return self.regex.search(text) is not None
-        assert self.substring is not None
-        return self.substring.casefold() in text.casefold()
+        return numbers_listed(self.handsets, handset) and _text_matches(
+            self.substring, self.regex, text
+        )
+
+
+def numbers_listed(patterns: Iterable[str] | None, number: str) -> bool:
+    """Whether ``number`` matches one of ``patterns``; None lists every number."""
+    return patterns is None or any(pattern_matches(p, number) for p in patterns)
+
+
+def _text_matches(substring: str | None, regex: re.Pattern[str] | None, text: str) -> bool:
+    """A case-insensitive substring, or ``re.search`` for a regular expression."""
+    if regex is not None:
+        return regex.search(text) is not None
+    assert substring is not None
+    return substring.casefold() in text.casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptRule:
+    """In one state of a conversation script: an MT from the app that matches is answered
+    (with ``probability``; otherwise not this time, and the state stays) with one of
+    ``replies`` by weight, and the conversation moves to state ``next``."""
+
+    replies: tuple[WeightedReply, ...]
+    substring: str | None = None  # case-insensitive
+    regex: re.Pattern[str] | None = None
+    next: str | None = None  # None: stay in this state
+    probability: float = 1.0
+    delay: Latency | None = None  # None: the script's
+
+    def matches(self, text: str) -> bool:
+        return _text_matches(self.substring, self.regex, text)
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptState:
+    """Where a conversation can be. With no rules it is over: nothing more is answered."""
+
+    name: str
+    rules: tuple[ScriptRule, ...] = ()
+    # When an MT matches one of the rules here, these are drawn first: the handset goes
+    # quiet for good (never answers again), or answers with STOP instead (opting out).
+    quiet: float = 0.0
+    stop: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class HandsetScript:
+    """A handset persona: a small state machine, one run per (handset, number), starting in
+    the first of ``states``. It covers the ``handsets`` (patterns; None: every one) when the
+    MT comes from one of ``numbers`` (None: any sender); the handset rules do not answer
+    what a script covers."""
+
+    name: str
+    states: tuple[ScriptState, ...]
+    handsets: tuple[str, ...] | None = None
+    numbers: tuple[str, ...] | None = None
+    delay: Latency = FixedLatency(5.0)
+    stop_text: str = "STOP"
+
+    def covers(self, handset: str, number: str) -> bool:
+        return numbers_listed(self.handsets, handset) and numbers_listed(self.numbers, number)
 
 
 @dataclass(frozen=True, slots=True)
@@ -359,6 +419,7 @@ class CarriersConfig:
     numbers: tuple[NumberConfig, ...] = ()
     compliance: ComplianceConfig = ComplianceConfig()  # for numbers not listed in [[numbers]]
     handset_rules: tuple[HandsetRule, ...] = ()
+    handset_scripts: tuple[HandsetScript, ...] = ()
     handsets: HandsetSettings = HandsetSettings()
 
     def accounts(self) -> frozenset[str]:

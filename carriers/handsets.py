@@ -6,7 +6,8 @@ this handset does not match, so later rules are tried). With the rule's probabil
 handset answers, one of the rule's replies drawn by weight, after a delay drawn from the
 rule's latency model. A rule that matches but loses the probability draw stays silent (later
 rules are not tried), so "70% answer 1" means exactly that; with ``fallthrough`` the next
-matching rule is tried instead.
+matching rule is tried instead. A handset and number that a conversation script covers
+follow the script instead (``carriers.scripts``), not the rules.
 
 The answer is an MO from the handset to the number the MT came from. A reply too long for
 one SMS is split as the handset's carrier does (UDH with an 8- or 16-bit reference, or SAR
@@ -36,6 +37,7 @@ from pdu.segment import (
 
 from .config import CarriersConfig, HandsetSettings, normalize_number
 from .network import Network
+from .scripts import Scripts
 from .weighted import Weights
 
 __all__ = ["Fault", "HandsetSimulator", "ReplyPart", "ScheduledReply"]
@@ -82,6 +84,7 @@ class ScheduledReply:
     parts: tuple[ReplyPart, ...]  # delivery order, faults applied
     faults: tuple[Fault, ...] = ()
     rule: str | None = None  # the handset rule that answered
+    script: str | None = None  # or the conversation script
 
 
 class HandsetSimulator:
@@ -94,6 +97,7 @@ class HandsetSimulator:
         self.config = config or CarriersConfig()
         self.network = network if network is not None else Network(self.config)
         self.allocator: ReferenceAllocator = allocator or CounterReferenceAllocator()
+        self.scripts = Scripts(self.config.handset_scripts)
         self._rules = [
             (r, Weights([c.weight for c in r.replies]) if len(r.replies) > 1 else None)
             for r in self.config.handset_rules
@@ -112,6 +116,17 @@ class HandsetSimulator:
         if text is None:
             return []
         handset = normalize_number(destination_addr)
+        if self.scripts:
+            answer = self.scripts.on_mt(source_addr, handset, text, now, rng)
+            if answer is not None:  # the script covers this handset: the rules do not answer
+                if answer.text is None:
+                    return []
+                due = now + answer.delay
+                return [
+                    self.segment_mo(
+                        handset, source_addr, answer.text, due, rng, script=answer.script
+                    )
+                ]
         for rule, weights in self._rules:
             if not rule.matches(handset, text):
                 continue
@@ -135,6 +150,7 @@ class HandsetSimulator:
         rng: random.Random,
         *,
         rule: str | None = None,
+        script: str | None = None,
         settings: HandsetSettings | None = None,
     ) -> ScheduledReply:
         """An MO from ``handset`` to ``number`` as the parts the network delivers; faults by
@@ -159,6 +175,7 @@ class HandsetSimulator:
             timed,
             tuple(faults),
             rule,
+            script,
         )
 
 

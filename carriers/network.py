@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterable
 from typing import Protocol
 
 from pdu.enums import CommandStatus, MessageState
@@ -43,7 +42,7 @@ from .config import (
     UnknownMode,
     UnknownNumbers,
     normalize_number,
-    pattern_matches,
+    numbers_listed,
 )
 from .outcome import MtMessage, Outcome
 from .weighted import Weights
@@ -207,7 +206,7 @@ class Network:
             return Outcome(MessageState.UNDELIVERABLE, outage.error_code, cfg.latency.sample(rng))
 
         unknown = cfg.unknown
-        if _listed(unknown.numbers, handset) or _chance(rng, unknown.share):
+        if numbers_listed(unknown.numbers, handset) or _chance(rng, unknown.share):
             if unknown.mode is UnknownMode.REJECT:
                 return _refused(unknown.reject_status)
             return Outcome(MessageState.UNDELIVERABLE, unknown.error_code, cfg.latency.sample(rng))
@@ -221,7 +220,7 @@ class Network:
             queued = wait
 
         absent = cfg.absent
-        if _listed(absent.numbers, handset) or _chance(rng, absent.share):
+        if numbers_listed(absent.numbers, handset) or _chance(rng, absent.share):
             if absent.mode is AbsentMode.EXPIRE:
                 return Outcome(MessageState.EXPIRED, absent.error_code, until_expiry, absent=True)
             delay = queued + cfg.latency.sample(rng) + absent.retries * absent.retry_interval
@@ -277,10 +276,6 @@ def _slot(
 
 def _refused(status: int) -> Outcome:
     return Outcome(MessageState.REJECTED, 0, 0.0, reject_status=int(status))
-
-
-def _listed(patterns: Iterable[str], number: str) -> bool:
-    return any(pattern_matches(p, number) for p in patterns)
 
 
 def _chance(rng: random.Random, share: float) -> bool:

@@ -164,13 +164,14 @@ class Smsc:
         )
         # The harness's two-way calls, answered by TwoWay itself (see its docstrings):
         # inject_mo (one MO PDU), inject_mo_text (a typed text; raises MoError), and the
-        # opt-out list as a STOP or START would change it.
+        # opt-out list as a STOP or START would change it, where each conversation script run is.
         self.inject_mo = self._twoway.inject_mo
         self.inject_mo_text = self._twoway.inject_mo_text
         self.opt_out = self._twoway.opt_out
         self.opt_in = self._twoway.opt_in
         self.clear_opt_outs = self._twoway.clear_opt_outs
         self.opt_outs = self._twoway.opt_outs
+        self.script_runs = self._twoway.script_runs
         self._session_config = SessionConfig(
             role=Role.SMSC,
             response_timeout=timers.response_timeout,
@@ -408,14 +409,15 @@ class Smsc:
 
         The adapter then empties the store, with no batch write in flight. Forgotten: open
         messages and their final-state timers, queued and late receipts, MO deliveries, the
-        replies simulated handsets have not sent yet (they would land in the next test), and
-        retries of deliveries still in a session's window. Kept: responses held for
-        durability are sent now, and responses a slow_response fault delays are sent at their
-        time.
+        replies simulated handsets have not sent yet (they would land in the next test), where
+        each conversation script run is, and retries of deliveries still in a session's
+        window. Kept: responses held for durability are sent now, and responses a
+        slow_response fault delays are sent at their time.
         """
         self._commit.reset(now)
         self._lifecycle.reset()
         self._alerts.reset()
+        self._twoway.reset()
         self._scheduler.keep(lambda item: isinstance(item, LateResponse))
         self._receivers.forget_all(self._deliveries.next_id())
         if self.checks is not None:

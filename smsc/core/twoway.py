@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pdu
 from carriers import Compliance, HandsetSimulator, Network, Numbers, Reply, ScheduledReply, plan_mo
 from carriers.config import normalize_number
+from carriers.scripts import ScriptRun
 from pdu import MessageState
 from pdu import text as pdu_text
 from pdu.segment import CounterReferenceAllocator, SegmentError, SegmentMethod, segment
@@ -289,6 +290,19 @@ class TwoWay:
             tlvs=part.tlvs(),
             deliver=item.deliver,
         )
+
+    # -- the harness ----------------------------------------------------------------------
+
+    def script_runs(
+        self, *, handset: str | None = None, number: str | None = None, script: str | None = None
+    ) -> list[ScriptRun]:
+        """Conversation script runs, least recently active first."""
+        return self._handsets.scripts.runs(handset=handset, number=number, script=script)
+
+    def reset(self) -> None:
+        """Forget what the simulated handsets remember (script runs): the next test's MT
+        starts every conversation afresh. Their pending replies are the scheduler's."""
+        self._handsets.scripts.reset()
 
     # -- opt-outs, as the harness sets them ----------------------------------------------
 

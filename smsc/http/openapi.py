@@ -6,7 +6,8 @@ when the server has an api_token (``document`` is made per server). The tests ch
 every route of ``smsc.http.resources.ROUTES`` is described here and nothing else, and run
 schemathesis with all its checks against a running server (tests/http/test_contract.py).
 The operations are here; the component schemas and the parameters and answers many of them
-share are in ``smsc.http.openapi_schemas``.
+share are in ``smsc.http.openapi_schemas``, the two-way ones (scripts, conversation metrics)
+in ``smsc.http.openapi_twoway``.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from .openapi_schemas import (
     query,
     ref,
 )
+from .openapi_twoway import TWOWAY_PATHS, TWOWAY_SCHEMAS
 from .payloads import (
     DEFAULT_CONVERSATIONS,
     DEFAULT_LIMIT,
@@ -387,6 +389,10 @@ PATHS: dict[str, Any] = {
         },
     },
 }
+
+
+PATHS.update(TWOWAY_PATHS)
+SCHEMAS.update(TWOWAY_SCHEMAS)
 
 
 def document(version: str, secured: bool = False) -> dict[str, Any]:

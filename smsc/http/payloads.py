@@ -17,6 +17,7 @@ from typing import Any
 
 from carriers.config import FixedLatency, UniformLatency
 from carriers.network import Carrier
+from carriers.scripts import ScriptRun
 from pdu import MessageState
 from pdu.segment import SegmentMethod
 
@@ -398,6 +399,43 @@ def parse_opt_out_args(args: Mapping[str, list[str]]) -> tuple[str | None, str |
 
 def opt_out_json(handset: str, sender: str) -> dict[str, str]:
     return {"handset": handset, "sender": sender}
+
+
+SCRIPT_FILTERS = ("handset", "number", "script")
+
+
+def parse_script_args(args: Mapping[str, list[str]]) -> dict[str, str | None]:
+    """GET /api/v1/scripts: the filters given (handset and number as E.164 digits)."""
+    _check_known(args, SCRIPT_FILTERS)
+    handset, number = _one(args, "handset"), _one(args, "number")
+    return {
+        "handset": None if handset is None else _address(handset, "handset"),
+        "number": None if number is None else _address(number, "number"),
+        "script": _one(args, "script"),
+    }
+
+
+def script_run_json(run: ScriptRun) -> dict[str, object]:
+    return {
+        "script": run.script,
+        "handset": run.handset,
+        "number": run.number,
+        "state": run.state,
+        "status": run.status.value,
+        "started": run.started,
+        "updated": run.updated,
+        "steps": [
+            {
+                "time": step.time,
+                "mt": step.mt,
+                "state": step.state,
+                "event": step.event.value,
+                "reply": step.reply,
+                "next_state": step.next_state,
+            }
+            for step in run.steps
+        ],
+    }
 
 
 def parse_outage(body: bytes) -> bool:

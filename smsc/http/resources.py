@@ -456,6 +456,11 @@ class HttpApi(Resource):
         )
         return d.addCallback(rendered)
 
+    def list_scripts(self, request: Request, _: str) -> Reply:
+        filters = payloads.parse_script_args(self._args(request))
+        runs = self.smsc.core.script_runs(**filters)
+        return Reply(200, {"scripts": [payloads.script_run_json(r) for r in runs]})
+
     def binds(self, _: Request, __: str) -> Reply:
         return Reply(200, {"binds": [payloads.bind_json(c) for c in self.smsc.core.binds()]})
 
@@ -491,6 +496,7 @@ ROUTES = (
     Route("GET", "/api/v1/report", HttpApi.report),
     Route("GET", "/api/v1/carriers", HttpApi.list_carriers),
     Route("PUT", "/api/v1/carriers/{name}/outage", HttpApi.set_outage),
+    Route("GET", "/api/v1/scripts", HttpApi.list_scripts),
     Route("GET", "/api/v1/events", HttpApi.stream_events),
     Route("GET", "/api/v1/openapi.json", HttpApi.openapi_json, public=True),
     Route("GET", "/metrics", HttpApi.metrics, public=True),
