@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 # Seconds; an ESME answering a deliver_sm in a few ms is normal, 30 s is the time-out.
+RATIO_WINDOW = 3600.0  # seconds behind the reply and opt-out ratios
 LATENCY_BUCKETS = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
 _HEADER = struct.Struct(">IIII")
@@ -109,7 +110,9 @@ def _status(status: int) -> str:
         return f"0x{status:08X}"
 
 
-def collect(core: Smsc, sent: Mapping[tuple[int, int], int], pruned: int = 0) -> list[Family]:
+def collect(
+    core: Smsc, sent: Mapping[tuple[int, int], int], now: float, pruned: int = 0
+) -> list[Family]:
     """Every family from the core's state and counters, the PDUs the adapter wrote and the
     messages its retention steps pruned."""
     binds = Family("smsc_binds", "gauge", "Bound SMPP sessions by system_id and bind type.")
@@ -170,7 +173,17 @@ def collect(core: Smsc, sent: Mapping[tuple[int, int], int], pruned: int = 0) ->
         "Final messages removed with their state history by [retention] (max_messages, max_age).",
     )
     pruned_family.add(pruned)
-    return [binds, pdus_sent, responses, *events, queues, latency, pruned_family, _findings(core)]
+    return [
+        binds,
+        pdus_sent,
+        responses,
+        *events,
+        queues,
+        latency,
+        pruned_family,
+        _findings(core),
+        *_conversations(core, now),
+    ]
 
 
 def _findings(core: Smsc) -> Family:
@@ -179,3 +192,49 @@ def _findings(core: Smsc) -> Family:
         for (code, severity), n in sorted(core.checks.findings.counts.items(), key=str):
             found.add(n, code=code, severity=severity.value)
     return found
+
+
+def _conversations(core: Smsc, now: float) -> list[Family]:
+    """Two-way traffic per (account, number), and per number over the last hour the shares
+    of handsets that replied and that opted out (GET /api/v1/metrics/conversations has
+    any window)."""
+    mt = Family("smsc_conversation_mt_total", "counter", "MT the app sent (a long one once).")
+    mo = Family("smsc_conversation_mo_total", "counter", "MO handsets sent (a long one once).")
+    stops = Family("smsc_conversation_opt_outs_total", "counter", "STOPs handsets sent.")
+    unanswered = Family(
+        "smsc_conversation_mo_unanswered",
+        "gauge",
+        "MO forwarded to the app that it has not answered with an MT to the handset.",
+    )
+    response = Family(
+        "smsc_app_response_seconds",
+        "histogram",
+        "From an MO delivered to the app (deliver_sm_resp ESME_ROK) to the app's next MT to "
+        "that handset from that number.",
+    )
+    for t in core.conversation_totals():
+        labels = {"account": t.account, "number": t.number}
+        mt.add(t.mt, **labels)
+        mo.add(t.mo, **labels)
+        stops.add(t.opt_outs, **labels)
+        unanswered.add(t.mo_unanswered, **labels)
+        for bound, n in t.responses.cumulative():
+            response.add(n, "_bucket", **labels, le=bound)
+        response.add(t.responses.sum, "_sum", **labels)
+        response.add(t.responses.count, "_count", **labels)
+    reply = Family(
+        "smsc_conversation_reply_ratio",
+        "gauge",
+        "Of the handsets a number messaged in the last hour, the share that replied.",
+    )
+    opt_out = Family(
+        "smsc_conversation_opt_out_ratio",
+        "gauge",
+        "Of the handsets a number messaged in the last hour, the share that sent STOP.",
+    )
+    numbers, _ = core.conversations(now, RATIO_WINDOW)
+    for number, stats in sorted(numbers.items()):
+        if stats.reply_rate is not None and stats.opt_out_rate is not None:
+            reply.add(stats.reply_rate, number=number)
+            opt_out.add(stats.opt_out_rate, number=number)
+    return [mt, mo, stops, unanswered, response, reply, opt_out]

@@ -46,12 +46,13 @@ from .alerts import Alerts
 from .binds import Binds
 from .commit import GroupCommit, Held, LateResponse
 from .connection import Connection, Outbox
+from .conversations import Conversations
 from .deliveries import Deliveries, RetryDue
 from .lifecycle import FinalDue, LateReceipt, Lifecycle
 from .receivers import Receivers
 from .stats import Stats
 from .submission import Submission, Submissions
-from .twoway import HandsetReplyDue, TwoWay
+from .twoway import NETWORK_ACCOUNT, HandsetReplyDue, TwoWay
 
 __all__ = ["Smsc"]
 
@@ -124,6 +125,7 @@ class Smsc:
             rng=self.rng,
             stats=self.stats,
         )
+        self._conversations = Conversations(network_account=NETWORK_ACCOUNT)
         self._twoway = TwoWay(
             numbers=numbers,
             compliance=self.compliance,
@@ -136,6 +138,7 @@ class Smsc:
             commit=self._commit,
             deliveries=self._deliveries,
             stats=self.stats,
+            conversations=self._conversations,
         )
         self._alerts = Alerts(self._deliveries)
         self._lifecycle = Lifecycle(
@@ -172,6 +175,10 @@ class Smsc:
         self.clear_opt_outs = self._twoway.clear_opt_outs
         self.opt_outs = self._twoway.opt_outs
         self.script_runs = self._twoway.script_runs
+        # Conversation metrics: report(now, window) -> (per number, per account), and the
+        # totals since start-up per (account, number) for /metrics.
+        self.conversations = self._conversations.report
+        self.conversation_totals = self._conversations.totals
         self._session_config = SessionConfig(
             role=Role.SMSC,
             response_timeout=timers.response_timeout,
@@ -287,6 +294,8 @@ class Smsc:
     def batch_done(self, held: Held, now: float, error: Exception | None = None) -> None:
         """The adapter wrote ``held.batch`` (or failed to). Release what waited on it."""
         self._lifecycle.forget(self._commit.done(held, now, error))
+        if error is None:  # a failed batch is carried into the next one, counted then
+            self._conversations.stored(held.batch)
 
     def unbind_all(self, now: float) -> None:
         for c in list(self.connections.values()):
@@ -410,7 +419,8 @@ class Smsc:
         The adapter then empties the store, with no batch write in flight. Forgotten: open
         messages and their final-state timers, queued and late receipts, MO deliveries, the
         replies simulated handsets have not sent yet (they would land in the next test), where
-        each conversation script run is, and retries of deliveries still in a session's
+        each conversation script run is, the conversations metrics report on (their totals
+        since start-up stay), and retries of deliveries still in a session's
         window. Kept: responses held for durability are sent now, and responses a
         slow_response fault delays are sent at their time.
         """
@@ -418,6 +428,7 @@ class Smsc:
         self._lifecycle.reset()
         self._alerts.reset()
         self._twoway.reset()
+        self._conversations.reset()
         self._scheduler.keep(lambda item: isinstance(item, LateResponse))
         self._receivers.forget_all(self._deliveries.next_id())
         if self.checks is not None:

@@ -13,7 +13,16 @@ import random
 from dataclasses import dataclass
 
 import pdu
-from carriers import Compliance, HandsetSimulator, Network, Numbers, Reply, ScheduledReply, plan_mo
+from carriers import (
+    Compliance,
+    HandsetSimulator,
+    MoPlan,
+    Network,
+    Numbers,
+    Reply,
+    ScheduledReply,
+    plan_mo,
+)
 from carriers.config import normalize_number
 from carriers.scripts import ScriptRun
 from pdu import MessageState
@@ -25,6 +34,7 @@ from ..ids import MessageIdAllocator
 from ..model import DeliveryKind, Direction, Message
 from ..scheduler import Scheduler
 from .commit import GroupCommit
+from .conversations import Conversations
 from .deliveries import Deliveries
 from .receivers import ANY_ACCOUNT
 from .stats import Stats
@@ -66,6 +76,7 @@ class TwoWay:
         commit: GroupCommit,
         deliveries: Deliveries,
         stats: Stats,
+        conversations: Conversations,
     ) -> None:
         self._numbers = numbers
         self.compliance = compliance
@@ -78,6 +89,7 @@ class TwoWay:
         self._commit = commit
         self._deliveries = deliveries
         self._stats = stats
+        self._conversations = conversations
         self._mo_refs = CounterReferenceAllocator()
 
     # -- MO in ---------------------------------------------------------------------------
@@ -173,7 +185,7 @@ class TwoWay:
         replies: tuple[Reply, ...] = ()
         if account is None:
             # As the network does: compliance keywords first, then the number's routing.
-            plan = plan_mo(self.compliance, source_addr, destination_addr, text, now)
+            plan = self._plan(source_addr, destination_addr, text, now)
             account, deliver, replies = plan.account, plan.forward, plan.replies
         if data_coding is None:
             data_coding = pdu_text.choose_data_coding(text)
@@ -210,6 +222,13 @@ class TwoWay:
         self._network_replies(replies, now)
         return out
 
+    def _plan(self, handset: str, number: str, text: str, now: float) -> MoPlan:
+        """What the network does with an MO (``plan_mo``); a STOP is a conversation's end."""
+        plan = plan_mo(self.compliance, handset, number, text, now)
+        if plan.compliance.opted_out:
+            self._conversations.opted_out(handset, number, now)
+        return plan
+
     def _network_replies(self, replies: tuple[Reply, ...], now: float) -> None:
         """Texts the network itself sends a handset (STOP confirmation, HELP text, keyword
         auto-replies): stored as delivered MT, so the harness shows the conversation."""
@@ -243,7 +262,7 @@ class TwoWay:
         number's owner; to a simulated handset, the handset's rules may answer it."""
         if self._numbers.get(msg.destination_addr) is not None:
             text = msg.text or ""
-            plan = plan_mo(self.compliance, msg.source_addr, msg.destination_addr, text, now)
+            plan = self._plan(msg.source_addr, msg.destination_addr, text, now)
             self.inject_mo(
                 msg.source_addr,
                 msg.destination_addr,
@@ -267,9 +286,7 @@ class TwoWay:
         simulator chose."""
         reply = item.reply
         if item.part is None:
-            plan = plan_mo(
-                self.compliance, reply.source_addr, reply.destination_addr, reply.text, now
-            )
+            plan = self._plan(reply.source_addr, reply.destination_addr, reply.text, now)
             self._network_replies(plan.replies, now)
             for i, part in enumerate(reply.parts):
                 later = HandsetReplyDue(reply, i, plan.account, plan.forward)

@@ -382,7 +382,9 @@ PATHS: dict[str, Any] = {
             "responses": {
                 "200": {
                     "description": "binds, PDUs by command and status, submit and receipt "
-                    "counters, queue depths, ESME response latency histogram",
+                    "counters, queue depths, ESME response latency histogram; per account and "
+                    "number: MT, MO, opt-outs, MO unanswered, the app's response time "
+                    "histogram; per number: reply and opt-out ratios over the last hour",
                     "content": {"text/plain": {"schema": {"type": "string"}}},
                 }
             },

@@ -7,15 +7,98 @@ from __future__ import annotations
 
 from typing import Any
 
+from carriers.config import NumberType
 from carriers.scripts import MAX_STEPS
 from carriers.scripts import Event as ScriptEvent
 from carriers.scripts import Status as ScriptStatus
 
-from .openapi_schemas import ADDRESS, BAD_QUERY, closed, json_body, query, ref
+from ..core.conversations import MAX_WINDOW
+from .openapi_schemas import ADDRESS, BAD_QUERY, closed, error_response, json_body, query, ref
+from .payloads import DEFAULT_METRICS_WINDOW
 
 __all__ = ["TWOWAY_PATHS", "TWOWAY_SCHEMAS"]
 
+# How conversations went over a window (smsc.core.conversations), per number or account.
+CONVERSATION_STATS: dict[str, Any] = {
+    "mt": {"type": "integer", "description": "messages the app sent (a long one once)"},
+    "mo": {"type": "integer", "description": "messages handsets sent (a long one once)"},
+    "handsets_messaged": {
+        "type": "integer",
+        "description": "handsets the app sent at least one MT",
+    },
+    "handsets_replied": {
+        "type": "integer",
+        "description": "of those, handsets that sent an MO after such an MT (a STOP counts)",
+    },
+    "reply_rate": {
+        "type": ["number", "null"],
+        "description": "handsets_replied / handsets_messaged; null: none messaged",
+    },
+    "opt_outs": {
+        "type": "integer",
+        "description": "handsets messaged that sent STOP after such an MT",
+    },
+    "opt_out_rate": {"type": ["number", "null"]},
+    "mo_unanswered": {
+        "type": "integer",
+        "description": "MO received in the window and forwarded to the app that the app has "
+        "not answered (no MT to the handset from that number since the MO was delivered); a "
+        "STOP is owed nothing",
+    },
+    "response_time": closed(
+        {
+            "answered": {"type": "integer"},
+            "p50": {"type": ["number", "null"]},
+            "p95": {"type": ["number", "null"]},
+            "max": {"type": ["number", "null"]},
+        },
+        "the app's response time, seconds: for each MO delivered to the app (its "
+        "deliver_sm_resp ESME_ROK), the time until the app's next MT to that handset from "
+        "that number; nearest-rank percentiles over the answers made in the window",
+    ),
+}
+
 TWOWAY_SCHEMAS: dict[str, Any] = {
+    "ConversationMetrics": closed(
+        {
+            "window": {"type": "number", "description": "seconds"},
+            "since": {"type": "number", "description": "seconds since the epoch"},
+            "until": {"type": "number"},
+            "numbers": {
+                "type": "array",
+                "items": closed(
+                    {
+                        "number": {"type": "string"},
+                        "type": {
+                            "enum": [*(t.value for t in NumberType), None],
+                            "description": "as in [[numbers]]; null: not configured or no type",
+                        },
+                        "throughput": {
+                            "type": ["number", "null"],
+                            "description": "MT/s from this number; null: no cap",
+                        },
+                        "over_throughput": {"enum": ["queue", "throttle", None]},
+                        **CONVERSATION_STATS,
+                    }
+                ),
+            },
+            "accounts": {
+                "type": "array",
+                "items": closed(
+                    {
+                        "account": {
+                            "type": "string",
+                            "description": "system_id; empty for MO in development mode "
+                            "that no MT of an app has followed",
+                        },
+                        **CONVERSATION_STATS,
+                    }
+                ),
+            },
+        },
+        "How conversations went over the window. A conversation is a handset and one of the "
+        "app's numbers.",
+    ),
     "ScriptRun": closed(
         {
             "script": {"type": "string", "description": "the script's name"},
@@ -57,6 +140,34 @@ TWOWAY_SCHEMAS: dict[str, Any] = {
 }
 
 TWOWAY_PATHS: dict[str, Any] = {
+    "/api/v1/metrics/conversations": {
+        "get": {
+            "summary": "Conversation metrics per number and per account over a window",
+            "description": "Reply rate, opt-out rate, the app's response time to MO and "
+            "MO still unanswered. DELETE /api/v1/messages starts them afresh.",
+            "parameters": [
+                query(
+                    "window",
+                    f"seconds up to now (default {DEFAULT_METRICS_WINDOW:g}, at most "
+                    f"{MAX_WINDOW:g})",
+                    {"type": "number", "minimum": 1, "maximum": MAX_WINDOW},
+                ),
+                query(
+                    "number",
+                    "only this number (and no accounts)",
+                    {"type": "string", "pattern": ADDRESS},
+                ),
+                query("account", "only this account (and no numbers)"),
+            ],
+            "responses": {
+                "200": json_body(ref("ConversationMetrics"), "the metrics"),
+                "400": error_response(
+                    "a bad window or number, both number and account, a repeated or unknown "
+                    "query parameter"
+                ),
+            },
+        },
+    },
     "/api/v1/scripts": {
         "get": {
             "summary": "Conversation script runs: where each scripted handset is",

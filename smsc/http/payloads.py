@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from carriers.config import FixedLatency, UniformLatency
+from carriers.config import FixedLatency, NumberConfig, UniformLatency
 from carriers.network import Carrier
 from carriers.scripts import ScriptRun
 from pdu import MessageState
@@ -23,6 +23,7 @@ from pdu.segment import SegmentMethod
 
 from ..config import ConfigError, fault_from_dict
 from ..core import MAX_ADDR, Connection
+from ..core.conversations import MAX_WINDOW, ConversationStats
 from ..faults import Fault
 from ..model import Direction, Message
 from ..receipts import intermediate_wanted, receipt_wanted
@@ -399,6 +400,85 @@ def parse_opt_out_args(args: Mapping[str, list[str]]) -> tuple[str | None, str |
 
 def opt_out_json(handset: str, sender: str) -> dict[str, str]:
     return {"handset": handset, "sender": sender}
+
+
+DEFAULT_METRICS_WINDOW = 3600.0
+METRICS_ARGS = ("window", "number", "account")
+
+
+@dataclass(frozen=True, slots=True)
+class MetricsQuery:
+    window: float
+    number: str | None
+    account: str | None
+
+
+def parse_metrics_args(args: Mapping[str, list[str]]) -> MetricsQuery:
+    """GET /api/v1/metrics/conversations: the window, and the number and the account to
+    keep in each list."""
+    _check_known(args, METRICS_ARGS)
+    number = _one(args, "number")
+    window = _number(_one(args, "window"), "window", DEFAULT_METRICS_WINDOW, 1.0, MAX_WINDOW)
+    return MetricsQuery(
+        window, None if number is None else _address(number, "number"), _one(args, "account")
+    )
+
+
+def conversation_stats_json(stats: ConversationStats) -> dict[str, object]:
+    times = stats.response_times
+    return {
+        "mt": stats.mt,
+        "mo": stats.mo,
+        "handsets_messaged": stats.handsets_messaged,
+        "handsets_replied": stats.handsets_replied,
+        "reply_rate": stats.reply_rate,
+        "opt_outs": stats.opt_outs,
+        "opt_out_rate": stats.opt_out_rate,
+        "mo_unanswered": stats.mo_unanswered,
+        "response_time": {
+            "answered": len(times),
+            "p50": stats.percentile(50),
+            "p95": stats.percentile(95),
+            "max": times[-1] if times else None,
+        },
+    }
+
+
+def conversation_metrics_json(
+    query: MetricsQuery,
+    now: float,
+    numbers: Mapping[str, ConversationStats],
+    accounts: Mapping[str, ConversationStats],
+    configured: Mapping[str, NumberConfig],
+) -> dict[str, object]:
+    """Per number (with its type and cap, when it is one of [[numbers]]) and per account."""
+
+    def number_json(n: str, stats: ConversationStats) -> dict[str, object]:
+        cfg = configured.get(n)
+        cap = cfg.cap if cfg is not None else None
+        return {
+            "number": n,
+            "type": cfg.type.value if cfg is not None and cfg.type is not None else None,
+            "throughput": cap[0] if cap else None,
+            "over_throughput": cap[1].value if cap else None,
+            **conversation_stats_json(stats),
+        }
+
+    return {
+        "window": query.window,
+        "since": now - query.window,
+        "until": now,
+        "numbers": [
+            number_json(n, stats)
+            for n, stats in sorted(numbers.items())
+            if query.number in (None, n)
+        ],
+        "accounts": [
+            {"account": a, **conversation_stats_json(stats)}
+            for a, stats in sorted(accounts.items())
+            if query.account in (None, a)
+        ],
+    }
 
 
 SCRIPT_FILTERS = ("handset", "number", "script")

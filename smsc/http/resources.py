@@ -456,6 +456,14 @@ class HttpApi(Resource):
         )
         return d.addCallback(rendered)
 
+    def conversation_metrics(self, request: Request, _: str) -> Reply:
+        query = payloads.parse_metrics_args(self._args(request))
+        core, now = self.smsc.core, self.smsc.now()
+        numbers, accounts = core.conversations(now, query.window)
+        configured = {n.number: n for n in core.network.config.numbers}
+        body = payloads.conversation_metrics_json(query, now, numbers, accounts, configured)
+        return Reply(200, body)
+
     def list_scripts(self, request: Request, _: str) -> Reply:
         filters = payloads.parse_script_args(self._args(request))
         runs = self.smsc.core.script_runs(**filters)
@@ -471,7 +479,9 @@ class HttpApi(Resource):
         return Reply(200, raw=self.openapi, headers={"Content-Type": "application/json"})
 
     def metrics(self, _: Request, __: str) -> Reply:
-        text = exposition(collect(self.smsc.core, self.smsc.pdus_sent, self.smsc.pruned))
+        text = exposition(
+            collect(self.smsc.core, self.smsc.pdus_sent, self.smsc.now(), self.smsc.pruned)
+        )
         return Reply(200, raw=text.encode(), headers={"Content-Type": METRICS_CONTENT_TYPE})
 
 
@@ -497,6 +507,7 @@ ROUTES = (
     Route("GET", "/api/v1/carriers", HttpApi.list_carriers),
     Route("PUT", "/api/v1/carriers/{name}/outage", HttpApi.set_outage),
     Route("GET", "/api/v1/scripts", HttpApi.list_scripts),
+    Route("GET", "/api/v1/metrics/conversations", HttpApi.conversation_metrics),
     Route("GET", "/api/v1/events", HttpApi.stream_events),
     Route("GET", "/api/v1/openapi.json", HttpApi.openapi_json, public=True),
     Route("GET", "/metrics", HttpApi.metrics, public=True),
