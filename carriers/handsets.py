@@ -98,6 +98,8 @@ class HandsetSimulator:
         self.network = network if network is not None else Network(self.config)
         self.allocator: ReferenceAllocator = allocator or CounterReferenceAllocator()
         self.scripts = Scripts(self.config.handset_scripts)
+        self._scripted = bool(self.config.handset_scripts)
+        self._answers = self._scripted or bool(self.config.handset_rules)  # else: no work per MT
         self._rules = [
             (r, Weights([c.weight for c in r.replies]) if len(r.replies) > 1 else None)
             for r in self.config.handset_rules
@@ -113,10 +115,10 @@ class HandsetSimulator:
     ) -> list[ScheduledReply]:
         """Replies of the handset ``destination_addr`` to an MT from ``source_addr`` that
         reached it at ``now``. ``text`` None (binary content) matches no rule."""
-        if text is None:
+        if text is None or not self._answers:
             return []
         handset = normalize_number(destination_addr)
-        if self.scripts:
+        if self._scripted:
             answer = self.scripts.on_mt(source_addr, handset, text, now, rng)
             if answer is not None:  # the script covers this handset: the rules do not answer
                 if answer.text is None:

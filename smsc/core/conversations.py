@@ -163,12 +163,13 @@ class Conversations:
     def stored(self, batch: Batch) -> None:
         """A committed batch: its new messages and its MO delivered to an app."""
         # The common case inline (the server's hot path runs through here): a one-part MT
-        # in a conversation already known, with nothing waiting for an answer.
+        # in a conversation already known, with nothing waiting for an answer. Addresses
+        # with a leading '+' miss here and are normalised in _mt.
         conversations = self._conversations
         move = conversations.move_to_end
         mt_direction = Direction.MT
         network = self._network
-        last: tuple[str, str] | None = None
+        last_account = last_number = None
         pair: _Pair | None = None
         for m in batch.messages:
             if m.direction is not mt_direction:
@@ -177,19 +178,19 @@ class Conversations:
             account = m.account
             if account == network:
                 continue
-            key = (m.destination_addr.removeprefix("+"), m.source_addr.removeprefix("+"))
+            number = m.source_addr
+            key = (m.destination_addr, number)
             c = conversations.get(key)
             if c is None or c.waiting or m.part_total > 1 or c.account != account:
                 self._mt(m)
                 continue
             t = m.submit_time
             move(key)
-            c.active = max(c.active, t)
-            c.last_mt = t
+            c.active = c.last_mt = t  # a batch's messages come in the order they arrived
             c.last_concat = None
-            if last != (account, key[1]) or pair is None:
-                last = (account, key[1])
-                pair = self._pair(account, key[1])
+            if pair is None or number != last_number or account != last_account:
+                last_account, last_number = account, number
+                pair = self._pair(account, number)
             pair.mt_total += 1
             pair.mt.append(t)
         undelivered = self._undelivered
