@@ -28,6 +28,7 @@ class Server:
     proc: subprocess.Popen[bytes]
     log_path: Path
     port: int = 0
+    api: str = ""  # the HTTP API's base URL
 
     @property
     def host(self) -> str:
@@ -59,6 +60,7 @@ def start_server(workdir: Path, *args: str) -> Server:
     )
     server = Server(proc, log_path)
     server.port = listening.smpp[1]
+    server.api = listening.http_url
     return server
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import urllib.request
 from pathlib import Path
 
 from .conftest import Server, start_server
@@ -86,3 +88,36 @@ def test_many_binds_each_user_binds_and_unbinds(tmp_path: Path, server: Server) 
     assert binds.failures == 0 and binds.requests >= 50
     assert rows["unbind"] == Row(binds.requests, 0)
     assert rows["submit_sm"].requests > 0 and rows["submit_sm"].failures == 0
+
+
+def test_conversations_report_the_apps_reply_latency(tmp_path: Path, server: Server) -> None:
+    """Handsets write over the API, the bot app answers each after 50 ms: Locust's
+    app_reply shows the app's response time as the server measured it, and the server's
+    conversation metrics agree."""
+    prefix = tmp_path / "conversations"
+    proc = start(
+        [
+            "-f", str(SCENARIOS / "conversations.py"), "--headless", "-t", "4s",
+            "-u", "4", "-r", "4", "--host", f"smpp://{server.host}",
+            "--smsc-api", server.api, "--app-think-ms", "50",
+            "--json-file", str(prefix), "--only-summary", "--stop-timeout", "5",
+        ],
+        tmp_path,
+        "conversations.log",
+    )  # fmt: skip
+    try:
+        rc = proc.wait(timeout=60)
+    finally:
+        stop(proc)
+    log = (tmp_path / "conversations.log").read_text(errors="replace")
+    assert "Traceback" not in log, log[-3000:]
+    assert rc == 0, log[-3000:]
+    entries = {e["name"]: e for e in json.loads(Path(f"{prefix}.json").read_text())}
+    replies = entries["app_reply"]
+    assert replies["num_requests"] > 5 and replies["num_failures"] == 0
+    assert replies["min_response_time"] >= 50  # never faster than the bot's think time
+    with urllib.request.urlopen(f"{server.api}/api/v1/metrics/conversations?number=12345") as r:
+        (number,) = json.load(r)["numbers"]
+    assert number["response_time"]["answered"] >= replies["num_requests"]
+    assert number["response_time"]["p50"] >= 0.05
+    assert number["mo"] >= replies["num_requests"]
