@@ -193,6 +193,23 @@ class ApiClient:
         )
         return carrier
 
+    # -- two-way: scripts and conversation metrics ------------------------------------------
+
+    def scripts(self, **filters: object) -> list[dict[str, Any]]:
+        """Conversation script runs (filters: handset, number, script)."""
+        runs: list[dict[str, Any]] = self.request("GET", "/api/v1/scripts", params=filters)[
+            "scripts"
+        ]
+        return runs
+
+    def conversation_metrics(self, **filters: object) -> dict[str, Any]:
+        """Per number and per account over a window (filters: window in seconds, number or
+        account): reply rate, opt-out rate, the app's response times, MO unanswered."""
+        metrics: dict[str, Any] = self.request(
+            "GET", "/api/v1/metrics/conversations", params=filters
+        )
+        return metrics
+
 
 def _params(filters: dict[str, object]) -> dict[str, object]:
     # "from" is a keyword in Python: callers write from_.

@@ -191,6 +191,16 @@ class Simulator:
                 self.switched_outages[name] = before[name]
         return self.api.set_outage(name, down)
 
+    def scripts(self, **filters: object) -> list[dict[str, Any]]:
+        """Where each scripted handset's conversation is (filters: handset, number,
+        script); ``reset()`` forgets them."""
+        return self.api.scripts(**filters)
+
+    def conversation_metrics(self, **filters: object) -> dict[str, Any]:
+        """Reply rate, opt-out rate, the app's response times (p50, p95, max) and MO
+        unanswered, per number and per account (filters: window, number, account)."""
+        return self.api.conversation_metrics(**filters)
+
     def _restore_outages(self) -> None:
         for name, down in self.switched_outages.items():
             self.api.set_outage(name, down)
