@@ -1,5 +1,6 @@
 """Reading the carriers' tables: ``[[carriers]]``, ``[compliance]``, ``[[numbers]]``,
-``[[handset_rules]]`` and ``[handsets]`` into the records of ``carriers.config``
+``[[handset_rules]]``, ``[[handset_scripts]]`` and ``[handsets]`` into the records of
+``carriers.config``
 (docs/carriers.md, docs/example-carriers.toml)."""
 
 from __future__ import annotations
@@ -18,17 +19,21 @@ from carriers.config import (
     ComplianceConfig,
     FixedLatency,
     HandsetRule,
+    HandsetScript,
     HandsetSettings,
     KeywordRoute,
     Latency,
     LognormalLatency,
     NumberConfig,
+    NumberType,
     OptedOutMode,
     OptInMode,
     OutageConfig,
     OutageMode,
     OutcomeWeight,
     OverThroughput,
+    ScriptRule,
+    ScriptState,
     UniformLatency,
     UnknownMode,
     UnknownNumbers,
@@ -49,6 +54,7 @@ from .values import (
     keyword,
     number_pattern,
     positive,
+    rate,
     refuse,
     seconds,
     share,
@@ -324,6 +330,9 @@ def number_reader(base: ComplianceConfig) -> Callable[[Table], NumberConfig]:
             keywords=tuple(routes.values()),
             unknown_reply=t.get("unknown_reply", free_text, None),
             compliance=t.table("compliance", compliance_reader(base), base),
+            type=t.get("type", enum(NumberType), None),
+            throughput=t.get("throughput", rate, None),
+            over_throughput=t.get("over_throughput", enum(OverThroughput), None),
         )
         if not routes and t.valid("keywords"):
             if not t.has("account"):
@@ -338,17 +347,97 @@ def number_reader(base: ComplianceConfig) -> Callable[[Table], NumberConfig]:
 # -- handsets -------------------------------------------------------------------------------------
 
 
-def read_handset_rule(t: Table) -> HandsetRule:
+def read_weighted_reply(t: Table) -> WeightedReply:
+    return WeightedReply(
+        text=t.require("text", free_text, ""), weight=t.require("weight", seconds, 0.0)
+    )
+
+
+def _replies(t: Table) -> tuple[WeightedReply, ...]:
+    """``reply`` (one answer) or ``[[...replies]]`` (answers drawn by weight): one of them."""
+    if t.has("reply") == t.has("replies"):
+        t.problem(
+            "reply",
+            'exactly one of "reply" (one answer) or "replies" (drawn by weight) is required',
+        )
+    reply = t.get("reply", free_text, None)
+    items = t.array("replies", read_weighted_reply)
+    if t.has("replies") and t.valid("replies"):
+        if not items:
+            t.problem("replies", "must list at least one reply")
+        elif not any(r.weight > 0 for r in items.values()):
+            t.problem("replies", "at least one weight must be above 0")
+    if reply is not None:
+        return (WeightedReply(reply),)
+    return tuple(items.values())
+
+
+def _text_match(t: Table) -> tuple[str | None, re.Pattern[str] | None]:
     if t.has("match") == t.has("regex"):
         t.problem("match", 'exactly one of "match" (a substring) or "regex" is required')
+    return t.get("match", free_text, None), t.get("regex", regex, None)
+
+
+def read_handset_rule(t: Table) -> HandsetRule:
+    substring, pattern = _text_match(t)
     return HandsetRule(
         name=t.require("name", name, ""),
-        replies=(WeightedReply(t.require("reply", free_text, "")),),
-        substring=t.get("match", free_text, None),
-        regex=t.get("regex", regex, None),
+        replies=_replies(t),
+        substring=substring,
+        regex=pattern,
         probability=t.get("probability", share, 1.0),
         delay=t.table("delay", read_latency, REPLY_DELAY),
         handsets=t.get("handsets", patterns, None),
+        fallthrough=t.get("fallthrough", boolean, False),
+    )
+
+
+def read_script_rule(t: Table) -> ScriptRule:
+    substring, pattern = _text_match(t)
+    return ScriptRule(
+        replies=_replies(t),
+        substring=substring,
+        regex=pattern,
+        next=t.get("next", name, None),
+        probability=t.get("probability", share, 1.0),
+        delay=t.table("delay", read_latency, None),
+    )
+
+
+def read_script_state(t: Table) -> ScriptState:
+    return ScriptState(
+        name=t.require("name", name, ""),
+        rules=tuple(t.array("rules", read_script_rule).values()),
+        quiet=t.get("quiet", share, 0.0),
+        stop=t.get("stop", share, 0.0),
+    )
+
+
+def read_handset_script(t: Table) -> HandsetScript:
+    states = t.array("states", read_script_state)
+    t.unique("states", states, "name", lambda s: s.name)
+    if t.valid("states"):
+        if not states:
+            t.problem(
+                "states",
+                "must list at least one state ([[handset_scripts.states]]; the first is where "
+                "a conversation starts)",
+            )
+        known = list(dict.fromkeys(s.name for s in states.values()))
+        for i, state in states.items():
+            for j, rule in enumerate(state.rules):
+                if rule.next is not None and rule.next not in known:
+                    t.problem(
+                        f"states[{i}].rules[{j}].next",
+                        f"must name a state of this script ({', '.join(known)}), got {rule.next!r}",
+                    )
+    return HandsetScript(
+        name=t.require("name", name, ""),
+        states=tuple(states.values()),
+        handsets=t.get("handsets", patterns, None),
+        numbers=t.get("numbers", patterns, None),
+        delay=t.table("delay", read_latency, REPLY_DELAY),
+        stop_text=t.get("stop_text", free_text, "STOP"),
     )
 
 
@@ -370,10 +459,13 @@ def read_carriers(t: Table) -> CarriersConfig:
     t.unique("numbers", numbers, "number", lambda n: n.number, show=str)
     rules = t.array("handset_rules", read_handset_rule)
     t.unique("handset_rules", rules, "name", lambda r: r.name)
+    scripts = t.array("handset_scripts", read_handset_script)
+    t.unique("handset_scripts", scripts, "name", lambda s: s.name)
     return CarriersConfig(
         carriers=carriers,
         numbers=tuple(numbers.values()),
         compliance=compliance,
         handset_rules=tuple(rules.values()),
+        handset_scripts=tuple(scripts.values()),
         handsets=t.table("handsets", read_handsets, HandsetSettings()),
     )

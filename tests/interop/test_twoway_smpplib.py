@@ -5,6 +5,7 @@ conversation metrics of each run (reply rate, the app's response times)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 import urllib.request
@@ -314,31 +315,33 @@ def test_three_number_types_each_throttle_at_their_own_rate(tmp_path: Path) -> N
         assert got[LONG] == 1 and got[TOLL_FREE] == 3  # their bursts take well under a second
 
         # Sustained: the long code and the toll-free number offered about 20/s each,
-        # interleaved on two binds, for 3 s after their buckets refilled. Each takes about its
-        # own rate: at most b + r * span, at least span / (1/r + the longest gap between two
-        # offers), whatever the other does.
+        # interleaved on two binds, for 3 s. Each submit_sm reaches the server between its
+        # send and its response, which bounds from outside both the time the server spent
+        # receiving them (span) and the longest gap between two arrivals (gap). The cap then
+        # takes at most b + r * span, and at least span / (1/r + gap): each acceptance moves
+        # the cap's clock on by 1/r, and a refused message is retried within the gap.
         time.sleep(1.0)  # both buckets full again (a timed pause, not a wait for an event)
-        sent = dict.fromkeys((LONG, TOLL_FREE), 0)
-        accepted = dict.fromkeys((LONG, TOLL_FREE), 0)
-        gap = 0.0
-        t0 = last = time.monotonic()
+        offers: dict[str, list[tuple[float, float, bool]]] = {LONG: [], TOLL_FREE: []}
+        t0 = time.monotonic()
         while time.monotonic() - t0 < 3.0:
             for app, number in ((brand, LONG), (care, TOLL_FREE)):
+                sent = time.monotonic()
                 resp = app.submit(
                     source_addr=number, destination_addr="447700900399", short_message=b"y"
                 )
                 assert resp.status in (0, THROTTLED)
-                accepted[number] += resp.status == 0
-                sent[number] += 1
-            now = time.monotonic()
-            gap, last = max(gap, now - last), now
+                offers[number].append((sent, time.monotonic(), resp.status == 0))
             time.sleep(0.05)
-        span = time.monotonic() - t0
-        for number in (LONG, TOLL_FREE):
+        accepted = {}
+        for number, seen in offers.items():
             rate = RATES[number]
-            assert sent[number] > 3 * rate * span  # offered well above the rate
-            low = (span - 2 * gap) / (1 / rate + gap)
-            assert low <= accepted[number] <= rate + rate * span, (number, accepted, span, gap)
+            accepted[number] = sum(ok for _, _, ok in seen)
+            longest = seen[-1][1] - seen[0][0]
+            shortest = seen[-1][0] - seen[0][1]
+            gap = max(b[1] - a[0] for a, b in itertools.pairwise(seen))
+            assert len(seen) > 3 * rate * longest  # offered well above the rate
+            low = shortest / (1 / rate + gap)
+            assert low <= accepted[number] <= rate + rate * longest, (number, seen)
 
         numbers = {n["number"]: n for n in sim.conversation_metrics()["numbers"]}
         for number, rate in RATES.items():
@@ -370,6 +373,8 @@ def test_a_long_code_that_queues_delivers_one_message_a_second(tmp_path: Path) -
         for message_id in ids:
             receipt = brand.receipt_for(message_id, timeout=WAIT)
             assert receipt_fields(receipt.short_message)["stat"] == "DELIVRD"
-        done = [sim.message(m)["done_time"] for m in ids]
-        assert done[1] - done[0] == pytest.approx(1.0, abs=0.05)
-        assert done[2] - done[1] == pytest.approx(1.0, abs=0.05)
+        first = sim.message(ids[0])["submit_time"]
+        done = [sim.message(m)["done_time"] - first for m in ids]
+        # one a second leaves the queue (timers never fire early; late only by the box's load)
+        assert all(d >= i + 0.05 - 1e-6 for i, d in enumerate(done)), done
+        assert done[2] < 2.05 + 1.5
