@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser.test_inbox import browser, css, needs_chromium, next_mo, wait_until
+from browser.test_inbox import browser, css, needs_chromium, next_mo, texts, wait_until
 from interop.conftest import SmpplibEsme, bound_smpplib, simulator
 
 from smsc.pytest_plugin import Simulator
@@ -89,17 +89,16 @@ def test_the_thread_shows_the_script_run_and_the_side_the_numbers_figures(
     row = '#twoway-numbers tr[data-number="12345"]'
 
     def figures() -> dict[str, str] | None:
-        """The row's cells, read afresh each time (the panel re-renders every few seconds)."""
-        from selenium.common.exceptions import StaleElementReferenceException
-
-        try:
-            cells = {
-                name: css(browser, f"{row} .{name}")[0].text
-                for name in ("reply-rate", "opt-out-rate", "response", "unanswered")
-            }
-        except (IndexError, StaleElementReferenceException):
+        """The row's cells once the B came in, unanswered (the panel re-renders often: a
+        cell replaced while read makes wait_until poll again)."""
+        found = {
+            name: css(browser, f"{row} .{name}")
+            for name in ("reply-rate", "opt-out-rate", "response", "unanswered")
+        }
+        if not all(found.values()):
             return None
-        return cells if cells["unanswered"] == "1" else None  # the B came in, unanswered
+        cells = {name: elements[0].text for name, elements in found.items()}
+        return cells if cells["unanswered"] == "1" else None
 
     cells = wait_until(browser, "the number's figures", figures)
     assert (cells["reply-rate"], cells["opt-out-rate"]) == ("100%", "0%")
