@@ -8,12 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser.test_inbox import browser, css, needs_chromium, next_mo, texts, wait_until
+from browser.test_inbox import css, needs_chromium, next_mo, wait_until
 from interop.conftest import SmpplibEsme, bound_smpplib, simulator
 
 from smsc.pytest_plugin import Simulator
-
-__all__ = ["browser"]  # the module's Chromium, shared from test_inbox
 
 HANDSET = "447700900888"
 CLINIC = "12345"
@@ -89,8 +87,9 @@ def test_the_thread_shows_the_script_run_and_the_side_the_numbers_figures(
     row = '#twoway-numbers tr[data-number="12345"]'
 
     def figures() -> dict[str, str] | None:
-        """The row's cells once the B came in, unanswered (the panel re-renders often: a
-        cell replaced while read makes wait_until poll again)."""
+        """The row's cells once the offer answered the 2 and the B came in, unanswered (the
+        panel re-renders every few seconds: the first renders may show less, and a cell
+        replaced while read makes wait_until poll again)."""
         found = {
             name: css(browser, f"{row} .{name}")
             for name in ("reply-rate", "opt-out-rate", "response", "unanswered")
@@ -98,7 +97,9 @@ def test_the_thread_shows_the_script_run_and_the_side_the_numbers_figures(
         if not all(found.values()):
             return None
         cells = {name: elements[0].text for name, elements in found.items()}
-        return cells if cells["unanswered"] == "1" else None
+        if cells["response"].startswith("–") or cells["unanswered"] != "1":
+            return None
+        return cells
 
     cells = wait_until(browser, "the number's figures", figures)
     assert (cells["reply-rate"], cells["opt-out-rate"]) == ("100%", "0%")
