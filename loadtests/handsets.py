@@ -15,7 +15,7 @@ LOAD_TEST_HANDSETS = range(447_999_000_000, 447_999_100_000)
 BLOCK = 10_000
 
 # Blocks by scenario (loadtests/scenarios/*.py).
-MT_BURST, MIXED_LONG, TWO_WAY, THROTTLED, MANY_BINDS = range(5)
+MT_BURST, MIXED_LONG, TWO_WAY, THROTTLED, MANY_BINDS, CONVERSATIONS = range(6)
 
 
 def handsets(block: int) -> Iterator[str]:

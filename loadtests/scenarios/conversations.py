@@ -21,7 +21,6 @@ account, with the reply rate and the MO left unanswered.
 from __future__ import annotations
 
 import contextlib
-import itertools
 import time
 from typing import Any
 
@@ -31,13 +30,14 @@ from locust import User, between, constant, events, task
 from locust.env import Environment
 from locust.exception import StopUser
 
+from loadtests.handsets import CONVERSATIONS, handsets
 from loadtests.user import REQUEST_TYPE, SmppError, SmppUser
 from pdu import Pdu
 
 APP_NUMBER = "12345"
 QUESTION = "Hi, is my order on its way?"
-# One block of handsets per process: each user writes from a number of its own at a time.
-_handsets = itertools.count(447_999_060_000)
+# The scenario's block of load-test handsets: each user writes from the next one.
+_handsets = handsets(CONVERSATIONS)
 
 
 class AppBot(SmppUser):
@@ -85,7 +85,7 @@ class Handsets(User):
 
     @task
     def write_to_the_app(self) -> None:
-        handset = str(next(_handsets))
+        handset = next(_handsets)
         t0 = time.perf_counter()
         body = {"from": handset, "to": APP_NUMBER, "text": QUESTION}
         mo = self._call("POST", "/api/v1/mo", json=body)
