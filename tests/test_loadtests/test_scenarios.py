@@ -91,15 +91,15 @@ def test_many_binds_each_user_binds_and_unbinds(tmp_path: Path, server: Server) 
 
 
 def test_conversations_report_the_apps_reply_latency(tmp_path: Path, server: Server) -> None:
-    """Handsets write over the API, the bot app answers each after 50 ms: Locust's
-    app_reply shows the app's response time as the server measured it, and the server's
-    conversation metrics agree."""
+    """Handsets write over the API, the bot app answers each after 300 ms: Locust's
+    app_reply is the app's response time as the server measured it, so its median is about
+    the bot's think time, as is the server's own p50."""
     prefix = tmp_path / "conversations"
     proc = start(
         [
             "-f", str(SCENARIOS / "conversations.py"), "--headless", "-t", "4s",
             "-u", "4", "-r", "4", "--host", f"smpp://{server.host}",
-            "--smsc-api", server.api, "--app-think-ms", "50",
+            "--smsc-api", server.api, "--app-think-ms", "300",
             "--json-file", str(prefix), "--only-summary", "--stop-timeout", "5",
         ],
         tmp_path,
@@ -114,10 +114,15 @@ def test_conversations_report_the_apps_reply_latency(tmp_path: Path, server: Ser
     assert rc == 0, log[-3000:]
     entries = {e["name"]: e for e in json.loads(Path(f"{prefix}.json").read_text())}
     replies = entries["app_reply"]
-    assert replies["num_requests"] > 5 and replies["num_failures"] == 0
-    assert replies["min_response_time"] >= 50  # never faster than the bot's think time
+    assert replies["num_requests"] >= 5 and replies["num_failures"] == 0
+    # Locust keeps each time rounded (to 10 ms at this size): the median of those.
+    times = sorted(int(ms) for ms, n in replies["response_times"].items() for _ in range(int(n)))
+    median = times[len(times) // 2]
+    # The server measures from the deliver_sm_resp it read to the MT it read: the bot's
+    # 300 ms, give or take how promptly a busy server read each of the two.
+    assert 200 <= median <= 1000, times
     with urllib.request.urlopen(f"{server.api}/api/v1/metrics/conversations?number=12345") as r:
         (number,) = json.load(r)["numbers"]
     assert number["response_time"]["answered"] >= replies["num_requests"]
-    assert number["response_time"]["p50"] >= 0.05
+    assert 0.2 <= number["response_time"]["p50"] <= 1.0
     assert number["mo"] >= replies["num_requests"]
