@@ -111,7 +111,7 @@ def _status(status: int) -> str:
 
 
 def collect(
-    core: Smsc, sent: Mapping[tuple[int, int], int], now: float, pruned: int = 0
+    core: Smsc, sent: Mapping[tuple[int, int], int], pruned: int = 0, *, now: float
 ) -> list[Family]:
     """Every family from the core's state and counters, the PDUs the adapter wrote and the
     messages its retention steps pruned."""

@@ -189,7 +189,7 @@ def test_metrics_and_the_api_show_what_the_window_holds() -> None:
     submit(app, handset(0), b"Thanks")
     h.flush()
 
-    text = exposition(collect(h.core, {}, h.now))
+    text = exposition(collect(h.core, {}, now=h.now))
     labels = f'account="esme",number="{CLINIC}"'
     for line in (
         f"smsc_conversation_mt_total{{{labels}}} 5",

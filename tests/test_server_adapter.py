@@ -339,6 +339,6 @@ def test_retention_prunes_final_messages_beyond_the_limit_and_counts_them(
     held = server.store.find_messages(limit=100)
     assert [m.destination_addr for m in held] == [f"4477009{n:05}" for n in range(20, 30)]
     assert server.pruned == 20
-    metrics = exposition(collect(server.core, server.pdus_sent, server.pruned))
+    metrics = exposition(collect(server.core, server.pdus_sent, server.pruned, now=clock.seconds()))
     assert "smsc_messages_pruned_total 20\n" in metrics
     server.store.close()

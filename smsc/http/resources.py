@@ -480,7 +480,7 @@ class HttpApi(Resource):
 
     def metrics(self, _: Request, __: str) -> Reply:
         text = exposition(
-            collect(self.smsc.core, self.smsc.pdus_sent, self.smsc.now(), self.smsc.pruned)
+            collect(self.smsc.core, self.smsc.pdus_sent, self.smsc.pruned, now=self.smsc.now())
         )
         return Reply(200, raw=text.encode(), headers={"Content-Type": METRICS_CONTENT_TYPE})
 
