@@ -154,16 +154,15 @@ TWOWAY_PATHS: dict[str, Any] = {
                 ),
                 query(
                     "number",
-                    "only this number (and no accounts)",
+                    "keep only this number in numbers",
                     {"type": "string", "pattern": ADDRESS},
                 ),
-                query("account", "only this account (and no numbers)"),
+                query("account", "keep only this account in accounts"),
             ],
             "responses": {
                 "200": json_body(ref("ConversationMetrics"), "the metrics"),
                 "400": error_response(
-                    "a bad window or number, both number and account, a repeated or unknown "
-                    "query parameter"
+                    "a bad window or number, a repeated or unknown query parameter"
                 ),
             },
         },
