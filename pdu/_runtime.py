@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import struct
 from collections.abc import Sequence
 
@@ -156,6 +157,12 @@ def _decode_unsuccess_smes(
         p += 4
         out.append(UnsuccessSme(ton, npi, addr, code))
     return out, p
+
+
+# TLVs whose rules tie them to short_message and to each other (facts 3 and 10).
+_TIED_TO_SHORT_MESSAGE = frozenset(
+    ("message_payload", "sar_msg_ref_num", "sar_total_segments", "sar_segment_seqnum")
+)
 
 
 def _check_message_tlvs(o: Pdu, seq: int) -> None:
@@ -366,6 +373,7 @@ def _encode_tlvs(o: Pdu) -> bytes:
         raise EncodeError(
             "set either short_message or message_payload, not both", "message_payload"
         )
+    tied: dict[str, object] | None = None  # message_payload or sar_* given raw in extra_tlvs
     for tag, value in o.extra_tlvs:
         if len(value) > 0xFFFF:
             raise EncodeError(f"TLV 0x{tag:04X} value is longer than 65535 octets", None)
@@ -373,13 +381,25 @@ def _encode_tlvs(o: Pdu) -> bytes:
         if spec is not None:
             # A known tag in extra_tlvs (a repeat, e.g. callback_num) must still be legal.
             try:
-                _decode_value(spec, bytes(value), 0, len(value), 0, o.command_id)
+                decoded = _decode_value(spec, bytes(value), 0, len(value), 0, o.command_id)
             except PduError as e:
                 raise EncodeError(e.message, spec.name) from None
+            if spec.name in _TIED_TO_SHORT_MESSAGE:
+                tied = tied or {}
+                tied[spec.name] = decoded
         elif tag in _TAGS_34:
             # What the decoder refuses (ESME_ROPTPARNOTALLWD) is never sent; a 5.0 tag this
             # PDU does not carry goes out raw, as the decoder keeps it.
             name = Tag(tag).name
             raise EncodeError(f"TLV {name} is not allowed in {o.command_name}", name)
         parts.append(encode_tlv(tag, bytes(value)))
+    if tied:
+        # The decoder reads them as the named TLVs: the same rules must hold for the whole.
+        probe = copy.copy(o)
+        for name, value in tied.items():
+            setattr(probe, name, value)
+        try:
+            _check_message_tlvs(probe, o.sequence_number)
+        except PduError as e:
+            raise EncodeError(e.message, e.field) from None
     return b"".join(parts)

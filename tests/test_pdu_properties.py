@@ -406,6 +406,27 @@ def test_encoder_raises_encode_error_or_emits_what_the_decoder_accepts(p: Pdu) -
     pdu.decode(frame)  # must not raise
 
 
+@pytest.mark.parametrize(
+    ("short_message", "extra", "refused"),
+    [
+        # Found by the property above: a message_payload given raw beside a short_message.
+        (b"\x00", ((0x0424, b""),), True),
+        (b"", ((0x0424, b"hi"),), False),
+        (b"x", ((0x020C, b"\x00\x01"),), True),  # a lone sar_msg_ref_num
+    ],
+)
+def test_raw_extra_tlvs_obey_the_message_tlv_rules(
+    short_message: bytes, extra: tuple[tuple[int, bytes], ...], refused: bool
+) -> None:
+    p = pdu.DeliverSm(short_message=short_message)
+    p.extra_tlvs = extra
+    if refused:
+        with pytest.raises(EncodeError):
+            pdu.encode(p)
+    else:
+        assert pdu.decode(pdu.encode(p)).message_payload == b"hi"  # type: ignore[attr-defined]
+
+
 # -- (f): error_response --------------------------------------------------------------------
 
 
