@@ -42,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="smsc",
         description=(
-            "A carrier-grade SMSC simulator and SMS test harness speaking SMPP 3.4. "
+            "A carrier-grade SMSC simulator and SMS test harness speaking SMPP 3.4 (and 5.0). "
             "Point an SMPP client (ESME) at it instead of at a mobile carrier."
         ),
     )

@@ -100,3 +100,36 @@ class Delivery:
     # The decoded request, kept in memory so that each attempt does not decode ``pdu`` again;
     # not stored (the store keeps ``pdu``).
     request: Pdu | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(slots=True)
+class Broadcast:
+    """A cell broadcast an ESME asked for with broadcast_sm (SMPP 5.0): what to broadcast,
+    to which areas, how often, and where it is in its life (smsc.core.broadcasts).
+
+    ``state`` is SCHEDULED until ``start_time``, ENROUTE while broadcasting, then EXPIRED
+    when it ran its course at ``end_time`` or DELETED when cancelled (``done_time``).
+    """
+
+    message_id: str
+    account: str
+    source_addr_ton: int
+    source_addr_npi: int
+    source_addr: str
+    areas: tuple[bytes, ...]  # broadcast_area_identifier values, one per area
+    content_type: tuple[int, int]  # broadcast_content_type: (type of network, content type)
+    frequency: tuple[int, int]  # broadcast_frequency_interval: (unit of time, number)
+    rep_num: int | None  # broadcast_rep_num (None: an immediate broadcast sends it once)
+    payload: bytes  # message_payload (b"" with a canned message, sm_default_msg_id)
+    submit_time: float
+    start_time: float
+    end_time: float  # when broadcasting ends (or ended, when cancelled early)
+    service_type: str = ""
+    priority_flag: int = 0
+    data_coding: int = 0
+    sm_default_msg_id: int = 0
+    user_message_reference: int | None = None
+    state: MessageState = MessageState.SCHEDULED
+    done_time: float | None = None
+    text: str | None = None  # the payload decoded, for people (None: binary)
+    tlvs: dict[str, object] = field(default_factory=dict)  # the other broadcast TLVs sent

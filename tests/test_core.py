@@ -92,9 +92,14 @@ class Client:
         return self.answers.get(self.send(p))
 
     def bind(
-        self, cls: type[Pdu] = pdu.BindTransceiver, system_id: str = "esme", password: str = ""
+        self,
+        cls: type[Pdu] = pdu.BindTransceiver,
+        system_id: str = "esme",
+        password: str = "",
+        interface_version: int = 0x34,
     ) -> Pdu:
-        resp = self.request(cls(system_id=system_id, password=password, interface_version=0x34))  # type: ignore[call-arg]
+        bind = cls(system_id=system_id, password=password, interface_version=interface_version)  # type: ignore[call-arg]
+        resp = self.request(bind)
         assert resp is not None
         return resp
 

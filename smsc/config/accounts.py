@@ -135,6 +135,9 @@ class AccountConfig:
     # (ours, theirs) pairs: a carrier that answers throttling with ESME_RMSGQFUL.
     status_map: tuple[tuple[int, int], ...] = ()
     profile: str | None = None  # the carrier profile the account's defaults came from
+    # The newest SMPP this account's carrier speaks: a bind at a newer interface_version is
+    # answered, and served, at this one (0x33: no TLVs at all; 0x34; 0x50, the server's).
+    interface_version: int = 0x50
 
     @property
     def receipt_style(self) -> receipt_text.Style:
@@ -197,10 +200,12 @@ SHIPPED_PROFILES: tuple[Mapping[str, object], ...] = (
     {
         "name": "legacy-hex",
         "description": (
-            "an older SMSC of SMPP 3.3 descent: 8-digit hex ids in submit_sm_resp, the same "
-            "number in decimal in receipts, receipt text without text: and with sub:1 dlvrd:1, "
-            "two binds, a window of 10"
+            "an older SMSC that speaks SMPP 3.3 (no TLVs, so receipts carry their id in the "
+            "text only): 8-digit hex ids in submit_sm_resp, the same number in decimal in "
+            "receipts, receipt text without text: and with sub:1 dlvrd:1, two binds, a "
+            "window of 10"
         ),
+        "interface_version": "3.3",
         "message_id_format": "hex:8",
         "receipt_id_format": "decimal",
         "receipt_text_field": False,
@@ -273,7 +278,7 @@ def shipped_profiles() -> dict[str, Profile]:
 def read_profile(t: Table, known: Mapping[str, Profile]) -> Profile:
     """A ``[[profiles]]`` table; ``known`` are the profiles it may start from."""
     name = t.require("name", profile_name, "")
-    description = t.get("description", text(200), "")
+    description = t.get("description", text(400), "")
     base = _PLACEHOLDER
     keys: tuple[str, ...] = ()
     if t.has("profile"):
@@ -290,7 +295,14 @@ def read_profile(t: Table, known: Mapping[str, Profile]) -> Profile:
 
 def describe(profile: Profile) -> list[str]:
     """``profile`` as ``smsc profiles`` shows it: the keys it sets, in the file's spelling."""
-    return [f"{key} = {_spelled(getattr(profile.settings, key))}" for key in profile.keys]
+    lines = []
+    for key in profile.keys:
+        value = getattr(profile.settings, key)
+        if key == "interface_version":
+            lines.append(f'{key} = "{value >> 4}.{value & 0xF}"')
+        else:
+            lines.append(f"{key} = {_spelled(value)}")
+    return lines
 
 
 def _spelled(value: object) -> str:
@@ -387,6 +399,11 @@ status_map = mapping(
 )
 
 
+#: "3.3", "3.4", "5.0", or the interface_version octet itself (0x33, 0x34, 0x50).
+interface_version = choice(
+    {"3.3": 0x33, "3.4": 0x34, "5.0": 0x50, 0x33: 0x33, 0x34: 0x34, 0x50: 0x50},
+    'must be "3.3", "3.4" or "5.0" (or 0x33, 0x34, 0x50)',
+)
 positive_int = integer(1)
 bind_types = array(enum(BindType), empty="must list at least one bind type")
 receipt_date_digits = choice({10: 10, 12: 12, 14: 14}, "must be 10, 12 or 14")
@@ -410,6 +427,7 @@ SETTINGS_KEYS = (
     "receipt_before_response",
     "receipt_twice",
     "status_map",
+    "interface_version",
 )
 
 
@@ -438,4 +456,5 @@ def read_settings(t: Table, d: AccountConfig) -> AccountConfig:
         receipt_before_response=t.get("receipt_before_response", share, d.receipt_before_response),
         receipt_twice=t.get("receipt_twice", share, d.receipt_twice),
         status_map=t.get("status_map", status_map, d.status_map),
+        interface_version=t.get("interface_version", interface_version, d.interface_version),
     )

@@ -90,9 +90,16 @@ class Binds:
             max_inbound_pending=account.max_outstanding,
             inbound_full_status=account.outstanding_status,
         )
-        # The version we speak (S 2.11.2); the session leaves it out towards a 3.3 ESME.
-        ours = c.session.config.interface_version
-        resp = resp_cls(system_id=self._system_id, sequence_number=seq, sc_interface_version=ours)
+        session = c.session
+        if account.interface_version < session.interface_version:
+            session.cap_version(account.interface_version)  # a carrier of an older SMPP
+        # The version the session runs at: 0x50 to a 5.0 bind, 0x34 to a 3.4 one as always
+        # (S 2.11.2 would have the SMSC's own, but a 3.4 client that takes min(0x50, ours)
+        # would then speak 5.0 to us); the session leaves it out towards a 3.3 ESME.
+        version = session.interface_version
+        resp = resp_cls(
+            system_id=self._system_id, sequence_number=seq, sc_interface_version=version
+        )
         c.session.send(resp, now)
         log.info("conn %d: %s bound as %s", c.id, c.system_id, c.session.state.name)
         if self._faults.active:

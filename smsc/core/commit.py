@@ -18,7 +18,7 @@ from pdu import Pdu
 
 from ..faults import SubmitAction
 from ..ids import submitted_id
-from ..model import Delivery, Direction, Message
+from ..model import Broadcast, Delivery, Direction, Message
 from ..scheduler import Scheduler
 from ..store import Batch, StoreFullError
 from .connection import Connection, Outbox
@@ -50,6 +50,7 @@ class Held:
     late: list[tuple[Connection, Pdu, float]] = field(default_factory=list)  # (.., due)
     deliveries: list[Delivery] = field(default_factory=list)
     messages: list[Message] = field(default_factory=list)  # new MT acknowledged by a response
+    broadcasts: list[str] = field(default_factory=list)  # ids of new broadcasts, likewise
 
 
 class GroupCommit:
@@ -111,6 +112,13 @@ class GroupCommit:
         self.batch.messages.append(msg)
         self._held.messages.append(msg)
 
+    def add_broadcast(self, b: Broadcast, *, new: bool = False) -> None:
+        """A broadcast as it is now; ``new``: one a response will acknowledge (refused again
+        if its batch fails)."""
+        self.batch.broadcasts.append(b)
+        if new:
+            self._held.broadcasts.append(b.message_id)
+
     def add_delivery(self, d: Delivery, now: float) -> None:
         """A receipt or MO owed to an ESME: offered once its row is stored."""
         self.batch.deliveries.append(d)
@@ -135,7 +143,8 @@ class GroupCommit:
 
     def done(self, held: Held, now: float, error: Exception | None = None) -> set[str]:
         """The adapter wrote ``held.batch`` (or failed to): release what waited on it.
-        Returns the ids of the MT refused because their batch was not stored."""
+        Returns the ids of the MT and broadcasts refused because their batch was not
+        stored."""
         if error is None:
             for c, resp in held.responses:
                 self._outbox.send(c, resp, now)
@@ -151,6 +160,7 @@ class GroupCommit:
         log.error("store write failed (%s): answering %s", error, status.name)
         refused = {m.message_id for m in held.messages if m.direction is Direction.MT}
         refused_ids = {submitted_id(message_id) for message_id in refused}
+        refused_ids.update(held.broadcasts)
         answers = held.responses + held.after_deliveries + [(c, r) for c, r, _ in held.late]
         for c, resp in answers:
             if getattr(resp, "message_id", None) in refused_ids:
@@ -163,9 +173,10 @@ class GroupCommit:
         nxt.rescheduled[:0] = failed.rescheduled
         nxt.acked[:0] = failed.acked
         nxt.replaced[:0] = failed.replaced
+        nxt.broadcasts[:0] = [b for b in failed.broadcasts if b.message_id not in refused_ids]
         nxt.max_message_number = max(nxt.max_message_number, failed.max_message_number)
         self._held.deliveries[:0] = [d for d in held.deliveries if d.message_id not in refused]
-        return refused
+        return refused | set(held.broadcasts)
 
     def reset(self, now: float) -> None:
         """Forget the uncommitted changes (the store is being emptied) but answer every

@@ -94,6 +94,16 @@ class Receivers:
         self._saturated.clear()
         self._forget_below = first_kept_id
 
+    def load(self, key: str, rounds: int) -> float:
+        """Deliveries waiting for ``key``'s receiver binds, as a share of what they take in
+        ``rounds`` round trips of their windows (0 with nothing waiting; 1 with no receiver
+        bound and something waiting)."""
+        q = self._queues.get(key)
+        if not q:
+            return 0.0
+        room = sum(c.session.window.size for c in self._binds.get(key, ())) * rounds
+        return min(1.0, len(q) / room) if room else 1.0
+
     def depth(self) -> int:
         return sum(len(q) for q in self._queues.values())
 

@@ -25,7 +25,7 @@ from ..config import AccountConfig, OutbindConfig, ServerConfig
 from ..faults import Fault, Faults
 from ..ids import MessageIdAllocator
 from ..metrics import Histogram
-from ..model import Delivery, Message
+from ..model import Broadcast, Delivery, Message
 from ..retrylog import RetrySummary
 from ..scheduler import Scheduler
 from ..smpp.session import (
@@ -40,11 +40,13 @@ from ..smpp.session import (
     SessionConfig,
     UnbindRequested,
 )
-from ..smpp.states import BindState, Role
+from ..smpp.states import AWAITING_BIND, SMPP_5_0, Role
 from ..store import Store
 from .alerts import Alerts
 from .binds import Binds
+from .broadcasts import BroadcastDue, Broadcasts
 from .commit import GroupCommit, Held, LateResponse
+from .congestion import BACKLOG_LIMIT, QUEUE_ROUNDS, congestion_state
 from .connection import Connection, Outbox
 from .conversations import Conversations
 from .deliveries import Deliveries, RetryDue
@@ -158,6 +160,9 @@ class Smsc:
         self._submissions = Submissions(
             ids=self._ids, outcome=model, rng=self.rng, timers=timers, stats=self.stats
         )
+        self._broadcasts = Broadcasts(
+            store=store, ids=self._ids, timers=timers, scheduler=scheduler, commit=self._commit
+        )
         self._binds = Binds(
             accounts=self.accounts,
             faults=self.faults,
@@ -188,6 +193,7 @@ class Smsc:
             unbind_timeout=timers.unbind_timeout,
             max_command_length=config.max_command_length,
             keep_raw=True,  # the message history shows each part's PDU as received
+            interface_version=SMPP_5_0,  # a session runs at the lower of this and its bind's
         )
         self._recover(now)
 
@@ -195,6 +201,7 @@ class Smsc:
         """What a previous run left: open MT get their outcome again; owed receipts and MO
         deliveries (an MO stays ENROUTE until an ESME takes it) go back in their queues."""
         self._lifecycle.recover(self.store.load_open_messages(now), now)
+        self._broadcasts.recover(self.store.load_open_broadcasts(), now)
         pending = self.store.load_pending_deliveries()
         for d in pending:
             d.request = pdu.decode(d.pdu)
@@ -274,6 +281,8 @@ class Smsc:
                     self._commit.late_response_due(item, now)
                 case LateReceipt():
                     self._lifecycle.late_receipt_due(item, now)
+                case BroadcastDue():
+                    self._broadcasts.due(item, now)
 
     def next_deadline(self) -> float | None:
         due = self._scheduler.next_deadline()
@@ -293,7 +302,10 @@ class Smsc:
 
     def batch_done(self, held: Held, now: float, error: Exception | None = None) -> None:
         """The adapter wrote ``held.batch`` (or failed to). Release what waited on it."""
-        self._lifecycle.forget(self._commit.done(held, now, error))
+        refused = self._commit.done(held, now, error)
+        if refused:
+            self._lifecycle.forget(refused)
+            self._broadcasts.forget(refused)
         if error is None:  # a failed batch is carried into the next one, counted then
             self._conversations.stored(held.batch)
 
@@ -321,11 +333,19 @@ class Smsc:
                     if self.checks is not None and c.account is not None:
                         self.checks.bind_opened(c.id, c.system_id, now)
                 case pdu.QuerySm():
-                    c.session.send(self._lifecycle.query_sm(c.system_id, ev), now)
+                    self._send(c, self._lifecycle.query_sm(c.system_id, ev), now)
                 case pdu.CancelSm():
                     self._answer(c, self._lifecycle.cancel_sm(c.system_id, ev, now), now)
                 case pdu.ReplaceSm():
                     self._answer(c, self._lifecycle.replace_sm(c.system_id, ev, now), now)
+                case pdu.BroadcastSm():
+                    assert c.account is not None  # the session lets none in before a bind
+                    self._answer(c, self._broadcasts.broadcast_sm(c.account, ev, now), now)
+                case pdu.QueryBroadcastSm():
+                    self._send(c, self._broadcasts.query_broadcast_sm(c.system_id, ev), now)
+                case pdu.CancelBroadcastSm():
+                    answer = self._broadcasts.cancel_broadcast_sm(c.system_id, ev, now)
+                    self._answer(c, answer, now)
                 case RequestTimedOut():
                     self._deliveries.failed(ev.context, now, "no response")
                     if self.checks is not None:
@@ -376,24 +396,44 @@ class Smsc:
         early = False  # a receipt goes before this response
         for msg, outcome in decision.accepted:
             early |= self._lifecycle.accept(msg, outcome, now)
+        if c.session.interface_version >= SMPP_5_0:
+            self._congestion(c, decision.response, now)
         self._commit.respond(c, decision.response, now, plan, after_deliveries=early)
 
-    @staticmethod
-    def _refuse(c: Connection, account: AccountConfig, resp: Pdu, now: float) -> None:
+    def _refuse(self, c: Connection, account: AccountConfig, resp: Pdu, now: float) -> None:
         """A refusal, at once, with the status the account's carrier uses for it."""
         if account.status_map:
             resp.command_status = dict(account.status_map).get(
                 resp.command_status, resp.command_status
             )
+        self._send(c, resp, now)
+
+    def _send(self, c: Connection, resp: Pdu, now: float) -> None:
+        """A response, at once."""
+        if c.session.interface_version >= SMPP_5_0:
+            self._congestion(c, resp, now)
         c.session.send(resp, now)
 
     def _answer(self, c: Connection, resp: Pdu, now: float) -> None:
-        """A cancel/replace response: held for the batch holding the change when it did
-        change something, sent at once when it is a refusal."""
+        """A cancel/replace/broadcast response: held for the batch holding the change when
+        it did change something, sent at once when it is a refusal."""
         if resp.command_status:
-            c.session.send(resp, now)
-        else:
-            self._commit.respond(c, resp, now)
+            self._send(c, resp, now)
+            return
+        if c.session.interface_version >= SMPP_5_0:
+            self._congestion(c, resp, now)
+        self._commit.respond(c, resp, now)
+
+    def _congestion(self, c: Connection, resp: Pdu, now: float) -> None:
+        """congestion_state on a response to a 5.0 bind (see smsc.core.congestion)."""
+        account = c.account
+        session = c.session
+        shares = [session.inbound_pending / session.config.max_inbound_pending]
+        if account is not None:
+            shares.append(self._submissions.throughput_load(account, now))
+        shares.append(self._receivers.load(c.system_id, QUEUE_ROUNDS))
+        shares.append(len(self._commit.batch) / BACKLOG_LIMIT)
+        resp.congestion_state = congestion_state(*shares)  # type: ignore[attr-defined]
 
     def _drop_after(self, c: Connection, events: list[Event], now: float) -> list[Event]:
         """A drop_session fault: count the PDUs from the ESME; at the last one, handle the
@@ -429,6 +469,7 @@ class Smsc:
         self._alerts.reset()
         self._twoway.reset()
         self._conversations.reset()
+        self._broadcasts.reset()
         self._scheduler.keep(lambda item: isinstance(item, LateResponse))
         self._receivers.forget_all(self._deliveries.next_id())
         if self.checks is not None:
@@ -468,8 +509,24 @@ class Smsc:
             "unwritten_changes": len(self._commit.batch),
         }
 
+    def broadcasts(
+        self, *, account: str | None = None, limit: int = 100, offset: int = 0
+    ) -> list[Broadcast]:
+        """Broadcasts, newest first, as the core knows them now (open ones from memory: the
+        store may lag a batch behind)."""
+        stored = self.store.find_broadcasts(account=account, limit=limit, offset=offset)
+        return [self._latest(b.message_id) or b for b in stored]
+
+    def broadcast(self, message_id: str) -> Broadcast | None:
+        return self._latest(message_id) or self.store.get_broadcast(message_id)
+
+    def _latest(self, message_id: str) -> Broadcast | None:
+        b = self._broadcasts
+        return b.open.get(message_id) or b.ended.get(message_id)
+
     def binds(self) -> Iterable[Connection]:
-        return (c for c in self.connections.values() if c.session.state is not BindState.OPEN)
+        """Sessions bound or unbinding (not those waiting for a bind, after outbind too)."""
+        return (c for c in self.connections.values() if c.session.state not in AWAITING_BIND)
 
     @property
     def open_messages(self) -> dict[str, Message]:

@@ -270,6 +270,13 @@ class Submissions:
         self._stats.counters["throttled"] += 1
         return S.ESME_RTHROTTLED
 
+    def throughput_load(self, account: AccountConfig, now: float) -> float:
+        """The share of the account's throughput cap used in the last second (0 uncapped)."""
+        limiter = self._limiters.get(account.system_id)
+        if limiter is None:
+            return 0.0
+        return limiter.in_window(now) / limiter.limit
+
     def _new_id(self, account: AccountConfig) -> str:
         return account.message_id_format.format(self._ids.next())
 

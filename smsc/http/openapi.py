@@ -205,6 +205,49 @@ PATHS: dict[str, Any] = {
             },
         },
     },
+    "/api/v1/broadcasts": {
+        "get": {
+            "summary": "SMPP 5.0 broadcasts, newest first",
+            "parameters": [
+                query("account", "only this account's (system_id)"),
+                query(
+                    "limit",
+                    f"page size (default {DEFAULT_LIMIT}, at most {MAX_LIMIT})",
+                    {"type": "integer", "minimum": 0, "maximum": MAX_LIMIT},
+                ),
+                query(
+                    "offset",
+                    "broadcasts to skip",
+                    {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET},
+                ),
+            ],
+            "responses": {
+                "200": json_body(
+                    closed(
+                        {
+                            "broadcasts": {"type": "array", "items": ref("Broadcast")},
+                            "limit": {"type": "integer"},
+                            "offset": {"type": "integer"},
+                        }
+                    ),
+                    "the broadcasts",
+                ),
+                "400": error_response("a bad number, a repeated or unknown query parameter"),
+            },
+        },
+    },
+    "/api/v1/broadcasts/{id}": {
+        "get": {
+            "summary": "One broadcast",
+            "parameters": [
+                {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
+            "responses": {
+                "200": json_body(ref("Broadcast"), "the broadcast"),
+                "404": error_response("no broadcast with this id"),
+            },
+        },
+    },
     "/api/v1/binds": {
         "get": {
             "summary": "SMPP sessions currently bound",

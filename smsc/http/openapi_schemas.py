@@ -483,6 +483,40 @@ SCHEMAS: dict[str, Any] = {
     ),
 }
 
+SCHEMAS["Broadcast"] = closed(
+    {
+        "id": {"type": "string", "description": "the message_id its broadcast_sm_resp gave"},
+        "account": {"type": "string"},
+        "from": {"type": "string"},
+        "service_type": {"type": "string"},
+        "text": {"type": ["string", "null"], "description": "null for binary data"},
+        "payload_hex": {"type": "string", "description": "message_payload as sent"},
+        "data_coding": {"type": "integer"},
+        "areas": {
+            "type": "array",
+            "items": closed(
+                {
+                    "format": {"type": "string", "description": "alias, ellipsoid_arc, polygon"},
+                    "name": {"type": ["string", "null"], "description": "an alias area's name"},
+                    "hex": {"type": "string", "description": "broadcast_area_identifier"},
+                }
+            ),
+        },
+        "content_type": closed({"network": {"type": "integer"}, "type": {"type": "integer"}}),
+        "frequency": closed({"unit": {"type": "integer"}, "number": {"type": "integer"}}),
+        "rep_num": {"type": ["integer", "null"], "description": "null: an immediate broadcast"},
+        "priority_flag": {"type": "integer"},
+        "user_message_reference": {"type": ["integer", "null"]},
+        "state": {"enum": ["SCHEDULED", "ENROUTE", "EXPIRED", "DELETED"]},
+        "submit_time": {"type": "number"},
+        "start_time": {"type": "number"},
+        "end_time": {"type": "number", "description": "when it ends, or ended"},
+        "done_time": {"type": ["number", "null"]},
+        "tlvs": {"type": "object", "description": "the other broadcast TLVs sent, by name"},
+    },
+    "An SMPP 5.0 cell broadcast (broadcast_sm): SCHEDULED until its start, ENROUTE while "
+    "broadcast, EXPIRED once it ran its course, DELETED when cancelled.",
+)
 SCHEMAS.update(FAULT_SCHEMAS)
 assert set(MO_FIELDS) == set(SCHEMAS["MoRequest"]["properties"])
 assert set(OPT_OUT_FIELDS) == set(SCHEMAS["OptOut"]["properties"])

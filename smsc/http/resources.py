@@ -469,6 +469,24 @@ class HttpApi(Resource):
         runs = self.smsc.core.script_runs(**filters)
         return Reply(200, {"scripts": [payloads.script_run_json(r) for r in runs]})
 
+    def list_broadcasts(self, request: Request, _: str) -> Reply:
+        account, limit, offset = payloads.parse_broadcast_args(self._args(request))
+        found = self.smsc.core.broadcasts(account=account, limit=limit, offset=offset)
+        return Reply(
+            200,
+            {
+                "broadcasts": [payloads.broadcast_json(b) for b in found],
+                "limit": limit,
+                "offset": offset,
+            },
+        )
+
+    def get_broadcast(self, _: Request, message_id: str) -> Reply:
+        b = self.smsc.core.broadcast(message_id)
+        if b is None:
+            return _error(404, f"no broadcast with id {message_id!r}")
+        return Reply(200, payloads.broadcast_json(b))
+
     def binds(self, _: Request, __: str) -> Reply:
         return Reply(200, {"binds": [payloads.bind_json(c) for c in self.smsc.core.binds()]})
 
@@ -493,6 +511,8 @@ ROUTES = (
     Route("GET", "/api/v1/conversations", HttpApi.list_conversations),
     Route("DELETE", "/api/v1/messages", HttpApi.reset),
     Route("POST", "/api/v1/mo", HttpApi.post_mo),
+    Route("GET", "/api/v1/broadcasts/{id}", HttpApi.get_broadcast),
+    Route("GET", "/api/v1/broadcasts", HttpApi.list_broadcasts),
     Route("GET", "/api/v1/binds", HttpApi.binds),
     Route("GET", "/api/v1/faults", HttpApi.list_faults),
     Route("POST", "/api/v1/faults", HttpApi.add_fault),

@@ -229,6 +229,11 @@ class Session:
             self._receivable = RECEIVABLE[(self.role, state)] & commands
             self._sendable = SENDABLE[(self.role, state)] & commands
 
+    def cap_version(self, newest: int) -> None:
+        """Run at no newer a version than ``newest`` (an account bound to an older SMPP than
+        the SMSC speaks); called before the bind_resp is sent, which then goes at it."""
+        self._set_version(negotiated_version(self.interface_version, newest))
+
     def _set_version(self, version: int) -> None:
         """Run at ``version`` (negotiated at bind; before it, the newest we speak)."""
         self.interface_version = version

@@ -35,6 +35,9 @@ Semantics both implementations share (and the tests hold them to):
   ``conversations`` lists each handset's latest message, newest first.
 - ``prune`` deletes final messages with their history, oldest first, as a ``Retention``
   allows; open messages (SCHEDULED, ENROUTE) and deliveries are never pruned.
+- Broadcasts (SMPP 5.0 cell broadcasts) are records of their own, not messages: each
+  ``Batch.broadcasts`` entry is the whole broadcast, stored over any earlier version of it
+  (after the batch's messages). They are few; ``prune`` leaves them, ``delete_all`` not.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ from typing import Final, Protocol, TypeVar
 
 from carriers import OptOuts
 from pdu.enums import MessageState
-from smsc.model import Delivery, Direction, Message, StateChange
+from smsc.model import Broadcast, Delivery, Direction, Message, StateChange
 from smsc.retention import Retention
 
 __all__ = [
@@ -90,6 +93,8 @@ class Batch:
     # Messages already stored whose content replace_sm changed (short_message, times,
     # registered_delivery, text); unknown ids are ignored.
     replaced: list[Message] = field(default_factory=list)
+    # Broadcasts new or changed (each kept whole, as the latest version of itself).
+    broadcasts: list[Broadcast] = field(default_factory=list)
     # The highest message id number handed out when the batch was taken (0: not known).
     max_message_number: int = 0
 
@@ -102,6 +107,7 @@ class Batch:
             or self.rescheduled
             or self.acked
             or self.replaced
+            or self.broadcasts
         )
 
     def __len__(self) -> int:
@@ -112,6 +118,7 @@ class Batch:
             + len(self.rescheduled)
             + len(self.acked)
             + len(self.replaced)
+            + len(self.broadcasts)
         )
 
 
@@ -142,6 +149,17 @@ class Store(Protocol):
         clock stepped back cannot hand out an id again."""
 
     def get_message(self, message_id: str) -> Message | None: ...
+
+    def get_broadcast(self, message_id: str) -> Broadcast | None: ...
+
+    def find_broadcasts(
+        self, *, account: str | None = None, limit: int = 100, offset: int = 0
+    ) -> list[Broadcast]:
+        """Broadcasts, newest submitted first, then by message_id, highest first (of
+        ``account`` only, when given)."""
+
+    def load_open_broadcasts(self) -> list[Broadcast]:
+        """Broadcasts not yet EXPIRED or DELETED (start-up recovery), oldest first."""
 
     def find_messages(
         self,

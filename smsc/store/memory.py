@@ -13,8 +13,9 @@ from dataclasses import replace
 
 from carriers import MemoryOptOuts
 from pdu.enums import MessageState
-from smsc.model import Delivery, Direction, Message, StateChange
+from smsc.model import Broadcast, Delivery, Direction, Message, StateChange
 
+from .broadcasts import copy_broadcast
 from .contract import (
     FINAL_STATES,
     Batch,
@@ -74,6 +75,7 @@ class MemoryStore:
         self._max_delivery_id = 0
         self._max_message_number = 0
         self._pairs: dict[str, MemoryOptOuts] = {}
+        self._broadcasts: dict[str, Broadcast] = {}  # in the order first stored
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
@@ -143,6 +145,8 @@ class MemoryStore:
                 stored = messages.get(m.message_id)
                 if stored is not None and stored is not m:
                     replace_content(stored, m)
+            for b in batch.broadcasts:
+                self._broadcasts[b.message_id] = copy_broadcast(b)
 
     def pair_set(self, kind: str) -> MemoryOptOuts:
         """A set of (handset, sender) pairs by kind; lives as long as the store."""
@@ -273,6 +277,28 @@ class MemoryStore:
             m = self._messages.get(message_id)
             return None if m is None else copy_message(m)
 
+    def get_broadcast(self, message_id: str) -> Broadcast | None:
+        with self._locked():
+            b = self._broadcasts.get(message_id)
+            return None if b is None else copy_broadcast(b)
+
+    def find_broadcasts(
+        self, *, account: str | None = None, limit: int = 100, offset: int = 0
+    ) -> list[Broadcast]:
+        check_page(limit, offset)
+        with self._locked():
+            found = [
+                b for b in self._broadcasts.values() if account is None or b.account == account
+            ]
+            found.sort(key=lambda b: (b.submit_time, b.message_id), reverse=True)
+            return [copy_broadcast(b) for b in found[offset : offset + limit]]
+
+    def load_open_broadcasts(self) -> list[Broadcast]:
+        with self._locked():
+            found = [b for b in self._broadcasts.values() if not b.state.is_final]
+            found.sort(key=lambda b: b.submit_time)
+            return [copy_broadcast(b) for b in found]
+
     def find_messages(
         self,
         *,
@@ -369,6 +395,7 @@ class MemoryStore:
             self._history.clear()
             self._deliveries.clear()
             self._max_delivery_id = 0
+            self._broadcasts.clear()
             for pairs in self._pairs.values():
                 pairs.clear()
 

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Literal
 
 from pdu.enums import MessageState
-from smsc.model import Delivery, Direction, Message, StateChange
+from smsc.model import Broadcast, Delivery, Direction, Message, StateChange
 
+from .broadcasts import broadcast_from_record, broadcast_record
 from .contract import (
     REPLACED_FIELDS,
     Batch,
@@ -239,10 +240,18 @@ class SqliteStore:
             )
             for d in batch.deliveries
         ]
+        broadcasts = [
+            (b.message_id, b.account, int(b.state), b.submit_time, broadcast_record(b))
+            for b in batch.broadcasts
+        ]
         with self._write_lock:
             try:
                 with self._transaction():
                     self._write(batch, messages, history, changes, changed, deliveries)
+                    if broadcasts:
+                        self._writer.executemany(
+                            "INSERT OR REPLACE INTO broadcasts VALUES (?, ?, ?, ?, ?)", broadcasts
+                        )
                     if messages:
                         self._writer.executemany(UPSERT_HANDSET, latest.items())
                         self._writer.execute(
@@ -345,6 +354,29 @@ class SqliteStore:
     def get_message(self, message_id: str) -> Message | None:
         rows = self._read(f"{SELECT_MESSAGES} WHERE message_id = ?", (message_id,))
         return message_from_row(rows[0]) if rows else None
+
+    def get_broadcast(self, message_id: str) -> Broadcast | None:
+        rows = self._read("SELECT record FROM broadcasts WHERE message_id = ?", (message_id,))
+        return broadcast_from_record(rows[0][0]) if rows else None
+
+    def find_broadcasts(
+        self, *, account: str | None = None, limit: int = 100, offset: int = 0
+    ) -> list[Broadcast]:
+        check_page(limit, offset)
+        where, params = ("WHERE account = ?", [account]) if account is not None else ("", [])
+        rows = self._read(
+            f"SELECT record FROM broadcasts {where} ORDER BY submit_time DESC, message_id DESC "
+            "LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return [broadcast_from_record(r[0]) for r in rows]
+
+    def load_open_broadcasts(self) -> list[Broadcast]:
+        final = ", ".join(str(int(s)) for s in MessageState if s.is_final)
+        rows = self._read(
+            f"SELECT record FROM broadcasts WHERE state NOT IN ({final}) ORDER BY submit_time"
+        )
+        return [broadcast_from_record(r[0]) for r in rows]
 
     def find_messages(
         self,
@@ -500,6 +532,7 @@ class SqliteStore:
                         "deliveries",
                         "handset_pairs",
                         "handsets",
+                        "broadcasts",
                     )
                     for table in tables:
                         self._writer.execute(f"DELETE FROM {table}")

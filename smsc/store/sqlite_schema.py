@@ -107,6 +107,15 @@ CURSOR_SCHEMA: Final = (
     "CREATE INDEX IF NOT EXISTS handsets_last_seq ON handsets (last_seq)",
     # The next seq is one more than this; kept by apply, not reset by delete_all.
     "INSERT OR IGNORE INTO counters SELECT 'message_seq', coalesce(max(seq), 0) FROM messages",
+    # SMPP 5.0 broadcasts, each the latest version of itself as one JSON text.
+    """CREATE TABLE IF NOT EXISTS broadcasts (
+        message_id TEXT PRIMARY KEY,
+        account TEXT NOT NULL,
+        state INTEGER NOT NULL,
+        submit_time REAL NOT NULL,
+        record TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS broadcasts_submit_time ON broadcasts (submit_time)",
 )
 
 MESSAGE_COLUMNS: Final = (

@@ -198,6 +198,34 @@ def test_stop_quick_button_sends_stop_to_the_esme(
     )
 
 
+@needs_chromium
+def test_a_cell_broadcast_shows_with_its_state_and_areas(smsc: Simulator, browser: Any) -> None:
+    from interop.conftest import RawClient
+
+    import pdu
+
+    open_inbox(browser, smsc)
+    with RawClient(smsc.smpp_address) as esme:
+        bind = pdu.BindTransceiver(system_id="cbc", password="pw", interface_version=0x50)
+        assert esme.request(bind).command_status == 0
+        resp = esme.request(
+            pdu.BroadcastSm(
+                source_addr="ALERTS",
+                broadcast_area_identifier=[b"\x00North"],
+                broadcast_content_type=pdu.BroadcastContentType(1, 1),
+                broadcast_rep_num=2,
+                broadcast_frequency_interval=pdu.BroadcastFrequencyInterval(0x0A, 1),
+                message_payload=b"Flood warning",
+            )
+        )
+        assert resp.command_status == 0
+        item = f'#broadcasts li[data-id="{resp.message_id}"][data-state="ENROUTE"]'  # type: ignore[attr-defined]
+        # Found and read in one script: the list is re-rendered by every poll.
+        script = "const e = document.querySelector(arguments[0]); return e && e.textContent"
+        text = wait_until(browser, "the broadcast", lambda: browser.execute_script(script, item))
+        assert "Flood warning" in text and "broadcasting" in text and "North" in text
+
+
 # -- the files, without a browser ---------------------------------------------------------
 
 

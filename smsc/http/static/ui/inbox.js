@@ -37,6 +37,11 @@ const COUNTERS = [
   ["smsc_queue_depth", "queued now"],
 ];
 
+const BROADCASTS_SHOWN = 10;
+const BROADCAST_LABELS = {
+  SCHEDULED: "scheduled", ENROUTE: "broadcasting", EXPIRED: "ended", DELETED: "cancelled",
+};
+
 const $ = (id) => document.getElementById(id);
 let token = localStorage.getItem("smsc-token") || "";
 
@@ -554,6 +559,7 @@ async function poll() {
         el("span", { class: "muted" }, b.state.replace("bound_", "") + " from " + b.peer +
           (b.outstanding ? ", " + b.outstanding + " awaiting response" : "")))) :
       [el("li", { class: "muted" }, "no ESME bound")]));
+    renderBroadcasts((await api("GET", "/broadcasts?limit=" + BROADCASTS_SHOWN)).broadcasts);
     const resp = await fetch("/metrics");
     if (resp.ok) {
       const sums = parseMetrics(await resp.text());
@@ -564,6 +570,17 @@ async function poll() {
     // shown by the event stream's state; polling goes on
   }
   setTimeout(poll, POLL_MS);
+}
+
+// SMPP 5.0 broadcast_sm from ESMEs bound at 0x50: the latest few, with their state.
+function renderBroadcasts(list) {
+  $("broadcasts").replaceChildren(...(list.length ? list.map((b) =>
+    el("li", { "data-id": b.id, "data-state": b.state },
+      el("span", { class: "broadcast-text" }, b.text === null ? "(binary)" : b.text), " ",
+      el("span", { class: "state" }, BROADCAST_LABELS[b.state] || b.state.toLowerCase()), " ",
+      el("span", { class: "muted" }, "from " + b.from + " to " +
+        b.areas.map((a) => a.name === null ? a.format : a.name).join(", ")))) :
+    [el("li", { class: "muted" }, "none")]));
 }
 
 // -- sending ---------------------------------------------------------------------------------
