@@ -9,6 +9,7 @@ import pytest
 from helpers import frames
 from test_core import Client, Harness
 from test_core_carrier import ABSENT, absent_network, alerts, harness
+from test_core_restart_reset import restart
 
 import pdu
 from pdu import BroadcastContentType, BroadcastFrequencyInterval, MessageState
@@ -222,8 +223,6 @@ def test_an_immediate_broadcast_needs_no_rep_num_and_goes_once() -> None:
 
 
 def test_a_durable_broadcast_is_answered_once_stored_and_survives_a_restart() -> None:
-    from test_core_restart_reset import restart
-
     h = harness(durable=True)
     c = bound50(h)
     seq = c.send(broadcast())

@@ -44,6 +44,23 @@ from .payloads import (
     MAX_WAIT,
 )
 
+
+def _page(what: str) -> list[dict[str, Any]]:
+    """The limit and offset parameters of a list of ``what``."""
+    return [
+        query(
+            "limit",
+            f"page size (default {DEFAULT_LIMIT}, at most {MAX_LIMIT})",
+            {"type": "integer", "minimum": 0, "maximum": MAX_LIMIT},
+        ),
+        query(
+            "offset",
+            f"{what} to skip",
+            {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET},
+        ),
+    ]
+
+
 PATHS: dict[str, Any] = {
     "/api/v1/messages": {
         "get": {
@@ -60,16 +77,7 @@ PATHS: dict[str, Any] = {
                 ),
                 AFTER,
                 BEFORE,
-                query(
-                    "limit",
-                    f"page size (default {DEFAULT_LIMIT}, at most {MAX_LIMIT})",
-                    {"type": "integer", "minimum": 0, "maximum": MAX_LIMIT},
-                ),
-                query(
-                    "offset",
-                    "messages to skip",
-                    {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET},
-                ),
+                *_page("messages"),
             ],
             "responses": {
                 "200": json_body(
@@ -210,16 +218,7 @@ PATHS: dict[str, Any] = {
             "summary": "SMPP 5.0 broadcasts, newest first",
             "parameters": [
                 query("account", "only this account's (system_id)"),
-                query(
-                    "limit",
-                    f"page size (default {DEFAULT_LIMIT}, at most {MAX_LIMIT})",
-                    {"type": "integer", "minimum": 0, "maximum": MAX_LIMIT},
-                ),
-                query(
-                    "offset",
-                    "broadcasts to skip",
-                    {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET},
-                ),
+                *_page("broadcasts"),
             ],
             "responses": {
                 "200": json_body(

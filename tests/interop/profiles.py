@@ -22,6 +22,17 @@ SHORT = {
 PROFILES = sorted(shipped_profiles())
 ESME_ADDR = "1234"
 HANDSET = "447700900001"
+ABSENT = "447700900555"
+# A carrier whose handset ABSENT is back after two quick retries (alert_notification tests).
+ABSENT_CARRIER = f"""
+[[carriers]]
+name = "net"
+latency = {{ kind = "fixed", seconds = 0.1 }}
+[carriers.absent]
+numbers = ["{ABSENT}"]
+retries = 2
+retry_interval = 0.3
+"""
 
 
 def system_id(profile: str, client: str) -> str:

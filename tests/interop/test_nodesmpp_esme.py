@@ -74,15 +74,8 @@ password = "pw"
 [[accounts]]
 system_id = "dpf"
 password = "pw"
-
-[[carriers]]
-name = "net"
-latency = { kind = "fixed", seconds = 0.1 }
-[carriers.absent]
-numbers = ["447700900555"]
-retries = 2
-retry_interval = 0.3
 """
+        + P.ABSENT_CARRIER
     )
     with simulator(tmp_path_factory.mktemp("node"), config, ["--receipt-delay", "0.1"]) as s:
         yield s

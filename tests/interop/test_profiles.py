@@ -148,19 +148,7 @@ def test_a_receipt_before_its_response_on_the_wire(tmp_path: Path) -> None:
 
 
 def test_alert_notification_when_an_absent_handset_is_back(tmp_path: Path) -> None:
-    config = """
-[[accounts]]
-system_id = "acme"
-password = "pw"
-
-[[carriers]]
-name = "net"
-latency = { kind = "fixed", seconds = 0.1 }
-[carriers.absent]
-numbers = ["447700900555"]
-retries = 2
-retry_interval = 0.3
-"""
+    config = '[[accounts]]\nsystem_id = "acme"\npassword = "pw"\n' + P.ABSENT_CARRIER
     with simulator(tmp_path, config) as s, RawClient(s.smpp_address) as esme:
         assert esme.bind(system_id="acme").command_status == 0
         p = pdu.DataSm(source_addr="1234", destination_addr="447700900555", registered_delivery=1)
