@@ -264,3 +264,26 @@ def test_smsc_profiles_reports_a_bad_config(
     config.write_text('[[profiles]]\nname = "x"\nwindow_size = 0\n')
     assert main(["profiles", "--config", str(config)]) == 2
     assert "profiles[0].window_size: must be a positive integer" in capsys.readouterr().err
+
+
+def test_a_33_carrier_needs_ids_of_at_most_8_characters() -> None:
+    assert problems(
+        """
+        [[accounts]]
+        system_id = "acme"
+        password = "pw"
+        interface_version = "3.3"
+
+        [[accounts]]
+        system_id = "old"
+        password = "pw"
+        profile = "legacy-hex"
+        message_id_format = "uuid"
+        """
+    ) == [
+        "smsc.toml: accounts[0].interface_version: an SMPP 3.3 carrier gives ids of at most 8 "
+        'characters: message_id_format must be "hex:8" with interface_version "3.3", got '
+        '"decimal"',
+        "smsc.toml: accounts[1].message_id_format: an SMPP 3.3 carrier gives ids of at most 8 "
+        'characters: message_id_format must be "hex:8" with interface_version "3.3", got "uuid"',
+    ]

@@ -433,6 +433,28 @@ SETTINGS_KEYS = (
 
 def read_settings(t: Table, d: AccountConfig) -> AccountConfig:
     """The keys an account shares with profiles, over the values of ``d``."""
+    settings = _read_settings(t, d)
+    fmt = settings.message_id_format
+    if (
+        settings.interface_version <= SMPP_3_3
+        and fmt != THREE_THREE_IDS
+        and t.valid("interface_version", "message_id_format")
+    ):
+        # SMPP 5.0 section 2.11.2: no message_id longer than 8 octets towards a 3.3 ESME.
+        key = "message_id_format" if t.has("message_id_format") else "interface_version"
+        t.problem(
+            key,
+            f"an SMPP 3.3 carrier gives ids of at most 8 characters: message_id_format must be "
+            f'"{THREE_THREE_IDS}" with interface_version "3.3", got "{fmt}"',
+        )
+    return settings
+
+
+SMPP_3_3 = 0x33
+THREE_THREE_IDS = MessageIdFormat.parse("hex:8")  # the one format of at most 8 characters
+
+
+def _read_settings(t: Table, d: AccountConfig) -> AccountConfig:
     return dataclasses.replace(
         d,
         allowed_bind_types=frozenset(
