@@ -28,7 +28,7 @@ from ..metrics import collect, exposition
 from ..model import Message
 from ..report import checker_summary, message_counts, report_data
 from ..store import Batch
-from . import findings, payloads, ui
+from . import broadcasts, findings, payloads, ui
 from .openapi import document
 
 if TYPE_CHECKING:
@@ -470,12 +470,12 @@ class HttpApi(Resource):
         return Reply(200, {"scripts": [payloads.script_run_json(r) for r in runs]})
 
     def list_broadcasts(self, request: Request, _: str) -> Reply:
-        account, limit, offset = payloads.parse_broadcast_args(self._args(request))
+        account, limit, offset = broadcasts.parse_broadcast_args(self._args(request))
         found = self.smsc.core.broadcasts(account=account, limit=limit, offset=offset)
         return Reply(
             200,
             {
-                "broadcasts": [payloads.broadcast_json(b) for b in found],
+                "broadcasts": [broadcasts.broadcast_json(b) for b in found],
                 "limit": limit,
                 "offset": offset,
             },
@@ -485,7 +485,7 @@ class HttpApi(Resource):
         b = self.smsc.core.broadcast(message_id)
         if b is None:
             return _error(404, f"no broadcast with id {message_id!r}")
-        return Reply(200, payloads.broadcast_json(b))
+        return Reply(200, broadcasts.broadcast_json(b))
 
     def binds(self, _: Request, __: str) -> Reply:
         return Reply(200, {"binds": [payloads.bind_json(c) for c in self.smsc.core.binds()]})
