@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+from typing import Literal
 
 from ._generated import CLASSES, DECODERS, ENCODERS
 from .base import Pdu
@@ -11,16 +12,22 @@ from .errors import EncodeError, FramingError, PduError
 from .reference import diagnose
 
 HEADER = struct.Struct(">IIII")
+_LENGTH = struct.Struct(">I")
+_TAG = struct.Struct(">H")
 _unpack_header = HEADER.unpack_from
 _decoders_get = DECODERS.get
 _NATURAL_FAULTS = (IndexError, ValueError, struct.error)
 
 
-def decode(frame: bytes) -> Pdu:
+def decode(frame: bytes, *, out_of_place_tlvs: Literal["refuse", "keep"] = "refuse") -> Pdu:
     """Decode one whole PDU (``command_length`` must equal ``len(frame)``).
 
     Raises ``PduError`` (recoverable: answer with ``error_response``) for a bad body and
     ``FramingError`` when the header itself is unusable.
+
+    ``out_of_place_tlvs``: a TLV the codec knows, in a PDU that does not carry it, is refused
+    with ESME_ROPTPARNOTALLWD as SMPP 3.4 asks ("refuse"), or set aside raw in
+    ``extra_tlvs`` for the caller to ignore, as SMPP 5.0 asks of a receiver ("keep").
     """
     if type(frame) is not bytes:
         frame = bytes(frame)
@@ -49,6 +56,32 @@ def decode(frame: bytes) -> Pdu:
         return dec(frame, 0, n, seq, status)
     except _NATURAL_FAULTS:
         raise diagnose(frame, 0, n) from None
+    except PduError as e:
+        if e.tlv_span is None or out_of_place_tlvs == "refuse":
+            raise
+        return _decode_keeping(frame)
+
+
+def _decode_keeping(frame: bytes) -> Pdu:
+    """``decode(frame, out_of_place_tlvs="keep")`` once strict decoding refused: each known
+    TLV the PDU does not carry is cut from the frame and the rest decoded; the cut TLVs
+    follow the PDU's other raw ones in ``extra_tlvs``, in wire order. (The slow path of a
+    rare case: one decode per TLV cut.)"""
+    frame = bytes(frame)
+    kept: list[tuple[int, bytes]] = []
+    while True:
+        try:
+            p = decode(frame)
+        except PduError as e:
+            if e.tlv_span is None:
+                raise
+            a, b = e.tlv_span
+            kept.append((_TAG.unpack_from(frame, a)[0], frame[a + 4 : b]))
+            frame = _LENGTH.pack(len(frame) - (b - a)) + frame[4:a] + frame[b:]
+            continue
+        if kept:
+            p.__dict__["extra_tlvs"] = (*p.extra_tlvs, *kept)  # as the TLV decoder sets it
+        return p
 
 
 def decode_at(buf: bytes, start: int, end: int, cid: int, status: int, seq: int) -> Pdu:

@@ -16,10 +16,13 @@ class PduError(Exception):
 
     ``command_status`` is the status to answer with, ``sequence_number`` and ``command_id``
     come from the offending PDU's header (0 / None when unreadable), ``field`` names the field
-    or TLV at fault when there is one.
+    or TLV at fault when there is one. ``tlv_span``: for a known TLV in a PDU that does not
+    carry it (ESME_ROPTPARNOTALLWD), where that TLV lies in the decoded buffer (start of its
+    header, end of its value), so that a 5.0 receiver can set it aside instead.
     """
 
     recoverable = True
+    tlv_span: tuple[int, int] | None = None
 
     def __init__(
         self,

@@ -9,10 +9,11 @@ from the chunk they arrived in.
 from __future__ import annotations
 
 import struct
+from typing import Literal
 
 from ._generated import DECODERS
 from .base import Pdu
-from .codec import _NATURAL_FAULTS, _unknown_command
+from .codec import _NATURAL_FAULTS, _unknown_command, decode
 from .enums import CommandStatus
 from .errors import FramingError, PduError
 from .reference import diagnose
@@ -34,17 +35,32 @@ class Framer:
     every later call raises the same error.
     """
 
-    __slots__ = ("_error", "_need", "_pending", "_pending_len", "keep_raw", "max_command_length")
+    __slots__ = (
+        "_error",
+        "_need",
+        "_pending",
+        "_pending_len",
+        "keep_raw",
+        "max_command_length",
+        "out_of_place_tlvs",
+    )
 
     def __init__(
-        self, max_command_length: int = DEFAULT_MAX_COMMAND_LENGTH, *, keep_raw: bool = False
+        self,
+        max_command_length: int = DEFAULT_MAX_COMMAND_LENGTH,
+        *,
+        keep_raw: bool = False,
+        out_of_place_tlvs: Literal["refuse", "keep"] = "refuse",
     ) -> None:
         """``keep_raw``: ``feed_pdus`` also sets each PDU's ``raw`` to its frame (a copy per
-        PDU, so off unless wanted: the SMSC keeps frames for its message history)."""
+        PDU, so off unless wanted: the SMSC keeps frames for its message history).
+        ``out_of_place_tlvs``: what ``feed_pdus`` does with a known TLV in a PDU that does not
+        carry it, as in ``decode`` (a session sets "keep" once it runs at SMPP 5.0)."""
         if max_command_length < MIN_COMMAND_LENGTH:
             raise ValueError("max_command_length must be at least 16")
         self.max_command_length = max_command_length
         self.keep_raw = keep_raw
+        self.out_of_place_tlvs = out_of_place_tlvs
         self._pending: list[bytes] = []
         self._pending_len = 0
         self._need = 0
@@ -97,6 +113,19 @@ class Framer:
             command_id=cid if n >= 16 else None,
         )
         return self._error
+
+    def _keeping(self, frame: bytes, refused: PduError) -> Pdu | PduError:
+        """A PDU refused for a known TLV out of place, decoded again if the TLV is to be
+        kept (``out_of_place_tlvs``); what is still wrong with it comes as its error."""
+        if self.out_of_place_tlvs == "refuse":
+            return refused
+        try:
+            item = decode(frame, out_of_place_tlvs="keep")
+        except PduError as e:
+            return e
+        if self.keep_raw:
+            item.raw = frame
+        return item
 
     def feed(self, data: bytes) -> list[bytes]:
         """Whole frames completed by ``data``, in order.
@@ -158,7 +187,7 @@ class Framer:
                     item.raw = buf[pos:end]
                 out.append(item)
             except PduError as e:
-                out.append(e)
+                out.append(self._keeping(buf[pos:end], e) if e.tlv_span is not None else e)
             except _NATURAL_FAULTS:
                 out.append(diagnose(buf, pos, end))
             pos = end

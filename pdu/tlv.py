@@ -426,8 +426,10 @@ for _s in TLV_SPECS:
     SPECS_BY_TAG.setdefault(_s.tag, _s)
 SPECS_BY_NAME: dict[str, TlvSpec] = {s.name: s for s in TLV_SPECS}
 # Tags SMPP 3.4 knows: one of them in a PDU that allows it in neither version is refused
-# (ESME_ROPTPARNOTALLWD). A 5.0 tag out of place is kept raw in extra_tlvs, as it was before
-# the codec knew 5.0 and as 5.0 says a receiver treats a tag it does not expect.
+# (ESME_ROPTPARNOTALLWD), as 3.4 asks; a 5.0 receiver decodes with
+# ``out_of_place_tlvs="keep"`` instead (codec.decode). A 5.0 tag out of place is kept raw in
+# extra_tlvs, as it was before the codec knew 5.0 and as 5.0 says a receiver treats a tag it
+# does not expect.
 _TAGS_34 = frozenset(s.tag for s in TLV_SPECS if s.allowed_in_34)
 
 
@@ -529,7 +531,7 @@ class TlvDecoder:
                 d[spec.name] = (*d.get(spec.name, ()), item)
             elif spec is None or spec.name in d:
                 if spec is None and tag in _TAGS_34:
-                    raise PduError(
+                    err = PduError(
                         f"TLV {SPECS_BY_TAG[tag].name} is not allowed in "
                         f"{CommandId(self.command_id).name}",
                         CommandStatus.ESME_ROPTPARNOTALLWD,
@@ -537,6 +539,8 @@ class TlvDecoder:
                         command_id=self.command_id,
                         field=SPECS_BY_TAG[tag].name,
                     )
+                    err.tlv_span = (p - 4, q)
+                    raise err
                 # Unknown, vendor, a 5.0 tag this PDU does not carry, or a repeat of a known
                 # tag (callback_num may repeat): kept raw so that it survives a decode/encode
                 # round trip byte for byte.

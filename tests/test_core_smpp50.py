@@ -289,3 +289,28 @@ def test_set_dpf_in_a_34_submit_sm_is_refused_as_34_refuses_it() -> None:
     assert raw(h, c, p) == [
         pdu.SubmitSmResp(sequence_number=99, command_status=S.ESME_ROPTPARNOTALLWD)
     ]
+
+
+# -- a known TLV out of place -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("version", "accepted"), [(0x50, True), (0x34, False)])
+def test_a_stray_known_tlv_is_ignored_at_50_and_refused_at_34(version: int, accepted: bool) -> None:
+    # message_state belongs in no submit_sm. 5.0 asks a receiver to ignore a known tag it
+    # does not expect (5.0 facts, TLV handling); 3.4 answers ESME_ROPTPARNOTALLWD.
+    h = harness()
+    c = bound50(h, version=version)
+    body = pdu.encode(
+        pdu.SubmitSm(sequence_number=99, source_addr="1234", destination_addr="447700900123")
+    )
+    stray = bytes.fromhex("0427000102")
+    h.core.receive(c.conn, (len(body) + 5).to_bytes(4, "big") + body[4:] + stray, h.now)
+    (resp,) = frames(c.conn.session.data_to_send())
+    if not accepted:
+        assert resp == pdu.SubmitSmResp(sequence_number=99, command_status=S.ESME_ROPTPARNOTALLWD)
+        return
+    assert (resp.command_status, resp.sequence_number) == (0, 99)
+    h.flush()
+    stored = h.store.get_message(resp.message_id)  # type: ignore[attr-defined]
+    assert stored is not None and stored.destination_addr == "447700900123"
+    assert stored.raw_pdu.endswith(stray)  # the PDU kept as it came, for the detail view

@@ -284,6 +284,33 @@ def test_a_3_4_tlv_out_of_its_3_4_place_is_refused_at_3_4(
     ]
 
 
+@pytest.mark.parametrize(("offered", "refused"), [(0x34, True), (0x50, False)])
+def test_a_known_tlv_the_pdu_never_carries_is_refused_at_3_4_and_set_aside_at_5_0(
+    offered: int, refused: bool
+) -> None:
+    # message_state belongs in no submit_sm, in either version. 3.4: ESME_ROPTPARNOTALLWD;
+    # 5.0 asks a receiver to ignore a known tag it does not expect: the request comes up
+    # with the TLV raw in extra_tlvs, and nothing is answered for the caller.
+    pair = pair_at(offered)
+    body = pdu.encode(submit(sequence_number=4))
+    stray = bytes.fromhex("0427000102")
+    events = pair.smsc.receive_data((len(body) + 5).to_bytes(4, "big") + body[4:] + stray, pair.now)
+    if refused:
+        (err,) = of_type(events, ProtocolError)
+        assert (err.error.command_status, err.error.field) == (
+            S.ESME_ROPTPARNOTALLWD,
+            "message_state",
+        )
+        assert frames(pair.smsc.data_to_send()) == [
+            pdu.SubmitSmResp(sequence_number=4, command_status=S.ESME_ROPTPARNOTALLWD)
+        ]
+        return
+    (got,) = requests(events)
+    expected = submit(sequence_number=4, extra_tlvs=((0x0427, b"\x02"),))
+    assert got == expected
+    assert pair.smsc.data_to_send() == b""
+
+
 def test_a_5_0_tlv_from_a_3_4_peer_is_kept_raw() -> None:
     # To a 3.4 session a 5.0 tag is an unknown one: kept in extra_tlvs, byte for byte.
     pair = pair_at(0x34)

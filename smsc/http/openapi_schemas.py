@@ -354,7 +354,7 @@ SCHEMAS: dict[str, Any] = {
                             "properties": {
                                 "name": {
                                     "type": ["string", "null"],
-                                    "description": "null: a tag SMPP 3.4 does not name",
+                                    "description": "null: a tag SMPP (3.4 or 5.0) does not name",
                                 },
                                 "tag": {"type": "integer"},
                                 "value": {},

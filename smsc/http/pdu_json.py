@@ -11,7 +11,7 @@ import enum
 
 import pdu
 from pdu import CommandId, CommandStatus, PduError
-from pdu.tlv import SPECS_BY_NAME, encode_value
+from pdu.tlv import SPECS_BY_NAME, SPECS_BY_TAG, encode_value
 
 
 def _value(value: object) -> object:
@@ -43,7 +43,9 @@ def pdu_json(raw: bytes) -> dict[str, object]:
     if not raw:
         return {"error": "no PDU kept for this message"}
     try:
-        p = pdu.decode(raw)
+        # Stored PDUs were accepted: a known TLV out of place came from a 5.0 peer, which
+        # the session let through as 5.0 asks; show it among the raw ones.
+        p = pdu.decode(raw, out_of_place_tlvs="keep")
     except PduError as e:
         return {"error": f"does not decode: {e}"}
     tlvs: list[dict[str, object]] = []
@@ -57,8 +59,11 @@ def pdu_json(raw: bytes) -> dict[str, object]:
                 "hex": encode_value(spec, value).hex(),
             }
         )
-    for tag, octets in p.extra_tlvs:  # unknown, vendor or repeated: kept as they came
-        tlvs.append({"name": None, "tag": tag, "value": octets.hex(), "hex": octets.hex()})
+    for tag, octets in p.extra_tlvs:  # unknown, vendor, repeated or out of place: as they came
+        known = SPECS_BY_TAG.get(tag)
+        tlvs.append(
+            {"name": known and known.name, "tag": tag, "value": octets.hex(), "hex": octets.hex()}
+        )
     return {
         "command_length": len(raw),
         "command_id": p.command_id,

@@ -23,7 +23,8 @@ from the peer with generic_nack ESME_RINVCMDID, as an unknown command. TLVs the 
 are stripped from what we send (the caller may attach congestion_state to every response; a
 3.4 peer never sees it, a 3.3 peer sees no TLV at all); in a request from a 3.4 peer, a 3.4 TLV
 out of its 3.4 place is refused with ESME_ROPTPARNOTALLWD as in 3.4, and a 5.0 TLV is kept raw
-in extra_tlvs, as it was before the codec knew 5.0.
+in extra_tlvs, as it was before the codec knew 5.0. At 5.0 a known TLV out of place is not
+refused: 5.0 asks a receiver to ignore it, so it is set aside raw in extra_tlvs.
 """
 
 from __future__ import annotations
@@ -240,6 +241,8 @@ class Session:
         self._commands = COMMANDS[version]
         self._foreign = frozenset(pdu.CLASSES) - self._commands  # PDUs of other versions
         self._barred_out, self._barred_in = _barred_tlvs(version)
+        # 5.0 receivers ignore a known TLV where they do not expect it; 3.4 refuses it.
+        self.framer.out_of_place_tlvs = "keep" if version >= SMPP_5_0 else "refuse"
         self._set_state(self.state)
 
     def _next_sequence_number(self) -> int:

@@ -51,3 +51,14 @@ def test_an_undecodable_or_missing_pdu_says_why() -> None:
     assert pdu_json(b"") == {"error": "no PDU kept for this message"}
     error = pdu_json(RECEIPT[:20])["error"]
     assert isinstance(error, str) and error.startswith("does not decode: ")
+
+
+def test_a_tlv_a_5_0_peer_sent_out_of_place_shows_by_name_among_the_raw_ones() -> None:
+    # A 5.0 session takes a submit_sm with message_state (5.0: ignore a known tag where it is
+    # not expected), so the stored PDU must still show, the stray TLV named.
+    body = pdu.encode(pdu.SubmitSm(source_addr="1", destination_addr="2", short_message=b"hi"))
+    stray = bytes.fromhex("0427000102")
+    raw = (len(body) + len(stray)).to_bytes(4, "big") + body[4:] + stray
+    view = pdu_json(raw)
+    assert view["command_name"] == "submit_sm"
+    assert view["tlvs"] == [{"name": "message_state", "tag": 0x0427, "value": "02", "hex": "02"}]
