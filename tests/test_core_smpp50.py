@@ -261,6 +261,20 @@ def test_congestion_state_is_in_responses_to_50_binds_only() -> None:
     assert resp34 is not None and "congestion_state" not in resp34.__dict__
 
 
+def test_a_50_bind_resp_carries_the_accounts_load_so_far() -> None:
+    # A second bind learns at once that its account is near its throughput cap.
+    h = harness(throughput=10.0)
+    first = bound50(h)
+    idle = Client(h).bind(system_id="acme", password="pw", interface_version=0x50)
+    assert idle.congestion_state == 0  # type: ignore[attr-defined]
+    for _ in range(9):
+        first.submit()
+    busy = Client(h).bind(system_id="acme", password="pw", interface_version=0x50)
+    assert busy.congestion_state == 90  # type: ignore[attr-defined]
+    at34 = Client(h).bind(system_id="acme", password="pw", interface_version=0x34)
+    assert at34.command_status == 0 and "congestion_state" not in at34.__dict__
+
+
 def test_congestion_state_mapping() -> None:
     assert congestion_state() == 0
     assert congestion_state(0.0, 0.004) == 0

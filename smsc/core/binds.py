@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Callable
 
 import pdu
 from pdu import CommandId as C
@@ -42,7 +43,7 @@ BIND_RESP: dict[
 
 
 class Binds:
-    __slots__ = ("_accounts", "_faults", "_receivers", "_rng", "_system_id")
+    __slots__ = ("_accounts", "_faults", "_receivers", "_rng", "_send", "_system_id")
 
     def __init__(
         self,
@@ -52,12 +53,15 @@ class Binds:
         rng: random.Random,
         system_id: str,
         receivers: Receivers,
+        send: Callable[[Connection, pdu.Pdu, float], None],
     ) -> None:
+        """``send``: how the façade sends a response (with congestion_state at 5.0)."""
         self._accounts = accounts
         self._faults = faults
         self._rng = rng
         self._system_id = system_id  # ours, sent in bind_*_resp
         self._receivers = receivers
+        self._send = send
 
     def bind(self, c: Connection, p: BindRequest, now: float) -> None:
         cid = p.command_id
@@ -100,7 +104,7 @@ class Binds:
         resp = resp_cls(
             system_id=self._system_id, sequence_number=seq, sc_interface_version=version
         )
-        c.session.send(resp, now)
+        self._send(c, resp, now)  # at 5.0 with congestion_state: the account's load so far
         log.info("conn %d: %s bound as %s", c.id, c.system_id, c.session.state.name)
         if self._faults.active:
             c.drop_after = self._faults.drop_after(c.system_id, self._rng)

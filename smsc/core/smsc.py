@@ -169,6 +169,7 @@ class Smsc:
             rng=self.rng,
             system_id=config.system_id,
             receivers=self._receivers,
+            send=self._send,
         )
         # The harness's two-way calls, answered by TwoWay itself (see its docstrings):
         # inject_mo (one MO PDU), inject_mo_text (a typed text; raises MoError), and the
