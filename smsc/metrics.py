@@ -111,10 +111,15 @@ def _status(status: int) -> str:
 
 
 def collect(
-    core: Smsc, sent: Mapping[tuple[int, int], int], pruned: int = 0, *, now: float
+    core: Smsc,
+    sent: Mapping[tuple[int, int], int],
+    pruned: int = 0,
+    *,
+    now: float,
+    pruned_broadcasts: int = 0,
 ) -> list[Family]:
     """Every family from the core's state and counters, the PDUs the adapter wrote and the
-    messages its retention steps pruned."""
+    messages and broadcasts its retention steps pruned."""
     binds = Family("smsc_binds", "gauge", "Bound SMPP sessions by system_id and bind type.")
     per_bind: dict[tuple[str, str], int] = {}
     for conn in core.binds():
@@ -173,6 +178,12 @@ def collect(
         "Final messages removed with their state history by [retention] (max_messages, max_age).",
     )
     pruned_family.add(pruned)
+    pruned_broadcasts_family = Family(
+        "smsc_broadcasts_pruned_total",
+        "counter",
+        "Final SMPP 5.0 broadcasts removed by [retention] (max_messages, max_age).",
+    )
+    pruned_broadcasts_family.add(pruned_broadcasts)
     return [
         binds,
         pdus_sent,
@@ -181,6 +192,7 @@ def collect(
         queues,
         latency,
         pruned_family,
+        pruned_broadcasts_family,
         _findings(core),
         *_conversations(core, now),
     ]

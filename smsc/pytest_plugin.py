@@ -125,7 +125,7 @@ class Simulator:
         return self.api.mark()
 
     def reset(self) -> None:
-        """Forget every message and pending delivery; binds stay up."""
+        """Forget every message, broadcast and pending delivery; binds stay up."""
         self.api.reset()
 
     def binds(self) -> list[dict[str, Any]]:

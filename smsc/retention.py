@@ -1,4 +1,4 @@
-"""How long the stores keep final messages: the ``[retention]`` settings.
+"""How long the stores keep final messages and broadcasts: the ``[retention]`` settings.
 
 Its own module, with no imports of ours, because both the config and the stores read it.
 """
@@ -20,7 +20,11 @@ DEFAULT_MAX_AGE: Final = 7 * 86_400.0
 class Retention:
     """How many final messages a store keeps. Past ``max_messages`` (counted from the
     newest) or older than ``max_age`` seconds (by submit_time), a final message is pruned
-    with its state history, oldest first; None switches that limit off."""
+    with its state history, oldest first; None switches that limit off.
+
+    Final SMPP 5.0 broadcasts (EXPIRED, DELETED) are pruned by the same two limits, counted
+    apart: up to ``max_messages`` final broadcasts are kept besides the messages, so that a
+    message load test never evicts the broadcasts under test, nor the reverse."""
 
     max_messages: int | None = DEFAULT_MAX_MESSAGES
     max_age: float | None = DEFAULT_MAX_AGE
@@ -36,5 +40,5 @@ class Retention:
         return self.max_messages is not None or self.max_age is not None
 
     def age_cutoff(self, now: float) -> float | None:
-        """Final messages submitted before this time are pruned; None: no age limit."""
+        """Final records submitted before this time are pruned; None: no age limit."""
         return None if self.max_age is None else now - self.max_age

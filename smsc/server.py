@@ -26,18 +26,28 @@ from carriers.outcome import OutcomeModel
 from .checks import ChecksConfig
 from .config import ServerConfig, StoreKind
 from .core import Connection, Held, Smsc
-from .metrics import count_frames
+from .metrics import Family, collect, count_frames
 from .outbinds import OutbindLink, Outbinds
-from .store import Batch, MemoryStore, SqliteStore, Store
+from .store import Batch, MemoryStore, Retention, SqliteStore, Store
 
 log = logging.getLogger("smsc.server")
 
 DB_NAME = "smsc.sqlite3"
-# Retention works in steps of at most this many messages: a few ms of SQLite work, so a
-# batch that forms meanwhile waits little; larger steps cost more per message (a step of
-# 1,000 dirties enough pages to set off a WAL checkpoint). docs/performance.md, "Retention".
+# Retention works in steps of at most this many messages (and as many broadcasts): a few ms
+# of SQLite work, so a batch that forms meanwhile waits little; larger steps cost more per
+# message (a step of 1,000 dirties enough pages to set off a WAL checkpoint).
+# docs/performance.md, "Retention".
 PRUNE_STEP = 250
 PRUNE_IDLE = 1.0  # seconds before looking again once a step found less than a whole step
+
+
+def retention_step(store: Store, retention: Retention, now: float) -> tuple[int, int]:
+    """One retention step: the final messages, then the final broadcasts it pruned (each
+    at most PRUNE_STEP)."""
+    return (
+        store.prune(retention, now, PRUNE_STEP),
+        store.prune_broadcasts(retention, now, PRUNE_STEP),
+    )
 
 
 def open_store(config: ServerConfig) -> tuple[Store, bool]:
@@ -174,9 +184,11 @@ class SmscServer:
         self.batch_listeners: list[Callable[[Batch], None]] = []
         self.pdus_sent: dict[tuple[int, int], int] = {}
         self._resets: list[defer.Deferred[None]] = []
-        # Retention: final messages pruned so far (for /metrics), when the next step is due.
+        # Retention: final messages and broadcasts pruned so far (for /metrics), when the
+        # next step is due.
         self.retention = config.retention
         self.pruned = 0
+        self.pruned_broadcasts = 0
         self._next_prune = self.now()
         self._prune_timer: DelayedCall | None = None
         self._stopping = False  # shutdown began: no more retention steps
@@ -337,16 +349,16 @@ class SmscServer:
             return False
         self._next_prune = now + PRUNE_IDLE  # until the step says there is more
         if not self.durable:
-            self._pruned(self.store.prune(self.retention, now, PRUNE_STEP))
+            self._pruned(retention_step(self.store, self.retention, now))
             return False
         self._writing = True
         d = threads.deferToThreadPool(
             self.reactor,
             self.reactor.getThreadPool(),
-            self.store.prune,
+            retention_step,
+            self.store,
             self.retention,
             now,
-            PRUNE_STEP,
         )
         d.addCallbacks(self._pruned, self._prune_failed)
         d.addBoth(self._prune_done)
@@ -357,18 +369,31 @@ class SmscServer:
         if not self._writing:
             self.write_batch()
 
-    def _pruned(self, n: int) -> None:
-        self.pruned += n
-        if n >= PRUNE_STEP:
+    def _pruned(self, counts: tuple[int, int]) -> None:
+        messages, broadcasts = counts
+        self.pruned += messages
+        self.pruned_broadcasts += broadcasts
+        if messages >= PRUNE_STEP or broadcasts >= PRUNE_STEP:
             self._next_prune = self.now()
 
     def _prune_failed(self, failure: Failure) -> None:
-        # Not fatal: messages stay a while longer; the next step is tried PRUNE_IDLE later.
+        # Not fatal: records stay a while longer; the next step is tried PRUNE_IDLE later.
         log.warning("retention step failed: %s", failure.getErrorMessage())
 
     def _prune_done(self, _: object) -> None:
         self._writing = False
         self._after_write()
+
+    def metric_families(self) -> list[Family]:
+        """What /metrics shows: the core's state and counters, the PDUs written, and what
+        retention pruned."""
+        return collect(
+            self.core,
+            self.pdus_sent,
+            self.pruned,
+            now=self.now(),
+            pruned_broadcasts=self.pruned_broadcasts,
+        )
 
     def _stored(self, batch: Batch) -> None:
         for listener in self.batch_listeners:

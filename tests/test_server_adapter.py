@@ -4,6 +4,7 @@ no real time. The ESME side is our own ESME-role Session reading what the server
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ import pdu
 from pdu import CommandStatus as S
 from pdu import MessageState, Pdu
 from smsc.config import AccountConfig, ServerConfig, StoreKind, Timers
-from smsc.metrics import collect, exposition
+from smsc.metrics import exposition
 from smsc.server import PRUNE_IDLE, SmppProtocol, SmscServer
 from smsc.smpp.session import Closed, Event, ResponseReceived, Session, SessionConfig
 from smsc.smpp.states import BindState, Role
@@ -315,20 +316,30 @@ class ClockWithPool(Clock):
         f(*args)
 
 
-@pytest.mark.parametrize("durable", [False, True])
-def test_retention_prunes_final_messages_beyond_the_limit_and_counts_them(
-    tmp_path: Path, durable: bool
-) -> None:
+@pytest.fixture(params=[StoreKind.MEMORY, StoreKind.SQLITE])
+def keeping_ten(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[tuple[SmscServer, Clock]]:
+    """A server on each store whose retention keeps 10 final records of each kind, with
+    receipts at once."""
     clock = ClockWithPool()
     clock.advance(T0)
     config = ServerConfig(
-        store=StoreKind.SQLITE if durable else StoreKind.MEMORY,
+        store=request.param,
         data_dir=tmp_path,
         seed=1,
         timers=replace(TIMERS, receipt_delay=0.0),
         retention=Retention(max_messages=10, max_age=None),
     )
     server = SmscServer(config, clock)
+    yield server, clock
+    server.store.close()
+
+
+def test_retention_prunes_final_messages_beyond_the_limit_and_counts_them(
+    keeping_ten: tuple[SmscServer, Clock],
+) -> None:
+    server, clock = keeping_ten
     peer = Peer(server, clock)
     peer.bind()
     for n in range(30):
@@ -339,6 +350,39 @@ def test_retention_prunes_final_messages_beyond_the_limit_and_counts_them(
     held = server.store.find_messages(limit=100)
     assert [m.destination_addr for m in held] == [f"4477009{n:05}" for n in range(20, 30)]
     assert server.pruned == 20
-    metrics = exposition(collect(server.core, server.pdus_sent, server.pruned, now=clock.seconds()))
+    metrics = exposition(server.metric_families())
     assert "smsc_messages_pruned_total 20\n" in metrics
-    server.store.close()
+
+
+def test_retention_prunes_ended_broadcasts_beyond_the_limit_and_counts_them(
+    keeping_ten: tuple[SmscServer, Clock],
+) -> None:
+    server, clock = keeping_ten
+    peer = Peer(server, clock)
+    peer.send(pdu.BindTransceiver(system_id="esme", password="", interface_version=0x50))
+    peer.read()
+    answers = []
+    for n in range(30):
+        peer.send(
+            pdu.BroadcastSm(
+                source_addr="ALERTS",
+                priority_flag=1 if n < 25 else 0,  # immediate: once, then EXPIRED
+                broadcast_area_identifier=[b"\x00Cell 1"],
+                broadcast_content_type=pdu.BroadcastContentType(1, 0x0001),
+                broadcast_rep_num=60,
+                broadcast_frequency_interval=pdu.BroadcastFrequencyInterval(0x08, 1),  # 1 s
+                message_payload=f"alert {n}".encode(),
+            )
+        )
+        clock.advance(0.01)
+        answers += [e.response for e in peer.read() if isinstance(e, ResponseReceived)]
+    assert [a.command_status for a in answers] == [0] * 30
+    ids = [a.message_id for a in answers]  # type: ignore[attr-defined]
+    clock.advance(30.0)  # the 25 immediate ones ended; the five others run for a minute
+    clock.advance(PRUNE_IDLE)  # a step is due: 15 of the 25 ended ones go, oldest first
+    held = server.store.find_broadcasts(limit=100)
+    assert sorted(b.message_id for b in held) == sorted(ids[15:])
+    assert [b.state for b in held].count(MessageState.EXPIRED) == 10
+    assert server.pruned_broadcasts == 15 and server.pruned == 0
+    metrics = exposition(server.metric_families())
+    assert "smsc_broadcasts_pruned_total 15\n" in metrics

@@ -607,29 +607,30 @@ def test_retention_limits_must_be_positive() -> None:
     assert not Retention(max_messages=None, max_age=None).enabled
 
 
+# One limit of 1..30 on: a count of records, or an age in seconds.
+ONE_LIMIT = st.integers(1, 30).flatmap(
+    lambda n: st.sampled_from(
+        [Retention(max_messages=n, max_age=None), Retention(max_messages=None, max_age=float(n))]
+    )
+)
+
+
 @settings(max_examples=40)
 @given(
     states=st.lists(
         st.sampled_from([DONE, MessageState.ENROUTE, MessageState.REJECTED]), max_size=30
     ),
     finished=st.sets(st.integers(0, 29)),
-    by_count=st.booleans(),
+    retention=ONE_LIMIT,
     limit=st.integers(1, 7),
-    value=st.integers(1, 30),
 )
 def test_memory_and_sqlite_prune_the_same_messages(
     tmp_path_factory: pytest.TempPathFactory,
     states: list[MessageState],
     finished: set[int],
-    by_count: bool,
+    retention: Retention,
     limit: int,
-    value: int,
 ) -> None:
-    retention = (
-        Retention(max_messages=value, max_age=None)
-        if by_count
-        else Retention(max_messages=None, max_age=float(value))
-    )
     memory, sqlite = MemoryStore(), SqliteStore(tmp_path_factory.mktemp("prune") / "s.db")
     try:
         for s in (memory, sqlite):

@@ -223,7 +223,8 @@ retention_age = _or_off(positive, "must be a positive number of seconds, or fals
 
 
 def read_retention(t: Table) -> Retention:
-    """[retention]: how many final messages the store keeps, and for how long."""
+    """[retention]: how many final messages (and, counted apart, final broadcasts) the
+    store keeps, and for how long."""
     d = Retention()
     return Retention(
         max_messages=t.get("max_messages", retention_messages, d.max_messages),

@@ -461,9 +461,9 @@ class Smsc:
         messages and their final-state timers, queued and late receipts, MO deliveries, the
         replies simulated handsets have not sent yet (they would land in the next test), where
         each conversation script run is, the conversations metrics report on (their totals
-        since start-up stay), and retries of deliveries still in a session's
-        window. Kept: responses held for durability are sent now, and responses a
-        slow_response fault delays are sent at their time.
+        since start-up stay), retries of deliveries still in a session's window, and every
+        broadcast (open ones with their timers). Kept: responses held for durability are
+        sent now, and responses a slow_response fault delays are sent at their time.
         """
         self._commit.reset(now)
         self._lifecycle.reset()

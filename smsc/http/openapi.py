@@ -96,8 +96,9 @@ PATHS: dict[str, Any] = {
             },
         },
         "delete": {
-            "summary": "Forget every message and pending delivery (reset between tests)",
-            "description": "Binds stay up; counters in /metrics are kept.",
+            "summary": "Forget every message, broadcast and pending delivery (reset between tests)",
+            "description": "Binds stay up; counters in /metrics are kept. SMPP 5.0 "
+            "broadcasts go whether open or ended; the opt-out list is emptied too.",
             "responses": {"204": {"description": "reset"}},
         },
     },

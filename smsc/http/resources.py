@@ -24,7 +24,7 @@ from twisted.web.resource import Resource
 
 from ..core import MoError
 from ..metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
-from ..metrics import collect, exposition
+from ..metrics import exposition
 from ..model import Message
 from ..report import checker_summary, message_counts, report_data
 from ..store import Batch
@@ -497,9 +497,7 @@ class HttpApi(Resource):
         return Reply(200, raw=self.openapi, headers={"Content-Type": "application/json"})
 
     def metrics(self, _: Request, __: str) -> Reply:
-        text = exposition(
-            collect(self.smsc.core, self.smsc.pdus_sent, self.smsc.pruned, now=self.smsc.now())
-        )
+        text = exposition(self.smsc.metric_families())
         return Reply(200, raw=text.encode(), headers={"Content-Type": METRICS_CONTENT_TYPE})
 
 

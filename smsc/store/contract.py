@@ -37,7 +37,10 @@ Semantics both implementations share (and the tests hold them to):
   allows; open messages (SCHEDULED, ENROUTE) and deliveries are never pruned.
 - Broadcasts (SMPP 5.0 cell broadcasts) are records of their own, not messages: each
   ``Batch.broadcasts`` entry is the whole broadcast, stored over any earlier version of it
-  (after the batch's messages). They are few; ``prune`` leaves them, ``delete_all`` not.
+  (after the batch's messages). ``prune`` leaves them; ``prune_broadcasts`` applies the same
+  ``Retention`` to the final ones (EXPIRED, DELETED), counted apart from messages, oldest
+  submitted first (then by message_id); open ones are never pruned. ``delete_all`` forgets
+  them all.
 """
 
 from __future__ import annotations
@@ -207,9 +210,15 @@ class Store(Protocol):
         no longer keeps at ``now``, oldest first; returns how many. One bounded step: the
         caller repeats it while it returns ``limit``."""
 
+    def prune_broadcasts(self, retention: Retention, now: float, limit: int) -> int:
+        """Delete at most ``limit`` final broadcasts that ``retention`` no longer keeps at
+        ``now``: those submitted before its ``max_age``, and the oldest beyond the newest
+        ``max_messages`` final broadcasts (by submit_time, then message_id); returns how
+        many. One bounded step, as ``prune``."""
+
     def delete_all(self) -> None:
-        """Forget everything, delivery id counter and opt-outs included (reset between
-        tests)."""
+        """Forget everything, broadcasts, the delivery id counter and opt-outs included
+        (reset between tests)."""
 
     def close(self) -> None: ...
 

@@ -76,6 +76,10 @@ class MemoryStore:
         self._max_message_number = 0
         self._pairs: dict[str, MemoryOptOuts] = {}
         self._broadcasts: dict[str, Broadcast] = {}  # in the order first stored
+        # Final broadcasts as (submit_time, message_id), for pruning oldest first; an entry
+        # whose broadcast is gone, open again or resubmitted since is passed over.
+        self._final_broadcasts: list[tuple[float, str]] = []
+        self._final_count = 0  # final broadcasts held
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
@@ -145,8 +149,19 @@ class MemoryStore:
                 stored = messages.get(m.message_id)
                 if stored is not None and stored is not m:
                     replace_content(stored, m)
-            for b in batch.broadcasts:
-                self._broadcasts[b.message_id] = copy_broadcast(b)
+            if batch.broadcasts:
+                self._store_broadcasts(batch.broadcasts)
+
+    def _store_broadcasts(self, broadcasts: list[Broadcast]) -> None:
+        held = self._broadcasts
+        for b in broadcasts:
+            old = held.get(b.message_id)
+            was_final = old is not None and old.state in FINAL_STATES
+            final = b.state in FINAL_STATES
+            self._final_count += final - was_final
+            if final and not (was_final and old is not None and old.submit_time == b.submit_time):
+                heapq.heappush(self._final_broadcasts, (b.submit_time, b.message_id))
+            held[b.message_id] = copy_broadcast(b)
 
     def pair_set(self, kind: str) -> MemoryOptOuts:
         """A set of (handset, sender) pairs by kind; lives as long as the store."""
@@ -215,6 +230,27 @@ class MemoryStore:
                     parked.append(entry)
             if self._forgotten >= _COMPACT_EVERY:
                 self._compact()
+            return pruned
+
+    def prune_broadcasts(self, retention: Retention, now: float, limit: int) -> int:
+        with self._locked():
+            cutoff = retention.age_cutoff(now)
+            cap = retention.max_messages
+            queue, held = self._final_broadcasts, self._broadcasts
+            pruned = 0
+            while queue and pruned < limit:
+                submit_time, message_id = queue[0]
+                b = held.get(message_id)
+                if b is None or b.state not in FINAL_STATES or b.submit_time != submit_time:
+                    heapq.heappop(queue)  # stale: pruned, open again or resubmitted since
+                    continue
+                over = cap is not None and self._final_count > cap
+                if not over and (cutoff is None or submit_time >= cutoff):
+                    break  # the oldest final broadcast is kept: so is every later one
+                heapq.heappop(queue)
+                del held[message_id]
+                self._final_count -= 1
+                pruned += 1
             return pruned
 
     def _forget(self, message_id: str) -> None:
@@ -396,6 +432,8 @@ class MemoryStore:
             self._deliveries.clear()
             self._max_delivery_id = 0
             self._broadcasts.clear()
+            self._final_broadcasts.clear()
+            self._final_count = 0
             for pairs in self._pairs.values():
                 pairs.clear()
 

@@ -22,6 +22,7 @@ from .contract import (
     done_time,
     handset_of,
 )
+from .sqlite_broadcasts import BroadcastRow, prune_broadcasts, write_broadcasts
 from .sqlite_schema import (
     CURSOR_SCHEMA,
     DELIVERY_COLUMNS,
@@ -240,7 +241,7 @@ class SqliteStore:
             )
             for d in batch.deliveries
         ]
-        broadcasts = [
+        broadcasts: list[BroadcastRow] = [
             (b.message_id, b.account, int(b.state), b.submit_time, broadcast_record(b))
             for b in batch.broadcasts
         ]
@@ -249,9 +250,7 @@ class SqliteStore:
                 with self._transaction():
                     self._write(batch, messages, history, changes, changed, deliveries)
                     if broadcasts:
-                        self._writer.executemany(
-                            "INSERT OR REPLACE INTO broadcasts VALUES (?, ?, ?, ?, ?)", broadcasts
-                        )
+                        write_broadcasts(self._writer, broadcasts)
                     if messages:
                         self._writer.executemany(UPSERT_HANDSET, latest.items())
                         self._writer.execute(
@@ -496,6 +495,17 @@ class SqliteStore:
                 raise store_error(err, "prune") from err
         return len(victims)
 
+    def prune_broadcasts(self, retention: Retention, now: float, limit: int) -> int:
+        """One bounded step (see ``Store.prune_broadcasts``), in a transaction of its own;
+        it reads the count of final broadcasts from ``counters`` and at most ``limit`` rows
+        of the partial index broadcasts_final."""
+        with self._write_lock:
+            try:
+                with self._transaction():
+                    return prune_broadcasts(self._writer, retention, now, limit)
+            except sqlite3.Error as err:
+                raise store_error(err, "prune broadcasts") from err
+
     def _prunable(self, retention: Retention, now: float, limit: int) -> list[tuple[int, str]]:
         w = self._writer
         final = f"state NOT IN ({OPEN_STATES_SQL})"
@@ -538,7 +548,10 @@ class SqliteStore:
                         self._writer.execute(f"DELETE FROM {table}")
                     # The message id floor and message_seq survive: ids are never handed out twice,
                     # and a cursor handed out before the reset stays valid.
-                    self._writer.execute("UPDATE counters SET value = 0 WHERE name = 'delivery_id'")
+                    self._writer.execute(
+                        "UPDATE counters SET value = 0 "
+                        "WHERE name IN ('delivery_id', 'final_broadcasts')"
+                    )
             except sqlite3.Error as err:
                 raise store_error(err, "delete_all") from err
         for pairs in self._pair_sets.values():

@@ -116,6 +116,12 @@ CURSOR_SCHEMA: Final = (
         record TEXT NOT NULL
     )""",
     "CREATE INDEX IF NOT EXISTS broadcasts_submit_time ON broadcasts (submit_time)",
+    # Retention prunes final broadcasts oldest first, and keeps their count to compare
+    # with max_messages (counted once for a store made before; kept by apply and prune).
+    "CREATE INDEX IF NOT EXISTS broadcasts_final ON broadcasts (submit_time, message_id) "
+    f"WHERE state NOT IN ({OPEN_STATES_SQL})",
+    "INSERT OR IGNORE INTO counters SELECT 'final_broadcasts', count(*) FROM broadcasts "
+    f"WHERE state NOT IN ({OPEN_STATES_SQL})",
 )
 
 MESSAGE_COLUMNS: Final = (

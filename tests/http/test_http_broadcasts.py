@@ -1,6 +1,6 @@
 """SMPP 5.0 broadcasts in the REST API of a real ``smsc serve`` over loopback: an ESME bound
-at 0x50 sends broadcast_sm; GET /api/v1/broadcasts shows it and its life (cancel ends it).
-Every wait is bounded."""
+at 0x50 sends broadcast_sm; GET /api/v1/broadcasts shows it and its life (cancel ends it); a
+reset forgets them. Every wait is bounded."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from test_http_api import call, error_of
 
 import pdu
 from pdu import BroadcastContentType, BroadcastFrequencyInterval
+from pdu import CommandStatus as S
 from smsc.pytest_plugin import Simulator
 
 
@@ -95,3 +96,28 @@ def test_unknown_broadcast_and_bad_parameters(smsc: Simulator) -> None:
     assert status == 400 and "limit" in message
     status, message = error_of(smsc, "GET", "/api/v1/broadcasts?bogus=1")
     assert status == 400 and "bogus" in message
+
+
+def test_a_reset_forgets_every_broadcast_open_or_ended(
+    smsc: Simulator, esme50: tuple[RawClient, str]
+) -> None:
+    esme, system_id = esme50
+    ended = esme.request(broadcast_sm(user_message_reference=7)).message_id  # type: ignore[attr-defined]
+    assert esme.request(pdu.CancelBroadcastSm(message_id=ended)).command_status == 0
+    running = esme.request(broadcast_sm(user_message_reference=8)).message_id  # type: ignore[attr-defined]
+    state_of(smsc, ended, "DELETED")
+    state_of(smsc, running, "ENROUTE")
+
+    status, _, _ = call(smsc, "DELETE", "/api/v1/messages")
+    assert status == 204
+    status, listing = get(smsc, f"/api/v1/broadcasts?account={system_id}")
+    assert status == 200 and listing["broadcasts"] == []
+    for bid in (ended, running):
+        assert get(smsc, f"/api/v1/broadcasts/{bid}")[0] == 404
+        # The SMSC forgot them too, not only the store: nothing to query or cancel.
+        query = pdu.QueryBroadcastSm(message_id=bid, source_addr="ALERTS")
+        assert esme.request(query).command_status == S.ESME_RBCASTQUERYFAIL
+    by_ref = pdu.QueryBroadcastSm(source_addr="ALERTS", user_message_reference=7)
+    assert esme.request(by_ref).command_status == S.ESME_RBCASTQUERYFAIL
+    cancel = pdu.CancelBroadcastSm(message_id=running, source_addr="ALERTS")
+    assert esme.request(cancel).command_status == S.ESME_RBCASTCANCELFAIL
