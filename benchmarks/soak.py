@@ -86,6 +86,12 @@ def start_server(args: argparse.Namespace, workdir: Path) -> tuple[subprocess.Po
     return server, listening.smpp[1]
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system, every thread) the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def store_bytes(data_dir: Path) -> int:
     """The SQLite store's size on disk: the database and its write-ahead log."""
     return sum(p.stat().st_size for p in data_dir.glob("smsc.sqlite3*") if p.is_file())
@@ -256,11 +262,13 @@ def soak(
                 rss = rss_kib(server.pid)
                 samples.append((at, rss, load.totals.submitted, store_bytes(data_dir)))
 
+            cpu_start = cpu_seconds(server.pid)
             start = time.monotonic()
             while (elapsed := time.monotonic() - start) < seconds:
                 take(elapsed)
                 load.run(min(sample, seconds - elapsed))
             take(seconds)
+            cpu_load = cpu_seconds(server.pid) - cpu_start
             load.submitting = False
             load.run(drain)  # answers and receipts still on their way
             after = [s for s in samples if s[0] >= warmup] or samples[-1:]
@@ -280,6 +288,9 @@ def soak(
                 "store_bytes_end": samples[-1][3],
                 "store_bytes_max": max(s[3] for s in samples),
                 "submit_per_s": round(t.submitted / seconds, 1),
+                # The server's CPU per message under load: less swayed by other work on the
+                # machine than the rate is (the two compare runs on a noisy box).
+                "server_cpu_us_per_submit": round(1e6 * cpu_load / max(1, t.submitted), 1),
                 "receipts_per_s": round(t.receipts / seconds, 1),
                 "submitted": t.submitted,
                 "refused": t.refused,
