@@ -6,7 +6,9 @@
 For each size: a SQLite store is seeded with N delivered MT to H handsets in turn (as a load
 run leaves them; default H = 10,000) plus one hot handset holding every 10th message, then
 ``smsc serve`` opens it and Debian's chromium (through chromedriver) loads the inbox R times,
-each in a fresh page. Per load it reads from the page's own performance timeline:
+each in a fresh page. Every load must show the newest message stored first (its handset at
+the top of the list, with its text), or the run fails: a fast page of the wrong messages is
+no result. Per load it reads from the page's own performance timeline:
 
 * first contentful paint (the browser's ``paint`` entry);
 * list shown: the ``inbox:list`` mark inbox.js sets when the first page of handsets is on
@@ -50,8 +52,10 @@ HOT = "447999999999"
 BATCH = 5_000
 
 
-def seed(path: Path, messages: int, handsets: int) -> None:
+def seed(path: Path, messages: int, handsets: int) -> Message:
+    """Writes the store; returns the newest message stored (the largest ``seq``)."""
     store = SqliteStore(path)
+    newest: Message | None = None
     now = time.time()
     raw = pdu.encode(
         pdu.SubmitSm(source_addr="12345", destination_addr=HOT, short_message=b"Load test MT")
@@ -84,8 +88,14 @@ def seed(path: Path, messages: int, handsets: int) -> None:
                     )
                 )
             store.apply(Batch(messages=batch))
+            last = max(batch, key=lambda m: m.seq)  # apply numbers what it stores
+            if newest is None or last.seq > newest.seq:
+                newest = last
     finally:
         store.close()
+    if newest is None:
+        raise ValueError("nothing to seed: --messages must be at least 1")
+    return newest
 
 
 def start_server(data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
@@ -160,10 +170,25 @@ def timed(driver: Any, action: str, until: str) -> float:
     return float(ms)
 
 
-def one_load(driver: Any, url: str) -> dict[str, Any]:
+FIRST_SHOWN = """
+const b = document.querySelector('#conversations .conv');
+return b && [b.querySelector('.conv-who').textContent, b.querySelector('.conv-last').textContent];
+"""
+
+
+def check_newest_first(driver: Any, newest: Message) -> None:
+    """The inbox's first handset is the newest message's, showing that message."""
+    seen = driver.execute_script(FIRST_SHOWN)
+    wanted = [newest.destination_addr, "← " + (newest.text or "")]
+    if seen != wanted:
+        raise RuntimeError(f"the inbox does not show the newest message first: {seen} != {wanted}")
+
+
+def one_load(driver: Any, url: str, newest: Message) -> dict[str, Any]:
     driver.get("about:blank")
     driver.get(url + "/")
     timed(driver, "", "return performance.getEntriesByName('inbox:list').length")
+    check_newest_first(driver, newest)
     fcp = driver.execute_script(
         "return performance.getEntriesByName('first-contentful-paint')[0].startTime"
     )
@@ -198,12 +223,12 @@ def measure(messages: int, handsets: int, rounds: int, work: Path) -> dict[str, 
     data = work / f"n{messages}" / "data"
     data.mkdir(parents=True)
     t = time.perf_counter()
-    seed(data / DB_NAME, messages, handsets)
+    newest = seed(data / DB_NAME, messages, handsets)
     seeded = time.perf_counter() - t
     proc, url = start_server(data)
     driver = chromium(work / f"profile{messages}")
     try:
-        loads = [one_load(driver, url) for _ in range(rounds)]
+        loads = [one_load(driver, url, newest) for _ in range(rounds)]
     finally:
         driver.quit()
         stop(proc)
@@ -213,6 +238,7 @@ def measure(messages: int, handsets: int, rounds: int, work: Path) -> dict[str, 
         "handsets": handsets,
         "rounds": rounds,
         "seed_s": round(seeded, 1),
+        "newest_first": newest.text,  # checked on every load (one_load fails otherwise)
         "first_contentful_paint_ms": round(med(x["fcp"] for x in loads)),
         "list_shown_ms": round(med(x["list"] for x in loads)),
         "next_handsets_page_ms": round(med(s for x in loads for s in x["scroll"])),
@@ -245,7 +271,11 @@ def main() -> None:
             f"| {r['next_handsets_page_ms']} ms | {r['older_messages_page_ms']} ms |"
         )
     print(
-        f"\nmedians of {args.rounds} page loads each (5 scrolls per load); machine load "
+        "\nthe newest message first at every size and load: "
+        + ", ".join(f"{r['messages']:,}: {r['newest_first']!r}" for r in results)
+    )
+    print(
+        f"medians of {args.rounds} page loads each (5 scrolls per load); machine load "
         f"{os.getloadavg()[0]:.1f}"
     )
 
