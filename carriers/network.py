@@ -9,13 +9,16 @@ refuse the submission with. It decides in this order, the first that applies win
 3. the number does not exist;
 4. the throughput caps of the sending number (its source_addr, one of ``[[numbers]]``) and
    of the carrier (queue: a later final state; throttle: ESME_RTHROTTLED);
-5. the handset is absent (delivered after the retries, or EXPIRED at the end of validity;
-   either way the Outcome says ``absent``);
+5. the handset is absent: switched off at run time (``set_absent``: it stays away until
+   switched back, EXPIRED at the end of validity if it never is), or by the carrier's absent
+   model (delivered after the retries, or EXPIRED at the end of validity); either way the
+   Outcome says ``absent``, and the core delivers it at once if the handset is switched
+   back on first;
 6. a final state drawn from the carrier's weights, after a latency drawn from its model.
 
 Pure: time comes in as ``now``, randomness from the ``random.Random`` passed in, so the same
 seed and the same calls give the same outcomes. The only state is the throughput caps'
-schedules and the outage switches.
+schedules, the outage switches and the handsets switched off.
 """
 
 from __future__ import annotations
@@ -109,6 +112,7 @@ class Network:
         self.catch_all = catch_all
         self._lengths = sorted({len(p) for p in self._by_prefix}, reverse=True)
         self._down: set[str] = {c.name for c in carriers if c.config.outage.down}
+        self._absent: set[str] = set()  # handsets switched off at run time
         # Throughput caps: the theoretical arrival time (GCRA) per carrier and per number.
         self._tat: dict[str, float] = {}
         self._number_tat: dict[str, float] = {}
@@ -158,6 +162,24 @@ class Network:
     def outages(self) -> frozenset[str]:
         return frozenset(self._down)
 
+    # -- handsets switched off ------------------------------------------------------------
+
+    def set_absent(self, handset: str, absent: bool) -> str:
+        """Switch a handset off (absent: every MT to it waits, as for an absent subscriber)
+        or on again; the number as it is kept (digits only). ValueError for no digits."""
+        number = normalize_number(handset)
+        if not (number.isascii() and number.isdigit() and len(number) <= 20):
+            raise ValueError(f"a handset is a number of up to 20 digits, got {handset!r}")
+        if absent:
+            self._absent.add(number)
+        else:
+            self._absent.discard(number)
+        return number
+
+    @property
+    def absent_handsets(self) -> frozenset[str]:
+        return frozenset(self._absent)
+
     # -- the outcome model ----------------------------------------------------------------
 
     def outcome(self, message: MtMessage, now: float, rng: random.Random) -> Outcome:
@@ -165,6 +187,7 @@ class Network:
         if (
             trivial is not None
             and not self._down
+            and not self._absent
             and message.schedule_time is None
             and (
                 not self._number_caps
@@ -220,6 +243,9 @@ class Network:
             queued = wait
 
         absent = cfg.absent
+        if handset in self._absent:
+            # Away until switched back on (the core then delivers it at once).
+            return Outcome(MessageState.EXPIRED, absent.error_code, until_expiry, absent=True)
         if numbers_listed(absent.numbers, handset) or _chance(rng, absent.share):
             if absent.mode is AbsentMode.EXPIRE:
                 return Outcome(MessageState.EXPIRED, absent.error_code, until_expiry, absent=True)

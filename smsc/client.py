@@ -193,6 +193,20 @@ class ApiClient:
         )
         return carrier
 
+    def set_absent(self, handset: str, absent: bool) -> dict[str, Any]:
+        """Switch a handset off (MT to it waits, as for an absent subscriber) or on again
+        (what waits is delivered now, alerts first); returns the handset, its switch and
+        how many messages were delivered."""
+        quoted = urllib.parse.quote(handset, safe="")
+        switched: dict[str, Any] = self.request(
+            "PUT", f"/api/v1/handsets/{quoted}/absent", {"absent": absent}
+        )
+        return switched
+
+    def absent_handsets(self) -> list[str]:
+        handsets: list[str] = self.request("GET", "/api/v1/handsets/absent")["handsets"]
+        return handsets
+
     # -- two-way: scripts and conversation metrics ------------------------------------------
 
     def scripts(self, **filters: object) -> list[dict[str, Any]]:

@@ -60,6 +60,7 @@ class Simulator:
         self.added_faults: list[int] = []  # removed before the next test by the smsc fixture
         # carrier -> its outage before this test switched it; restored by the smsc fixture
         self.switched_outages: dict[str, bool] = {}
+        self.absent_handsets: set[str] = set()  # switched off here; on again before the next test
 
     @classmethod
     def start(
@@ -191,6 +192,17 @@ class Simulator:
                 self.switched_outages[name] = before[name]
         return self.api.set_outage(name, down)
 
+    def set_absent(self, handset: str, absent: bool = True) -> dict[str, Any]:
+        """Switch ``handset`` off (every MT to it waits, as for an absent subscriber) or on
+        again (what waits is delivered now, each alert_notification owed first); the
+        ``smsc`` fixture switches it on again before the next test."""
+        switched = self.api.set_absent(handset, absent)
+        if absent:
+            self.absent_handsets.add(switched["handset"])
+        else:
+            self.absent_handsets.discard(switched["handset"])
+        return switched
+
     def scripts(self, **filters: object) -> list[dict[str, Any]]:
         """Where each scripted handset's conversation is (filters: handset, number,
         script); ``reset()`` forgets them."""
@@ -249,6 +261,9 @@ def smsc(smsc_session: Simulator) -> Simulator:
         smsc_session._forget_added_faults()
     if smsc_session.switched_outages:
         smsc_session._restore_outages()
+    for handset in sorted(smsc_session.absent_handsets):
+        smsc_session.api.set_absent(handset, False)  # after the reset: nothing waits
+    smsc_session.absent_handsets.clear()
     return smsc_session
 
 

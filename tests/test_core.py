@@ -10,6 +10,7 @@ from dataclasses import replace
 import pytest
 
 import pdu
+from carriers.config import CarriersConfig
 from carriers.outcome import Outcome, OutcomeModel
 from pdu import CommandStatus as S
 from pdu import MessageState, Pdu
@@ -135,13 +136,21 @@ class Harness:
         durable: bool = False,
         now: float = T0,
         outcome: OutcomeModel | None = None,
+        carriers: CarriersConfig | None = None,
     ) -> None:
         self.now = now
         self.store = MemoryStore()
         self.config = config or ServerConfig(
             store=StoreKind.MEMORY, seed=1, timers=Timers(receipt_delay=DELAY)
         )
-        self.core = Smsc(self.config, store=self.store, durable=durable, now=now, outcome=outcome)
+        self.core = Smsc(
+            self.config,
+            store=self.store,
+            durable=durable,
+            now=now,
+            outcome=outcome,
+            carriers=carriers,
+        )
         self.durable = durable
         self.clients: dict[int, Client] = {}
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pdu
+from carriers.config import normalize_number
 from carriers.outcome import Outcome, OutcomeModel
 from pdu import CommandStatus as S
 from pdu import MessageState, Pdu
@@ -38,6 +39,9 @@ from .stats import Stats
 from .submission import concat_status, decode_parts
 
 __all__ = ["FinalDue", "LateReceipt", "Lifecycle", "ReceiptWay"]
+
+# A handset switched back on: the retry that finds it delivers at once.
+DELIVERED_NOW = Outcome(MessageState.DELIVERED, 0, 0.0)
 
 
 @dataclass(slots=True, eq=False)
@@ -117,6 +121,9 @@ class Lifecycle:
         self._on_delivered = on_delivered
         self.open_messages: dict[str, Message] = {}
         self._due: dict[str, FinalDue] = {}  # message_id -> its live final-state timer
+        # Open messages that found their handset absent, by handset (digits): delivered at
+        # once if the handset is switched back on (handset_back) before their time comes.
+        self._absent: dict[str, set[str]] = {}
         self._ways: dict[str, ReceiptWay] = {}  # per account; accounts never change
 
     # -- opening and closing -------------------------------------------------------------
@@ -148,6 +155,10 @@ class Lifecycle:
             self._finalize(msg, outcome.state, now)
             return True
         self._schedule_final(msg, outcome, now)
+        if outcome.absent:
+            self._absent.setdefault(normalize_number(msg.destination_addr), set()).add(
+                msg.message_id
+            )
         return False
 
     def recover(self, messages: Iterable[Message], now: float) -> None:
@@ -158,6 +169,23 @@ class Lifecycle:
             if outcome.absent and dpf_requested(msg):
                 self._alerts.absent(msg)
             self._schedule_final(msg, outcome, now)
+            if outcome.absent:
+                self._absent.setdefault(normalize_number(msg.destination_addr), set()).add(
+                    msg.message_id
+                )
+
+    def handset_back(self, handset: str, now: float) -> int:
+        """``handset`` (digits) is reachable again: its messages waiting because it was
+        absent are delivered now (their alert first, where one is owed); how many."""
+        waiting = self._absent.pop(handset, ())
+        back = DELIVERED_NOW
+        count = 0
+        for message_id in sorted(waiting):  # sorted: the same order on every replay
+            msg = self.open_messages.get(message_id)
+            if msg is not None:
+                self._schedule_final(msg, back, now)
+                count += 1
+        return count
 
     def _schedule_final(self, msg: Message, outcome: Outcome, now: float) -> None:
         start = msg.schedule_time if msg.schedule_time is not None else msg.submit_time
@@ -180,6 +208,8 @@ class Lifecycle:
     def _finalize(self, msg: Message, state: MessageState, now: float) -> None:
         del self.open_messages[msg.message_id]
         self._due.pop(msg.message_id, None)
+        if self._absent:
+            self._unwait(msg)
         msg.state = state
         msg.done_time = now
         self._commit.batch.state_changes.append(
@@ -200,13 +230,24 @@ class Lifecycle:
         for message_id in message_ids:
             msg = self.open_messages.pop(message_id, None)
             self._due.pop(message_id, None)
+            if msg is not None and self._absent:
+                self._unwait(msg)
             if msg is not None and self._alerts.waiting:
                 self._alerts.ended(msg, False, 0.0)
+
+    def _unwait(self, msg: Message) -> None:
+        handset = normalize_number(msg.destination_addr)
+        waiting = self._absent.get(handset)
+        if waiting is not None:
+            waiting.discard(msg.message_id)
+            if not waiting:
+                del self._absent[handset]
 
     def reset(self) -> None:
         """Forget every open message; their timers, when they fire, find nothing."""
         self.open_messages.clear()
         self._due.clear()
+        self._absent.clear()
 
     # -- receipts ------------------------------------------------------------------------
 

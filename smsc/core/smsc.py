@@ -500,6 +500,17 @@ class Smsc:
         self.network.set_outage(name, down)
         return self.network.carriers[name]
 
+    def set_absent(self, handset: str, absent: bool, now: float) -> tuple[str, int]:
+        """Switch a handset off (every MT to it waits, as for an absent subscriber) or on
+        again, which delivers what waits for it now, each alert_notification owed first.
+        (the handset as kept, how many messages were delivered); ValueError for a handset
+        that is not a number."""
+        number = self.network.set_absent(handset, absent)
+        return number, 0 if absent else self._lifecycle.handset_back(number, now)
+
+    def absent_handsets(self) -> list[str]:
+        return sorted(self.network.absent_handsets)
+
     def queue_depths(self) -> dict[str, int]:
         """Work waiting, for metrics: deliveries queued, open messages, timers, changes not
         yet written."""

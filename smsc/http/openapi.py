@@ -398,6 +398,69 @@ PATHS: dict[str, Any] = {
             },
         },
     },
+    "/api/v1/handsets/absent": {
+        "get": {
+            "summary": "The handsets switched off",
+            "responses": {
+                "200": json_body(
+                    closed({"handsets": {"type": "array", "items": {"type": "string"}}}),
+                    "their numbers (digits), sorted",
+                ),
+            },
+        },
+    },
+    "/api/v1/handsets/{handset}/absent": {
+        "put": {
+            "summary": "Switch a handset off or on again",
+            "description": "Off (absent): every MT to it waits, as for an absent subscriber; "
+            "never switched back, it expires at the end of its validity (EXPIRED, err 027). "
+            "On again: what waits for it, and what the carriers' absent model holds for it, is "
+            "delivered now, each alert_notification owed (set_dpf = 1) ahead of its receipts. "
+            "Kept until switched back or the server restarts.",
+            "parameters": [
+                {
+                    "name": "handset",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "pattern": "^\\+?[0-9]{1,20}$"},
+                    "description": "its number, digits with an optional leading +",
+                }
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["absent"],
+                            "additionalProperties": False,
+                            "properties": {"absent": {"type": "boolean"}},
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": json_body(
+                    closed(
+                        {
+                            "handset": {"type": "string"},
+                            "absent": {"type": "boolean"},
+                            "delivered": {
+                                "type": "integer",
+                                "description": "messages delivered now (0 when switched off)",
+                            },
+                        }
+                    ),
+                    "the handset, switched",
+                ),
+                "400": error_response(
+                    "not JSON, 'absent' missing or not a boolean, or not a number of up to 20 "
+                    "digits"
+                ),
+                "413": TOO_LARGE,
+            },
+        },
+    },
     "/api/v1/events": {
         "get": {
             "summary": "Server-sent events: stored and changed messages, resets",

@@ -518,17 +518,18 @@ def script_run_json(run: ScriptRun) -> dict[str, object]:
     }
 
 
-def parse_outage(body: bytes) -> bool:
-    """PUT /api/v1/carriers/{name}/outage body: {"down": true|false}."""
+def parse_switch(body: bytes, name: str) -> bool:
+    """The body of a PUT that throws a switch: ``{name: true|false}`` (a carrier's outage
+    "down", a handset's "absent")."""
     data = parse_json_object(body)
-    unknown = sorted(set(data) - {"down"})
+    unknown = sorted(set(data) - {name})
     if unknown:
-        raise ApiError(400, f"unknown field {unknown[0]!r}; known: down")
-    if "down" not in data:
-        raise ApiError(400, "missing field 'down'")
-    if not isinstance(data["down"], bool):
-        raise ApiError(400, f"'down' must be true or false, got {json.dumps(data['down'])}")
-    return bool(data["down"])
+        raise ApiError(400, f"unknown field {unknown[0]!r}; known: {name}")
+    if name not in data:
+        raise ApiError(400, f"missing field {name!r}")
+    if not isinstance(data[name], bool):
+        raise ApiError(400, f"{name!r} must be true or false, got {json.dumps(data[name])}")
+    return bool(data[name])
 
 
 # -- views ------------------------------------------------------------------------------

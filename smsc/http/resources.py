@@ -421,13 +421,27 @@ class HttpApi(Resource):
         return Reply(200, {"carriers": carriers})
 
     def set_outage(self, request: Request, name: str) -> Reply:
-        down = payloads.parse_outage(self._body(request))
+        down = payloads.parse_switch(self._body(request), "down")
         try:
             carrier = self.smsc.core.set_outage(name, down)
         except ValueError as e:
             return _error(404, str(e))
         log.info("carrier %r outage %s", name, "on" if down else "off")
         return Reply(200, payloads.carrier_json(carrier, down))
+
+    def list_absent(self, _: Request, __: str) -> Reply:
+        return Reply(200, {"handsets": self.smsc.core.absent_handsets()})
+
+    def set_absent(self, request: Request, handset: str) -> Reply:
+        absent = payloads.parse_switch(self._body(request), "absent")
+        server = self.smsc
+        try:
+            number, delivered = server.core.set_absent(handset, absent, server.now())
+        except ValueError as e:
+            return _error(400, str(e))
+        server.flush()  # what waited is due now
+        log.info("handset %s switched %s", number, "off" if absent else "on")
+        return Reply(200, {"handset": number, "absent": absent, "delivered": delivered})
 
     def list_findings(self, request: Request, _: str) -> Reply:
         query, limit = findings.parse_findings_args(self._args(request))
@@ -524,6 +538,8 @@ ROUTES = (
     Route("GET", "/api/v1/report", HttpApi.report),
     Route("GET", "/api/v1/carriers", HttpApi.list_carriers),
     Route("PUT", "/api/v1/carriers/{name}/outage", HttpApi.set_outage),
+    Route("GET", "/api/v1/handsets/absent", HttpApi.list_absent),
+    Route("PUT", "/api/v1/handsets/{handset}/absent", HttpApi.set_absent),
     Route("GET", "/api/v1/scripts", HttpApi.list_scripts),
     Route("GET", "/api/v1/metrics/conversations", HttpApi.conversation_metrics),
     Route("GET", "/api/v1/events", HttpApi.stream_events),
