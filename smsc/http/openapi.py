@@ -61,6 +61,12 @@ def _page(what: str) -> list[dict[str, Any]]:
     ]
 
 
+def switch_body(name: str) -> dict[str, Any]:
+    """The body of a PUT that throws a switch: ``{name: true|false}``."""
+    schema = closed({name: {"type": "boolean"}})
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
 PATHS: dict[str, Any] = {
     "/api/v1/messages": {
         "get": {
@@ -377,19 +383,7 @@ PATHS: dict[str, Any] = {
             "parameters": [
                 {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
             ],
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["down"],
-                            "additionalProperties": False,
-                            "properties": {"down": {"type": "boolean"}},
-                        }
-                    }
-                },
-            },
+            "requestBody": switch_body("down"),
             "responses": {
                 "200": json_body(ref("Carrier"), "the carrier, switched"),
                 "400": error_response("not JSON, 'down' missing or not a boolean"),
@@ -426,19 +420,7 @@ PATHS: dict[str, Any] = {
                     "description": "its number, digits with an optional leading +",
                 }
             ],
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["absent"],
-                            "additionalProperties": False,
-                            "properties": {"absent": {"type": "boolean"}},
-                        }
-                    }
-                },
-            },
+            "requestBody": switch_body("absent"),
             "responses": {
                 "200": json_body(
                     closed(
