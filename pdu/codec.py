@@ -59,28 +59,27 @@ def decode(frame: bytes, *, out_of_place_tlvs: Literal["refuse", "keep"] = "refu
     except PduError as e:
         if e.tlv_span is None or out_of_place_tlvs == "refuse":
             raise
-        return _decode_keeping(frame)
+        return _decode_keeping(frame, e.tlv_span)
 
 
-def _decode_keeping(frame: bytes) -> Pdu:
-    """``decode(frame, out_of_place_tlvs="keep")`` once strict decoding refused: each known
-    TLV the PDU does not carry is cut from the frame and the rest decoded; the cut TLVs
-    follow the PDU's other raw ones in ``extra_tlvs``, in wire order. (The slow path of a
-    rare case: one decode per TLV cut.)"""
-    frame = bytes(frame)
+def _decode_keeping(frame: bytes, span: tuple[int, int]) -> Pdu:
+    """``frame`` decoded with ``out_of_place_tlvs="keep"``, once strict decoding refused the
+    known TLV at ``span`` (offsets in ``frame``): each such TLV is cut from the frame and the
+    rest decoded again; the cut TLVs follow the PDU's other raw ones in ``extra_tlvs``, in
+    wire order. (The slow path of a rare case: one decode per TLV cut.)"""
     kept: list[tuple[int, bytes]] = []
     while True:
+        a, b = span
+        kept.append((_TAG.unpack_from(frame, a)[0], frame[a + 4 : b]))
+        frame = _LENGTH.pack(len(frame) - (b - a)) + frame[4:a] + frame[b:]
         try:
             p = decode(frame)
         except PduError as e:
             if e.tlv_span is None:
                 raise
-            a, b = e.tlv_span
-            kept.append((_TAG.unpack_from(frame, a)[0], frame[a + 4 : b]))
-            frame = _LENGTH.pack(len(frame) - (b - a)) + frame[4:a] + frame[b:]
+            span = e.tlv_span
             continue
-        if kept:
-            p.__dict__["extra_tlvs"] = (*p.extra_tlvs, *kept)  # as the TLV decoder sets it
+        p.__dict__["extra_tlvs"] = (*p.extra_tlvs, *kept)  # as the TLV decoder sets it
         return p
 
 

@@ -13,7 +13,7 @@ from typing import Literal
 
 from ._generated import DECODERS
 from .base import Pdu
-from .codec import _NATURAL_FAULTS, _unknown_command, decode
+from .codec import _NATURAL_FAULTS, _decode_keeping, _unknown_command
 from .enums import CommandStatus
 from .errors import FramingError, PduError
 from .reference import diagnose
@@ -114,13 +114,16 @@ class Framer:
         )
         return self._error
 
-    def _keeping(self, frame: bytes, refused: PduError) -> Pdu | PduError:
-        """A PDU refused for a known TLV out of place, decoded again if the TLV is to be
-        kept (``out_of_place_tlvs``); what is still wrong with it comes as its error."""
-        if self.out_of_place_tlvs == "refuse":
+    def _keeping(self, buf: bytes, pos: int, end: int, refused: PduError) -> Pdu | PduError:
+        """The PDU in buf[pos:end], refused for a known TLV out of place, decoded again if
+        such TLVs are to be kept (``out_of_place_tlvs``); what is still wrong with it comes
+        as its error."""
+        if self.out_of_place_tlvs == "refuse" or refused.tlv_span is None:
             return refused
+        a, b = refused.tlv_span  # offsets in buf
+        frame = buf[pos:end]
         try:
-            item = decode(frame, out_of_place_tlvs="keep")
+            item = _decode_keeping(frame, (a - pos, b - pos))
         except PduError as e:
             return e
         if self.keep_raw:
@@ -187,7 +190,7 @@ class Framer:
                     item.raw = buf[pos:end]
                 out.append(item)
             except PduError as e:
-                out.append(self._keeping(buf[pos:end], e) if e.tlv_span is not None else e)
+                out.append(e if e.tlv_span is None else self._keeping(buf, pos, end, e))
             except _NATURAL_FAULTS:
                 out.append(diagnose(buf, pos, end))
             pos = end

@@ -100,16 +100,20 @@ def test_a_stray_known_tlv_is_refused_by_default_and_set_aside_on_request(
 def test_a_framer_in_keep_mode_sets_stray_tlvs_aside_and_keeps_the_frame(
     case: tuple[pdu.Pdu, bytes, tuple[tuple[int, bytes], ...]],
 ) -> None:
-    _, frame, wire = case
+    # Between two other PDUs in one chunk, so that the stray TLVs lie past the chunk's start.
+    p, frame, wire = case
+    leader = pdu.encode(pdu.EnquireLink(sequence_number=6))
     follower = pdu.encode(pdu.EnquireLink(sequence_number=7))
-    (refused, nxt) = Framer().feed_pdus(frame + follower)
+    (_, refused, nxt) = Framer().feed_pdus(leader + frame + follower)
     assert isinstance(refused, PduError)
     assert refused.command_status == S.ESME_ROPTPARNOTALLWD
     assert nxt == pdu.EnquireLink(sequence_number=7)
-    (got, nxt) = Framer(keep_raw=True, out_of_place_tlvs="keep").feed_pdus(frame + follower)
-    assert isinstance(got, pdu.Pdu)
-    assert got.raw == frame  # the frame as received, stray TLVs and all
-    assert got.extra_tlvs[len(got.extra_tlvs) - len(wire) :] == wire
+    framer = Framer(keep_raw=True, out_of_place_tlvs="keep")
+    (_, got, nxt) = framer.feed_pdus(leader + frame + follower)
+    expected = pdu.decode(pdu.encode(p))
+    expected.extra_tlvs = (*expected.extra_tlvs, *wire)
+    assert got == expected
+    assert isinstance(got, pdu.Pdu) and got.raw == frame  # as received, stray TLVs and all
     assert nxt == pdu.EnquireLink(sequence_number=7)
 
 

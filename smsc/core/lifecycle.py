@@ -156,9 +156,7 @@ class Lifecycle:
             return True
         self._schedule_final(msg, outcome, now)
         if outcome.absent:
-            self._absent.setdefault(normalize_number(msg.destination_addr), set()).add(
-                msg.message_id
-            )
+            self._wait(msg)
         return False
 
     def recover(self, messages: Iterable[Message], now: float) -> None:
@@ -170,22 +168,16 @@ class Lifecycle:
                 self._alerts.absent(msg)
             self._schedule_final(msg, outcome, now)
             if outcome.absent:
-                self._absent.setdefault(normalize_number(msg.destination_addr), set()).add(
-                    msg.message_id
-                )
+                self._wait(msg)
 
     def handset_back(self, handset: str, now: float) -> int:
         """``handset`` (digits) is reachable again: its messages waiting because it was
         absent are delivered now (their alert first, where one is owed); how many."""
         waiting = self._absent.pop(handset, ())
-        back = DELIVERED_NOW
-        count = 0
         for message_id in sorted(waiting):  # sorted: the same order on every replay
-            msg = self.open_messages.get(message_id)
-            if msg is not None:
-                self._schedule_final(msg, back, now)
-                count += 1
-        return count
+            # Only open messages are listed: _finalize and forget take theirs out.
+            self._schedule_final(self.open_messages[message_id], DELIVERED_NOW, now)
+        return len(waiting)
 
     def _schedule_final(self, msg: Message, outcome: Outcome, now: float) -> None:
         start = msg.schedule_time if msg.schedule_time is not None else msg.submit_time
@@ -234,6 +226,10 @@ class Lifecycle:
                 self._unwait(msg)
             if msg is not None and self._alerts.waiting:
                 self._alerts.ended(msg, False, 0.0)
+
+    def _wait(self, msg: Message) -> None:
+        """``msg`` found its handset absent: listed for handset_back."""
+        self._absent.setdefault(normalize_number(msg.destination_addr), set()).add(msg.message_id)
 
     def _unwait(self, msg: Message) -> None:
         handset = normalize_number(msg.destination_addr)

@@ -59,14 +59,6 @@ def test_a_handset_switched_off_gets_its_message_and_alert_when_switched_on(
     assert smsc.api.absent_handsets() == []
 
 
-def test_the_fixture_switches_a_handset_on_again_between_tests(
-    smsc: Simulator, esme: RawClient
-) -> None:
-    # Whichever test ran first, no handset is left switched off for the next.
-    assert smsc.api.absent_handsets() == []
-    smsc.set_absent(HANDSET)
-
-
 @pytest.mark.parametrize(
     ("path", "body", "says"),
     [

@@ -60,7 +60,7 @@ def test_fixtures_reset_between_tests_and_fail_on_a_missing_message(
     result.stdout.fnmatch_lines(["*MessageTimeoutError: no message matching*never sent*"])
 
 
-def test_outages_and_opt_outs_of_a_test_are_undone_before_the_next(
+def test_outages_opt_outs_and_absent_handsets_of_a_test_are_undone_before_the_next(
     pytester: pytest.Pytester,
 ) -> None:
     pytester.makepyfile(
@@ -68,12 +68,15 @@ def test_outages_and_opt_outs_of_a_test_are_undone_before_the_next(
         def test_one(smsc):
             smsc.set_outage("default", True)
             smsc.opt_out("447700900001", "12345")
+            smsc.set_absent("447700900002")
             assert smsc.carriers()[0]["down"] is True
             assert smsc.optouts() == [{"handset": "447700900001", "sender": "12345"}]
+            assert smsc.api.absent_handsets() == ["447700900002"]
 
         def test_two_starts_clean(smsc):
             assert smsc.carriers()[0]["down"] is False
             assert smsc.optouts() == []
+            assert smsc.api.absent_handsets() == []
         """
     )
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
